@@ -1,0 +1,86 @@
+"""The breakdown's result types: a small tree of frozen dataclasses.
+
+`Breakdown.to_dict()` is the JSON contract of ``../shared/eval/README.md`` §1; every
+offset indexes `Breakdown.text`, the text exactly as it was given.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any, Literal
+
+QuoteKind = Literal["direct", "indirect", "mixed"]
+ClaimKind = Literal["unattributed", "vague"]
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where the analysed text came from (filled further by the fetcher for links)."""
+
+    kind: Literal["text", "url"] = "text"
+    url: str | None = None
+    title: str | None = None
+    site: str | None = None
+    author: str | None = None
+    published: str | None = None  # YYYY-MM-DD, as given or detected
+    words: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """One attributed statement: who said it, how, and where its content is."""
+
+    speaker: str
+    role: str | None
+    anonymous: bool
+    kind: QuoteKind
+    cue: str
+    content: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class KeyDate:
+    """A calendar date mention, normalised TIMEX3-style (``XXXX`` where no year is known)."""
+
+    text: str
+    value: str
+    key: bool
+    start: int
+    end: int
+    context: str
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """A sentence that asserts something with no source, or only a vague one."""
+
+    kind: ClaimKind
+    text: str
+    start: int
+    end: int
+    cues: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Breakdown:
+    source: Source
+    language: str
+    summary: tuple[str, ...]
+    quotes: tuple[Quote, ...]
+    dates: tuple[KeyDate, ...]
+    claims: tuple[Claim, ...]
+    text: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """The contract's JSON object, keys in contract order."""
+        return {
+            "source": asdict(self.source),
+            "language": self.language,
+            "summary": list(self.summary),
+            "quotes": [asdict(q) for q in self.quotes],
+            "dates": [asdict(d) for d in self.dates],
+            "claims": [{**asdict(c), "cues": list(c.cues)} for c in self.claims],
+            "text": self.text,
+        }

