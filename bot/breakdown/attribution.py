@@ -39,6 +39,19 @@ class _Found:
     kind: QuoteKind
     start: int
     end: int
+    frame_start: int
+    frame_end: int
+
+
+def _found(source_head: Token, cue: Token, kind: QuoteKind, start: int, end: int,
+           resolver: SpeakerResolver, cue_text: str | None = None) -> _Found:
+    """An attribution with its frame: source phrase, cue and content together."""
+    source = describe_source(source_head)
+    edges = (source_head.left_edge, cue)
+    frame_start = min([start, *(t.idx for t in edges)])
+    frame_end = max([end, *(t.idx + len(t) for t in (*edges, source_head.right_edge))])
+    return _Found(source, resolver.resolve(source), cue_text or cue.text, kind, start, end,
+                  frame_start, frame_end)
 
 
 def is_cue(token: Token) -> bool:
@@ -108,6 +121,9 @@ def _shape(doc: Doc, start: int, end: int,
     inside = sum(min(end, q.end) - max(start, q.start) for q in overlapping)
     if inside >= _DIRECT_SHARE * (end - start):
         return "direct", min(q.start for q in overlapping), max(q.end for q in overlapping)
+    end = max(end, *(q.end for q in overlapping))
+    if end < len(doc.text) and doc.text[end] in "”\"»'":
+        end += 1  # a quotation that ends the content keeps its closing mark
     return "mixed", start, end
 
 
@@ -128,8 +144,7 @@ def quote_from_cue(cue: Token, sentence: Sentence, quoted: list[QuotedSpan],
     kind, start, end = _shape(doc, start, end, quoted)
     if end - start < _MIN_CONTENT_CHARS:
         return None
-    source = describe_source(subject)
-    return _Found(source, resolver.resolve(source), cue.text, kind, start, end)
+    return _found(subject, cue, kind, start, end, resolver)
 
 
 def _parenthetical(cue: Token, subject: Token, sentence: Sentence, quoted: list[QuotedSpan],
@@ -151,8 +166,7 @@ def _parenthetical(cue: Token, subject: Token, sentence: Sentence, quoted: list[
         end -= 1
     if end - start < _MIN_CONTENT_CHARS:
         return None
-    source = describe_source(subject)
-    return _Found(source, resolver.resolve(source), cue.text, kind, start, end)
+    return _found(subject, cue, kind, start, end, resolver)
 
 
 def quote_from_according_to(token: Token, quoted: list[QuotedSpan],
@@ -186,8 +200,7 @@ def quote_from_according_to(token: Token, quoted: list[QuotedSpan],
     if end - start < _MIN_CONTENT_CHARS:
         return None
     kind, start, end = _shape(doc, start, end, quoted)
-    source = describe_source(pobj)
-    return _Found(source, resolver.resolve(source), "according to", kind, start, end)
+    return _found(pobj, token, kind, start, end, resolver, "according to")
 
 
 def _inside(offset: int, quoted: list[QuotedSpan]) -> bool:
@@ -229,7 +242,8 @@ def find_quotes(doc: Doc, sentences: list[Sentence], quoted: list[QuotedSpan]) -
                 continue
             if _continuation(quote, last_direct, index - last_direct_index) and last_direct:
                 in_sentence.append(replace(last_direct, kind="direct", start=quote.start,
-                                           end=quote.end))
+                                           end=quote.end, frame_start=quote.start,
+                                           frame_end=quote.end))
                 used.add(quote)
                 last_direct_index = index
         found.extend(in_sentence)
@@ -259,6 +273,7 @@ def _finish(doc: Doc, found: list[_Found]) -> list[Quote]:
             content=doc.text[item.start : item.end],
             start=item.start,
             end=item.end,
+            frame=(item.frame_start, item.frame_end),
         ))
     return quotes
 

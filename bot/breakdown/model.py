@@ -6,7 +6,7 @@ offset indexes `Breakdown.text`, the text exactly as it was given.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 QuoteKind = Literal["direct", "indirect", "mixed"]
@@ -38,6 +38,13 @@ class Quote:
     content: str
     start: int
     end: int
+    # Source, cue and content together: the characters the attribution speaks for.
+    frame: tuple[int, int] = field(default=(0, 0), compare=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        del data["frame"]
+        return data
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +86,7 @@ class Breakdown:
             "source": asdict(self.source),
             "language": self.language,
             "summary": list(self.summary),
-            "quotes": [asdict(q) for q in self.quotes],
+            "quotes": [q.to_dict() for q in self.quotes],
             "dates": [asdict(d) for d in self.dates],
             "claims": [{**asdict(c), "cues": list(c.cues)} for c in self.claims],
             "text": self.text,

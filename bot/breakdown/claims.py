@@ -1,0 +1,110 @@
+"""Unattributed claims: what the text asserts with no source, or only a vague one.
+
+A body sentence is a claim unless quotes from named sources cover at least half of it
+(the same 50% rule the PolNeAR-derived metric uses). It is *vague* when the only source
+is anonymous ("unnamed officials said") or a formula that names nobody ("reportedly",
+"it is believed"). Claims come most notable first: boosters and hedges are what a reader
+should weigh, bare numbers next.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from bot.breakdown.lexicon import BOOSTERS, HEDGES, VAGUE_MARKERS, phrase_pattern
+from bot.breakdown.model import Claim, ClaimKind, Quote
+from bot.breakdown.segment import Sentence
+
+_COVERED = 0.5
+_NUMBER_LABELS = frozenset({"CARDINAL", "PERCENT", "MONEY", "QUANTITY"})
+_CUE_PATTERN = phrase_pattern(HEDGES + BOOSTERS)
+_BOOSTER_SET = frozenset(BOOSTERS)
+_MIN_WORDS = 4
+_DIGIT = re.compile(r"\d")
+
+
+def coverage(start: int, end: int, spans: Iterable[tuple[int, int]]) -> float:
+    """Share of [start, end) covered by the union of `spans`."""
+    if end <= start:
+        return 0.0
+    clipped = sorted((max(start, s), min(end, e)) for s, e in spans if s < end and start < e)
+    covered, reach = 0, start
+    for s, e in clipped:
+        if e > reach:
+            covered += e - max(s, reach)
+            reach = e
+    return covered / (end - start)
+
+
+def notable_cues(sentence: Sentence, quoted: list[tuple[int, int]]) -> list[str]:
+    """Hedges, boosters and figures in the sentence, as written, outside sourced quotes."""
+
+    def outside(start: int, end: int) -> bool:
+        return not any(s <= start and end <= e for s, e in quoted)
+
+    base = sentence.start
+    cues = [m.group() for m in _CUE_PATTERN.finditer(sentence.text)
+            if outside(base + m.start(), base + m.end())]
+    cues += [ent.text for ent in sentence.span.ents
+             if ent.label_ in _NUMBER_LABELS and _DIGIT.search(ent.text)
+             and outside(ent.start_char, ent.end_char)]
+    return list(dict.fromkeys(cues))
+
+
+def notability(cues: list[str], kind: ClaimKind) -> float:
+    """Boosters weigh most, then hedges, then figures; vague sourcing adds a little."""
+    score = 1.0 if kind == "vague" else 0.0
+    for cue in cues:
+        lowered = cue.lower()
+        if lowered in _BOOSTER_SET:
+            score += 3
+        elif " " in lowered and lowered.split()[-1] in {"likely", "unlikely"}:
+            score += 3  # an intensified hedge: "incredibly likely"
+        elif _CUE_PATTERN.fullmatch(cue):
+            score += 2
+        else:
+            score += 1
+    return score
+
+
+def is_assertion(sentence: Sentence) -> bool:
+    """Statements, not questions, fragments or bare quotations of a single word."""
+    text = sentence.text.rstrip("”\"’' )")
+    if text.endswith("?") or len(sentence.text.split()) < _MIN_WORDS:
+        return False
+    return any(t.pos_ in {"VERB", "AUX"} for t in sentence.span)
+
+
+def classify_sentence(sentence: Sentence, quotes: list[Quote]) -> tuple[ClaimKind | None,
+                                                                        list[str]]:
+    """(kind, source cues) for a claim sentence; kind None when a named source covers it."""
+    named = [q.frame for q in quotes if not q.anonymous]
+    if coverage(sentence.start, sentence.end, named) >= _COVERED:
+        return None, []
+    anonymous = [q for q in quotes if q.anonymous and q.start < sentence.end
+                 and sentence.start < q.end]
+    if coverage(sentence.start, sentence.end, [(q.start, q.end) for q in anonymous]) \
+            >= _COVERED:
+        return "vague", list(dict.fromkeys(q.speaker for q in anonymous))
+    markers = [m.group() for m in VAGUE_MARKERS.finditer(sentence.text)]
+    if markers:
+        return "vague", markers
+    return "unattributed", []
+
+
+def find_claims(sentences: list[Sentence], quotes: list[Quote]) -> list[Claim]:
+    """Claim sentences, the most notable first (ties in text order)."""
+    scored: list[tuple[float, Claim]] = []
+    sourced = [(q.start, q.end) for q in quotes if not q.anonymous]
+    for sentence in sentences:
+        if not sentence.is_body or not is_assertion(sentence):
+            continue
+        kind, source_cues = classify_sentence(sentence, quotes)
+        if kind is None:
+            continue
+        cues = list(dict.fromkeys(source_cues + notable_cues(sentence, sourced)))
+        claim = Claim(kind, sentence.text, sentence.start, sentence.end, tuple(cues))
+        scored.append((notability(cues, kind), claim))
+    scored.sort(key=lambda pair: (-pair[0], pair[1].start))
+    return [claim for _, claim in scored]

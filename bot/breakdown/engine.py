@@ -1,0 +1,74 @@
+"""`analyze()`: article text in, `Breakdown` out. Pure and deterministic.
+
+One spaCy parse feeds every extractor; everything after it is linear in the text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import replace
+
+from bot.breakdown.attribution import find_quotes
+from bot.breakdown.claims import find_claims
+from bot.breakdown.dates import find_dates
+from bot.breakdown.language import detect_language
+from bot.breakdown.model import Breakdown, Source
+from bot.breakdown.nlp import get_nlp
+from bot.breakdown.quotemarks import find_quoted_spans
+from bot.breakdown.segment import Sentence, find_sentences
+from bot.breakdown.summary import summarize
+
+# Past this many characters only the beginning is analysed (about 150,000 words): enough
+# for any article, and it bounds time and memory for hostile input.
+MAX_ANALYSED_CHARS = 1_000_000
+_WORD = re.compile(r"\w+(?:['’.-]\w+)*")
+
+
+def count_words(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
+def analyze(text: str, *, published: dt.date | None = None,
+            source: Source | None = None) -> Breakdown:
+    """Break an article down. Never raises for any string input.
+
+    `published` anchors relative and year-less dates; without it no year is invented.
+    `source` carries metadata for fetched articles; plain text gets ``kind="text"``.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"analyze() takes str, not {type(text).__name__}")
+    source = source or Source(published=published.isoformat() if published else None)
+    source = _with_words(source, text)
+    language = detect_language(text)
+    if language != "en" or not text.strip():
+        return Breakdown(source, language, (), (), (), (), text)
+    nlp = get_nlp()
+    doc = nlp(text[:MAX_ANALYSED_CHARS])
+    sentences = find_sentences(doc)
+    quotes = find_quotes(doc, sentences, find_quoted_spans(doc.text))
+    if source.title is None:
+        source = replace(source, title=find_title(sentences))
+    return Breakdown(
+        source=source,
+        language=language,
+        summary=tuple(summarize(sentences)),
+        quotes=tuple(quotes),
+        dates=tuple(find_dates(doc, sentences, published)),
+        claims=tuple(find_claims(sentences, quotes)),
+        text=text,
+    )
+
+
+def find_title(sentences: list[Sentence]) -> str | None:
+    """A pasted article's headline: the first headline line before the body starts."""
+    for sentence in sentences:
+        if sentence.kind == "headline":
+            return sentence.text
+        if sentence.is_body:
+            return None
+    return None
+
+
+def _with_words(source: Source, text: str) -> Source:
+    return replace(source, words=count_words(text))

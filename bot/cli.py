@@ -1,0 +1,86 @@
+"""Command line: ``python -m bot breakdown [--json] [--published YYYY-MM-DD] SOURCE...``."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+
+from bot.breakdown import Breakdown, analyze
+from bot.render import render_json, render_terminal
+
+
+class SourceError(Exception):
+    """A source that cannot be read; the message is shown to the user as is."""
+
+
+def read_source(name: str) -> str:
+    """The text of a file path, or of standard input for ``-``."""
+    if name == "-":
+        data = sys.stdin.buffer.read()
+        label = "standard input"
+    else:
+        path = Path(name)
+        if not path.exists():
+            raise SourceError(f"{name}: no such file")
+        if path.is_dir():
+            raise SourceError(f"{name}: is a directory, not a text file")
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            raise SourceError(f"{name}: cannot read ({error.strerror})") from error
+        label = name
+    if b"\x00" in data[:8192]:
+        raise SourceError(f"{label}: looks like a binary file, not text")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise SourceError(
+            f"{label}: not UTF-8 text (byte {error.start}); convert it first, "
+            "e.g. iconv -f latin1 -t utf-8"
+        ) from error
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date like 2020-02-05") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot",
+                                     description="Break news articles down.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    breakdown = commands.add_parser("breakdown", help="break down article files or stdin")
+    breakdown.add_argument("sources", nargs="+", metavar="SOURCE",
+                           help="a text file, or - for standard input")
+    breakdown.add_argument("--json", action="store_true",
+                           help="print the JSON contract (JSON Lines for several sources)")
+    breakdown.add_argument("--published", type=_date, metavar="YYYY-MM-DD",
+                           help="publication date, anchors relative and year-less dates")
+    return parser
+
+
+def _print(breakdowns: list[Breakdown], *, as_json: bool) -> None:
+    if as_json:
+        indent = 2 if len(breakdowns) == 1 else None
+        for item in breakdowns:
+            print(render_json(item, indent=indent))
+        return
+    colour = sys.stdout.isatty()
+    print(("\n\n" + "─" * 40 + "\n\n").join(render_terminal(b, colour=colour)
+                                            for b in breakdowns))
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        texts = [read_source(name) for name in args.sources]
+    except SourceError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    breakdowns = [analyze(text, published=args.published) for text in texts]
+    _print(breakdowns, as_json=args.json)
+    return 0

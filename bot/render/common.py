@@ -1,0 +1,112 @@
+"""What every rendering shares: speakers grouped, dates spelt for people, the sourcing line.
+
+Renderers (terminal, Telegram HTML) differ only in markup; the choices about what to
+show and in which order live here once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from bot.breakdown.model import Breakdown, Claim, KeyDate, Quote
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+@dataclass(frozen=True, slots=True)
+class SpeakerGroup:
+    speaker: str
+    role: str | None
+    anonymous: bool
+    quotes: tuple[Quote, ...]
+
+
+def group_by_speaker(quotes: tuple[Quote, ...] | list[Quote]) -> list[SpeakerGroup]:
+    """Named speakers first, most statements first; anonymous sources after them."""
+    groups: dict[tuple[str, bool], list[Quote]] = {}
+    for quote in quotes:
+        groups.setdefault((quote.speaker, quote.anonymous), []).append(quote)
+    ordered = sorted(groups.items(), key=lambda item: (item[0][1], -len(item[1]),
+                                                       item[1][0].start))
+    return [SpeakerGroup(speaker, items[0].role, anonymous, tuple(items))
+            for (speaker, anonymous), items in ordered]
+
+
+def best_quote(group: SpeakerGroup) -> Quote:
+    """The statement that shows a speaker best: a direct quote of readable length."""
+    def score(quote: Quote) -> tuple[int, int]:
+        length = len(quote.content)
+        return (quote.kind == "direct", -abs(length - 140))
+
+    return max(group.quotes, key=score)
+
+
+def format_date(value: str) -> str:
+    """TIMEX3 value to what a reader expects: "Feb 5", "Feb 5, 2020", "Feb 2020", "2020"."""
+    if match := re.fullmatch(r"(\d{4}|XXXX)-(\d{2})-(\d{2})", value):
+        year, month, day = match.groups()
+        text = f"{_MONTHS[int(month) - 1]} {int(day)}"
+        return text if year == "XXXX" else f"{text}, {year}"
+    if match := re.fullmatch(r"(\d{4}|XXXX)-(\d{2})", value):
+        year, month = match.groups()
+        return _MONTHS[int(month) - 1] + ("" if year == "XXXX" else f" {year}")
+    if match := re.fullmatch(r"(\d{4})-W(\d{2})", value):
+        monday = dt.date.fromisocalendar(int(match[1]), int(match[2]), 1)
+        return f"week of {format_date(monday.isoformat())}"
+    if match := re.fullmatch(r"(\d{4})-Q([1-4])", value):
+        return f"Q{match[2]} {match[1]}"
+    return value
+
+
+def key_dates(breakdown: Breakdown, limit: int | None = None) -> list[KeyDate]:
+    """Key dates, oldest first (the engine already orders them)."""
+    dates = [d for d in breakdown.dates if d.key]
+    return dates[:limit] if limit else dates
+
+
+def claims_by_kind(breakdown: Breakdown) -> tuple[list[Claim], list[Claim]]:
+    unattributed = [c for c in breakdown.claims if c.kind == "unattributed"]
+    vague = [c for c in breakdown.claims if c.kind == "vague"]
+    return unattributed, vague
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    return f"{count} {word if count == 1 else many or word + 's'}"
+
+
+def sourcing_line(breakdown: Breakdown) -> str:
+    """One line a reader can judge the sourcing by."""
+    quotes = breakdown.quotes
+    sources = len({(q.speaker, q.anonymous) for q in quotes})
+    anonymous = sum(q.anonymous for q in quotes)
+    unattributed, vague = claims_by_kind(breakdown)
+    parts = [f"{plural(len(quotes), 'attributed statement')} from {plural(sources, 'source')}"]
+    if anonymous:
+        parts[0] += f" ({anonymous} from unnamed sources)"
+    parts.append(f"{plural(len(unattributed), 'claim')} with no source")
+    if vague:
+        parts.append(f"{len(vague)} vaguely sourced")
+    return " · ".join(parts)
+
+
+def shorten(text: str, limit: int) -> str:
+    """Cut at a word boundary with an ellipsis; whitespace collapsed."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:—–-")
+    return cut + "…"
+
+
+def describe_source(breakdown: Breakdown) -> str:
+    """"pasted text · 578 words · no publication date" and the like."""
+    source = breakdown.source
+    origin = (source.site or source.url or "link") if source.kind == "url" else "pasted text"
+    parts = [origin, plural(source.words, "word")]
+    if source.published:
+        parts.append(f"published {format_date(source.published)}")
+    else:
+        parts.append("no publication date (dates shown without a year)")
+    return " · ".join(parts)
