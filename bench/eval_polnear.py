@@ -131,12 +131,19 @@ def _anchor(gold: dict[str, Any]) -> int:
     return min(starts, default=0)
 
 
+def _antecedent(anchor: int, doc_sources: Sequence[tuple[int, str | None]]) -> str | None:
+    """The nearest named (non-pronoun) gold source before `anchor`: what "he" refers to."""
+    before = [(at, source) for at, source in doc_sources
+              if at < anchor and tokens(source) and not is_pronoun_source(source)]
+    return max(before, key=lambda item: item[0])[1] if before else None
+
+
 def speaker_matches(
     predicted: str | None,
     gold: dict[str, Any],
     text: str,
-    doc_sources: Sequence[str | None] = (),
-    window: int = 600,
+    doc_sources: Sequence[tuple[int, str | None]] = (),
+    window: int = 300,
 ) -> bool:
     """Is the predicted speaker right for this gold attribution? (see `speaker_rule`)"""
     return speaker_rule(predicted, gold, text, doc_sources, window) is not None
@@ -146,8 +153,8 @@ def speaker_rule(
     predicted: str | None,
     gold: dict[str, Any],
     text: str,
-    doc_sources: Sequence[str | None] = (),
-    window: int = 600,
+    doc_sources: Sequence[tuple[int, str | None]] = (),
+    window: int = 300,
 ) -> str | None:
     """Which rule makes the predicted speaker right: "token", "pronoun", "absent" or None.
 
@@ -155,16 +162,15 @@ def speaker_rule(
        string (case-insensitive; "the" and possessive 's ignored).
     2. Pronoun gold source ("he", "she", "they", "his", "who", "which", …; see
        `PRONOUNS`): the README asks whether the speaker is the entity the pronoun refers
-       to. We have no coreference gold, so we approximate: the speaker is right when one
-       of its tokens (pronouns and titles such as "Mr." dropped) occurs in the source
-       string of another attribution of the same document, or among the capitalised
-       words of the ``window`` characters before the gold cue.
+       to. We have no coreference gold, so we approximate the referent: the speaker is
+       right when one of its tokens (pronouns and titles such as "Mr." dropped) occurs
+       in the nearest earlier gold source that is a name (not a pronoun), or among the
+       capitalised words of the ``window`` characters before the pronoun itself.
     3. Absent gold source (``source`` null/empty): the speaker is right when one of its
        tokens (pronouns and titles dropped) occurs in the text before the attribution
        (before its cue, or its earliest span). Empty speakers are never right.
 
-    Rules 2 and 3 are lenient (for a pronoun, any source named elsewhere in the document
-    is accepted); the scores report how many true positives rest on them
+    Rules 2 and 3 approximate coreference and can be wrong either way; the scores report how many true positives rest on them
     (``tp_*_context``) so that the leniency stays visible.
     """
     source = gold.get("source")
@@ -175,9 +181,10 @@ def speaker_rule(
         return None
     anchor = _anchor(gold)
     if is_pronoun_source(source):
-        # The pronoun's own source string adds only pronouns, which `mine` excludes.
-        others = set().union(*(tokens(other) for other in doc_sources))
-        if mine & others or mine & _capitalised_tokens(text[max(0, anchor - window) : anchor]):
+        antecedent = _antecedent(anchor, doc_sources)
+        start = min((s for s, _ in gold.get("source_spans") or []), default=anchor)
+        nearby = _capitalised_tokens(text[max(0, start - window) : start])
+        if mine & tokens(antecedent) or mine & nearby:
             return "pronoun"
         return None
     if not tokens(source) and mine & tokens(text[:anchor]):
@@ -207,7 +214,7 @@ def match_attributions(
     threshold: float,
 ) -> list[Match]:
     """One-to-one greedy matching by overlap (see the module docstring)."""
-    doc_sources = [g.get("source") for g in gold_attributions]
+    doc_sources = [(_anchor(g), g.get("source")) for g in gold_attributions]
     golds = [_merge(g.get("content_spans") or []) for g in gold_attributions]
     candidates: list[tuple[int, int, int]] = []
     for gi, merged in enumerate(golds):

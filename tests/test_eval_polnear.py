@@ -170,24 +170,32 @@ def _pronoun_gold(text=PRON_TEXT, source="She"):
 def test_pronoun_source_resolved_from_the_preceding_window():
     text = "Senator Jane Doe spoke on Monday in Ohio. She said taxes would rise."
     g = _pronoun_gold(text)
-    assert ev.speaker_matches("Jane Doe", g, text, ["She"])
-    assert ev.speaker_matches("Doe", g, text, ["She"])
-    assert ev.speaker_rule("Doe", g, text, ["She"]) == "pronoun"
-    assert not ev.speaker_matches("John Smith", g, text, ["She"])
+    assert ev.speaker_matches("Jane Doe", g, text, [(0, "She")])
+    assert ev.speaker_matches("Doe", g, text, [(0, "She")])
+    assert ev.speaker_rule("Doe", g, text, [(0, "She")]) == "pronoun"
+    assert not ev.speaker_matches("John Smith", g, text, [(0, "She")])
     # Titles and pronouns of the predicted speaker do not count as evidence.
-    assert not ev.speaker_matches("Sen. Smith", g, text.replace("Senator", "Sen."), ["She"])
-    assert not ev.speaker_matches("he", g, text, ["She"])
+    assert not ev.speaker_matches("Sen. Smith", g, text.replace("Senator", "Sen."), [(0, "She")])
+    assert not ev.speaker_matches("he", g, text, [(0, "She")])
     # The literal pronoun still shares a token with the gold source.
-    assert ev.speaker_rule("she", g, text, ["She"]) == "token"
+    assert ev.speaker_rule("she", g, text, [(0, "She")]) == "token"
     # Lower-case words in the window are not names.
-    assert not ev.speaker_matches("Monday spoke", g, text.replace("Monday", "monday"), ["She"])
+    assert not ev.speaker_matches("Monday spoke", g, text.replace("Monday", "monday"), [(0, "She")])
 
 
-def test_pronoun_window_is_600_characters():
+def test_pronoun_refers_to_the_nearest_earlier_named_source():
     g = _pronoun_gold()
-    assert not ev.speaker_matches("Jane Doe", g, PRON_TEXT, ["She"])  # > 600 chars before
-    # ... unless the name is the source of another attribution of the document.
-    assert ev.speaker_matches("Jane Doe", g, PRON_TEXT, ["She", "Ms. Doe"])
+    anchor = g["cue_spans"][0][0]
+    assert not ev.speaker_matches("Jane Doe", g, PRON_TEXT, [(anchor, "She")])  # far away
+    # ... unless the nearest earlier attribution with a named source is hers,
+    assert ev.speaker_matches("Jane Doe", g, PRON_TEXT, [(anchor, "She"), (0, "Ms. Doe")])
+    # ... and not when a later-named source is nearer before the pronoun.
+    assert not ev.speaker_matches(
+        "Jane Doe", g, PRON_TEXT, [(anchor, "She"), (0, "Ms. Doe"), (5, "Bob Roe")]
+    )
+    # A name named only after the pronoun is no antecedent.
+    assert not ev.speaker_matches("Jane Doe", g, PRON_TEXT, [(anchor, "She"),
+                                                             (anchor + 1, "Ms. Doe")])
     counts = ev.score_attribution(
         [g], PRON_TEXT, [quote(g["content_spans"][0][0], g["content_spans"][0][1])]
     )

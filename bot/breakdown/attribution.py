@@ -11,11 +11,22 @@ Three passes over the body sentences, in text order:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Span, Token
 
-from bot.breakdown.lexicon import CLAUSAL_CUES, EVIDENCE_SUBJECTS, SPEECH_CUES
+from bot.breakdown.lexicon import (
+    CLAUSAL_CUES,
+    COMMISSIVE_CUES,
+    DIRECTIVE_CUES,
+    EVIDENCE_SUBJECTS,
+    QUOTATION_ONLY_CUES,
+    SOURCE_NOUNS,
+    SOURCE_SUFFIXES,
+    SPEECH_CUES,
+    STANCE_CUES,
+)
 from bot.breakdown.model import Quote, QuoteKind
 from bot.breakdown.quotemarks import QuotedSpan
 from bot.breakdown.segment import Sentence
@@ -29,6 +40,7 @@ _CONTENT_TRIM = " \t\n,;:.—–-"
 # "adding" quotes, "continued" needs a quote, but both qualify with a clause.
 _DIRECT_SHARE = 0.8
 _MIN_CONTENT_CHARS = 12
+_WORDS = re.compile(r"[^\W\d_]{2,}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,14 +56,25 @@ class _Found:
 
 
 def _found(source_head: Token, cue: Token, kind: QuoteKind, start: int, end: int,
-           resolver: SpeakerResolver, cue_text: str | None = None) -> _Found:
-    """An attribution with its frame: source phrase, cue and content together."""
+           resolver: SpeakerResolver, cue_text: str | None = None) -> _Found | None:
+    """An attribution with its frame (source phrase, cue and content together).
+
+    None when the content is not a statement: fewer than two words, or markup.
+    """
+    words = _WORDS.findall(cue.doc.text[start:end])
+    if start < end and (len(words) < 2 or (kind == "direct" and _is_title(words))):
+        return None
     source = describe_source(source_head)
     edges = (source_head.left_edge, cue)
-    frame_start = min([start, *(t.idx for t in edges)])
+    frame_start = min([start, *(t.idx for t in edges)]) if start < end else edges[0].idx
     frame_end = max([end, *(t.idx + len(t) for t in (*edges, source_head.right_edge))])
     return _Found(source, resolver.resolve(source), cue_text or cue.text, kind, start, end,
                   frame_start, frame_end)
+
+
+def _is_title(words: list[str]) -> bool:
+    """"said on “Fox News Sunday,”": a quoted name, not a statement."""
+    return len(words) <= 5 and all(w[0].isupper() for w in words)
 
 
 def is_cue(token: Token) -> bool:
@@ -59,7 +82,7 @@ def is_cue(token: Token) -> bool:
     if token.pos_ not in {"VERB", "AUX"} and token.tag_ not in {"VBD", "VBZ", "VBP", "VBG"}:
         return False
     lemma = token.lemma_.lower()
-    if lemma in SPEECH_CUES:
+    if lemma in SPEECH_CUES or lemma in STANCE_CUES:
         return True
     return lemma in CLAUSAL_CUES and any(c.dep_ == "ccomp" for c in token.children)
 
@@ -70,8 +93,8 @@ def find_subject(cue: Token) -> Token | None:
     for _ in range(3):
         subject = next((c for c in token.children if c.dep_ in _SUBJECT_DEPS), None)
         if subject is not None:
-            if subject.dep_ == "nsubjpass" or subject.lower_ in {"it", "there", "this"} and \
-                    any(c.dep_ == "auxpass" for c in token.children):
+            if subject.dep_ == "nsubjpass" or (subject.lower_ in {"it", "there", "this"} and \
+                    any(c.dep_ == "auxpass" for c in token.children)):
                 return None  # "it is said that…": no source, a vague claim instead
             if subject.lower_ in _RELATIVE and token.dep_ == "relcl":
                 return token.head
@@ -86,22 +109,35 @@ def find_subject(cue: Token) -> Token | None:
 
 
 def _complement_range(cue: Token) -> tuple[int, int] | None:
-    """Token range [first, last] of what the cue reports, or None."""
-    children = [c for c in cue.children if c.dep_ in _CONTENT_DEPS]
-    clauses = [c for c in children if c.dep_ == "ccomp"]
-    if clauses:
-        children = clauses  # "told reporters that…": the addressee is not the content
-    else:
-        children += [c for c in cue.children
-                     if c.dep_ == "prep" and c.lower_ in {"on", "for"}]  # "called on X to…"
-    children = [c for c in children if c.dep_ != "advcl" or c.tag_ == "VBG" or clauses]
-    if not children:
+    """Token range [first, last] of what the cue reports, or None.
+
+    A finite clause is the message ("said that…"); an object with an infinitive only for
+    directives ("urged Moscow to…"), a bare infinitive only for promises ("vowed to…").
+    Noun objects alone ("cited remarks", "told her") are not statements.
+    """
+    lemma = cue.lemma_.lower()
+    children = list(cue.children)
+    chosen = [c for c in children if c.dep_ == "ccomp"]
+    if not chosen:
+        xcomps = [c for c in children if c.dep_ == "xcomp"]
+        preps = [c for c in children if c.dep_ == "prep" and c.lower_ in {"on", "for"}]
+        oprd = [c for c in children if c.dep_ == "oprd"]
+        if lemma == "call" and oprd:  # "called the charges fabricated"
+            chosen = [c for c in children if c.dep_ == "dobj"] + oprd
+        elif lemma in DIRECTIVE_CUES and (xcomps or preps):
+            chosen = [c for c in children if c.dep_ in {"dobj", "dative", "obj"}] + xcomps + preps
+        elif lemma in COMMISSIVE_CUES and xcomps:
+            chosen = xcomps
+        elif lemma in STANCE_CUES:
+            chosen = xcomps or [c for c in children if c.dep_ in {"dobj", "obj"}] or [
+                p for p in preps if p.lower_ == "for"]
+    if not chosen:
         return None
-    first = min(c.left_edge.i for c in children)
-    last = max(c.right_edge.i for c in children)
+    first = min(c.left_edge.i for c in chosen)
+    last = max(c.right_edge.i for c in chosen)
     doc = cue.doc
-    while first <= last and (doc[first].dep_ == "mark" and doc[first].lower_ in {"that", "if",
-                             "whether"} or doc[first].is_punct or doc[first].is_space):
+    while first <= last and ((doc[first].dep_ == "mark" and doc[first].lower_ in {"that", "if",
+                             "whether"}) or doc[first].is_punct or doc[first].is_space):
         first += 1
     while last >= first and (doc[last].is_punct or doc[last].is_space):
         last -= 1
@@ -127,45 +163,88 @@ def _shape(doc: Doc, start: int, end: int,
     return "mixed", start, end
 
 
+def can_be_source(token: Token) -> bool:
+    """Names, pronouns and nouns for people, bodies or documents; not "the law"."""
+    if token.pos_ in {"PROPN", "PRON"} or token.ent_type_ in {"PERSON", "ORG", "GPE", "NORP"}:
+        return True
+    lemma = token.lemma_.lower()
+    return lemma in SOURCE_NOUNS or token.lower_ in SOURCE_NOUNS or lemma.endswith(
+        SOURCE_SUFFIXES) or any(c.dep_ == "compound" and can_be_source(c) for c in token.lefts)
+
+
 def quote_from_cue(cue: Token, sentence: Sentence, quoted: list[QuotedSpan],
                    resolver: SpeakerResolver) -> _Found | None:
     subject = find_subject(cue)
-    if subject is None:
+    if subject is None or _inside(subject.idx, quoted) or not can_be_source(subject):
         return None
-    if cue.lemma_.lower() in CLAUSAL_CUES - SPEECH_CUES and subject.pos_ not in {"PROPN", "PRON"} \
+    lemma = cue.lemma_.lower()
+    if lemma in CLAUSAL_CUES - SPEECH_CUES and subject.pos_ not in {"PROPN", "PRON"} \
             and subject.lemma_.lower() not in EVIDENCE_SUBJECTS and subject.ent_type_ == "":
         return None  # "the plan suggests": thought verbs need a person or evidence as source
     doc = cue.doc
     span = _complement_range(cue)
     if span is None:
         return _parenthetical(cue, subject, sentence, quoted, resolver)
-    start = doc[span[0]].idx
-    end = doc[span[1]].idx + len(doc[span[1]])
+    first, last = span
+    if last < subject.left_edge.i and not _quotes_overlapping(
+            doc[first].idx, doc[last].idx + 1, quoted):
+        # "Profits fell, but costs rose, the company said": the source speaks for all of it.
+        first = _first_word(sentence.span)
+    start = doc[first].idx
+    end = doc[last].idx + len(doc[last])
     kind, start, end = _shape(doc, start, end, quoted)
-    if end - start < _MIN_CONTENT_CHARS:
+    if end - start < _MIN_CONTENT_CHARS or (lemma in QUOTATION_ONLY_CUES and kind == "indirect"):
         return None
     return _found(subject, cue, kind, start, end, resolver)
 
 
+def _first_word(span: Span) -> int:
+    for token in span:
+        if not (token.is_punct or token.is_space):
+            return token.i
+    return span.start
+
+
+def _adjacent_quotes(first: Token, last: Token, quoted: list[QuotedSpan]) -> list[QuotedSpan]:
+    """Quotations separated from the tokens first..last by punctuation only."""
+    text = first.doc.text
+    frame_start, frame_end = first.idx, last.idx + len(last)
+    adjacent = []
+    for quote in quoted:
+        gap = text[quote.end : frame_start] if quote.end <= frame_start else \
+            text[frame_end : quote.start] if quote.start >= frame_end else "x"
+        if len(gap) <= 4 and not any(ch.isalnum() for ch in gap):
+            adjacent.append(quote)
+    return adjacent
+
+
 def _parenthetical(cue: Token, subject: Token, sentence: Sentence, quoted: list[QuotedSpan],
                    resolver: SpeakerResolver) -> _Found | None:
-    """"The plan, he said, is dead." / "…is dead, officials said": the rest of the sentence."""
-    quotes = _quotes_overlapping(sentence.start, sentence.end, quoted)
+    """A cue with no complement: beside a quotation, at the end, or before a colon.
+
+    "“…,” he said." / "Prices will rise, he said." / "He said: “…”" (the quotation
+    follows; returned with empty content for the continuation pass to fill).
+    """
+    doc = cue.doc
+    first = doc[min(subject.left_edge.i, cue.i)]
+    last = doc[max(cue.i, subject.right_edge.i)]
+    quotes = _adjacent_quotes(first, last, quoted)
     if quotes:
         start, end = min(q.start for q in quotes), max(q.end for q in quotes)
-        kind: QuoteKind = "direct"
-    else:
-        left, right = subject.left_edge.i, max(cue.i, subject.right_edge.i)
-        before = sentence.span.doc[sentence.span.start : left]
-        if len(before.text.strip(_CONTENT_TRIM)) < _MIN_CONTENT_CHARS or right < left:
-            return None
-        start = before[0].idx
-        end = before[-1].idx + len(before[-1])
-        kind = "indirect"
-    while end > start and sentence.span.doc.text[end - 1] in _CONTENT_TRIM:
-        end -= 1
+        return _found(subject, cue, "direct", start, end, resolver)
+    after = [t for t in doc[last.i + 1 : sentence.span.end] if not t.is_space]
+    if after and after[0].text == ":":
+        return _found(subject, cue, "direct", after[0].idx, after[0].idx, resolver)
+    if len([t for t in after if not t.is_punct]) > 6:
+        return None
+    before = doc[_first_word(sentence.span) : first.i]
+    words = [t for t in before if not (t.is_punct or t.is_space)]
+    if not words or before[-1].text != "," or not any(t.pos_ in {"VERB", "AUX"} for t in words):
+        return None  # "Prices will rise, he said." needs the comma and a clause before it
+    start, end = words[0].idx, words[-1].idx + len(words[-1])
     if end - start < _MIN_CONTENT_CHARS:
         return None
+    kind, start, end = _shape(doc, start, end, quoted)
     return _found(subject, cue, kind, start, end, resolver)
 
 
@@ -200,6 +279,8 @@ def quote_from_according_to(token: Token, quoted: list[QuotedSpan],
     if end - start < _MIN_CONTENT_CHARS:
         return None
     kind, start, end = _shape(doc, start, end, quoted)
+    if _inside(pobj.idx, quoted):
+        return None
     return _found(pobj, token, kind, start, end, resolver, "according to")
 
 
@@ -207,49 +288,107 @@ def _inside(offset: int, quoted: list[QuotedSpan]) -> bool:
     return any(q.start <= offset < q.end for q in quoted)
 
 
-def _continuation(quote: QuotedSpan, previous: _Found | None, gap_sentences: int) -> bool:
-    """A quotation with no cue continues the quote just before it."""
+def _continues(previous: _Found | None, gap_sentences: int) -> bool:
+    """A quotation with no cue continues the quote (or colon introduction) just before."""
     return previous is not None and previous.kind in {"direct", "mixed"} and gap_sentences <= 2
+
+
+_SPEAKER_LABEL = re.compile(r"[ \t]*([A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*){0,3})[ \t]*:[ \t]+\S")
+
+
+def quote_from_speaker_label(sentence: Sentence, resolver: SpeakerResolver) -> _Found | None:
+    """Transcripts and interviews: "PENCE: Well, look, …" or "Jane Doe: …" to line end."""
+    text = sentence.span.doc.text
+    line_start = text.rfind("\n", 0, sentence.start) + 1
+    if text[line_start : sentence.start].strip():
+        return None  # not the first sentence of its line
+    match = _SPEAKER_LABEL.match(text, line_start)
+    if match is None:
+        return None
+    label = match.group(1)
+    label_span = sentence.span.doc.char_span(match.start(1), match.end(1))
+    is_person = label_span is not None and all(t.ent_type_ == "PERSON" for t in label_span)
+    if not (is_person or (label.isupper() and len(label) > 2)):
+        return None
+    line_end = text.find("\n", match.end())
+    end = len(text) if line_end < 0 else line_end
+    start = match.end() - 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    name = label.title() if label.isupper() else label
+    source = SourcePhrase(label, name, None, True, False, False, match.start(1))
+    return _Found(source, resolver.resolve(source), ":", "direct", start, end,
+                  match.start(1), end)
+
+
+def _merge_interrupted(result: _Found, here: list[QuotedSpan], used: set[QuotedSpan],
+                       text: str) -> _Found:
+    """"“A,” Ryan said, “B.”": one statement split by its own attribution."""
+    for quote in here:
+        gap = text[result.frame_end : quote.start]
+        if quote not in used and quote.start >= result.frame_end and len(gap) <= 4 \
+                and not any(ch.isalnum() for ch in gap):
+            used.add(quote)
+            return replace(result, end=quote.end, frame_end=quote.end)
+    return result
 
 
 def find_quotes(doc: Doc, sentences: list[Sentence], quoted: list[QuotedSpan]) -> list[Quote]:
     """Every attributed statement in the body of the text, in text order."""
     resolver = SpeakerResolver(doc)
     found: list[_Found] = []
-    body = [s for s in sentences if s.is_body]
     used: set[QuotedSpan] = set()
     last_direct: _Found | None = None
     last_direct_index = -10
-    for index, sentence in enumerate(body):
+    labelled_until = -1
+    for index, sentence in enumerate(s for s in sentences if s.is_body):
         here = _quotes_overlapping(sentence.start, sentence.end, quoted)
         in_sentence: list[_Found] = []
-        for token in sentence.span:
-            if _inside(token.idx, here):
-                continue
-            result = None
-            if token.lower_ == "according" and token.dep_ == "prep":
-                result = quote_from_according_to(token, quoted, resolver)
-            elif is_cue(token):
-                result = quote_from_cue(token, sentence, quoted, resolver)
-            if result is not None:
-                in_sentence.append(result)
+        label = quote_from_speaker_label(sentence, resolver)
+        if label is not None:
+            in_sentence.append(label)
+            labelled_until = label.end
+        elif sentence.start >= labelled_until:
+            in_sentence += _cue_quotes(sentence, here, quoted, resolver)
         for result in in_sentence:
             used.update(_quotes_overlapping(result.start, result.end, quoted))
-            if result.kind != "indirect" or sentence.text.rstrip().endswith(":"):
+        in_sentence = [_merge_interrupted(r, here, used, doc.text) if r.kind == "direct" else r
+                       for r in in_sentence]
+        for result in in_sentence:
+            if result.kind != "indirect":
                 last_direct, last_direct_index = result, index
         for quote in here:
             if quote in used or quote.end - quote.start < _MIN_CONTENT_CHARS:
                 continue
-            if _continuation(quote, last_direct, index - last_direct_index) and last_direct:
+            if last_direct is not None and _continues(last_direct, index - last_direct_index):
                 in_sentence.append(replace(last_direct, kind="direct", start=quote.start,
                                            end=quote.end, frame_start=quote.start,
                                            frame_end=quote.end))
                 used.add(quote)
                 last_direct_index = index
-        found.extend(in_sentence)
+        # Colon introductions carry no content of their own: the quotation after them does.
+        found.extend(r for r in in_sentence if r.start < r.end)
         for token in sentence.span:
             resolver.note_subject(token)
     return _finish(doc, found)
+
+
+def _cue_quotes(sentence: Sentence, here: list[QuotedSpan], quoted: list[QuotedSpan],
+                resolver: SpeakerResolver) -> list[_Found]:
+    """Attributions from the cue verbs and "according to" phrases outside quotations."""
+    results = []
+    for token in sentence.span:
+        if _inside(token.idx, here):
+            continue  # "I call on all parties" inside a quote is the speaker's own words
+        if token.lower_ == "according" and token.dep_ == "prep":
+            result = quote_from_according_to(token, quoted, resolver)
+        elif is_cue(token):
+            result = quote_from_cue(token, sentence, quoted, resolver)
+        else:
+            continue
+        if result is not None:
+            results.append(result)
+    return results
 
 
 def _finish(doc: Doc, found: list[_Found]) -> list[Quote]:
@@ -278,4 +417,4 @@ def _finish(doc: Doc, found: list[_Found]) -> list[Quote]:
     return quotes
 
 
-__all__ = ["find_quotes", "find_subject", "is_cue", "Span"]
+__all__ = ["Span", "find_quotes", "find_subject", "is_cue"]

@@ -13,6 +13,10 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from dateparser.date import DateDataParser
 
 MONTHS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
@@ -46,7 +50,7 @@ _YEAR_ONLY = re.compile(rf"(?<![\d$.,])(?P<y>{YEAR})(?![\d,])")
 _MONTH_ONLY = re.compile(rf"^(?:(?P<rel>last|this|next|early|late|mid|earlier)[\s-]+)?"
                          rf"(?P<m>{MONTH})(?:\s+(?P<yrel>this|last|next)\s+year)?$", re.I)
 _WEEKDAY_ONLY = re.compile(rf"^(?:(?P<rel>last|this|next|on|early|late)\s+)?(?P<w>{WEEKDAY})"
-                           rf"(?:'s|’s)?(?:\s+(?:morning|afternoon|evening|night))?$", re.I)
+                           rf"(?:'s)?(?:\s+(?:morning|afternoon|evening|night))?$", re.I)
 _RELATIVE = re.compile(
     r"^(?:the\s+)?(?:(?:early|late|mid|earlier|later)[\s-]+)?"
     r"(?P<rel>this|last|past|next|coming|previous|current)\s+"
@@ -69,8 +73,9 @@ def month_number(word: str) -> int:
 
 
 def clean(text: str) -> str:
-    """One-line, lower-case, curly apostrophes straightened: the cache key."""
-    return re.sub(r"\s+", " ", text.replace("’", "'")).strip().lower()
+    """One-line, lower-case, apostrophes straightened, possessive dropped."""
+    text = re.sub(r"\s+", " ", text.replace("’", "'")).strip().lower()
+    return text.removesuffix("'s")  # "Tuesday's vote", "last month's report"
 
 
 def iso_week(day: dt.date) -> str:
@@ -100,9 +105,9 @@ def choose_year(month: int, day: int, anchor: dt.date, direction: int) -> int:
     here = safe_date(anchor.year, month, day) or dt.date(anchor.year, month, 28)
     gap = (here - anchor).days
     # With no cue, lean to the past: news reports more than it announces.
-    if direction < 0 and gap > 60 or direction == 0 and gap > 150:
+    if (direction < 0 and gap > 60) or (direction == 0 and gap > 150):
         return anchor.year - 1
-    if direction > 0 and gap < -60 or direction == 0 and gap < -240:
+    if (direction > 0 and gap < -60) or (direction == 0 and gap < -240):
         return anchor.year + 1
     return anchor.year
 
@@ -293,12 +298,8 @@ def holiday_value(text: str, anchor: dt.date | None, direction: int) -> str | No
 def normalise_date(text: str, anchor: dt.date | None, direction: int = 0) -> str | None:
     """The TIMEX3 value of a date expression, or None when it cannot be pinned down."""
     text = clean(text)
-    for rule in (period_value, ):
-        value = rule(text, anchor)
-        if value:
-            return value
-    value = (holiday_value(text, anchor, direction) or absolute_value(text, anchor, direction)
-             or month_value(text, anchor, direction))
+    value = (period_value(text, anchor) or holiday_value(text, anchor, direction)
+             or absolute_value(text, anchor, direction) or month_value(text, anchor, direction))
     if value:
         return value
     if anchor is None:
@@ -307,11 +308,12 @@ def normalise_date(text: str, anchor: dt.date | None, direction: int = 0) -> str
                            direction)
     if value:
         return value
+    # dateparser only for short leftovers: it is slow, and long strings are not dates
     return parsed_value(text, anchor) if len(text) <= 40 else None
 
 
 @functools.lru_cache(maxsize=64)
-def date_parser(anchor: dt.date):  # -> dateparser.date.DateDataParser
+def date_parser(anchor: dt.date) -> DateDataParser:
     """One DateDataParser per publication date (RELATIVE_BASE is a parser setting)."""
     from dateparser.date import DateDataParser  # slow import: only when a rule misses
 

@@ -8,8 +8,8 @@ deciding which way a bare weekday or a year-less date goes. Durations and freque
 is anything that cannot be pinned down (no value is ever guessed from today's date).
 
 `key` marks what a reader would want listed: the first mention of each day-, week- or
-month-level date in a body sentence. Years, decades, quarters, repeats and dates in
-headlines are kept in the list but not marked key.
+month-level date in a body sentence. Years, decades, quarters, repeats, wire datelines
+("WASHINGTON, March 12 (Xinhua) --") and dates in headlines are listed but not key.
 """
 
 from __future__ import annotations
@@ -51,7 +51,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                         r"autumn|winter)\b(?!\s*(?:'s|’s)?\s*\w+\s+(?:of|in)\b)", re.I)),
     ("ago", re.compile(rf"\b(?:(?:about|almost|nearly|some|more than)\s+)?{_NUMBER}\s+"
                        r"(?:day|week|month|year|decade)s?\s+ago\b", re.I)),
-    ("quarter", re.compile(rf"\b(?:first|second|third|fourth|final|last|[1-4](?:st|nd|rd|th))"
+    ("quarter", re.compile(rf"\b(?:the\s+)?(?:first|second|third|fourth|final|last|"
+                           rf"[1-4](?:st|nd|rd|th))"
                            rf"[\s-]+(?:fiscal[\s-]+)?quarter(?:\s+of\s+(?:fiscal\s+)?{YEAR})?\b"
                            rf"|\bQ[1-4](?:\s+{YEAR})?\b|\b(?:first|second)\s+half\s+of\s+"
                            rf"{YEAR}\b", re.I)),
@@ -76,7 +77,7 @@ _DATE_WORD = re.compile(rf"\b{MONTH}\b|{_CAP_WEEKDAY}|\b(?:ago|today|yesterday|t
 _TIME_LEAD = re.compile(r"(?:\b(?:in|since|from|until|till|by|before|after|during|of|on|"
                         r"through|to|between|and|early|late|mid|last|this|next|"
                         r"post|pre)[\s-]*|[(,-]\s*)$", re.I)
-_FUTURE_AUX = {"will", "shall", "'ll", "wo", "ll", "would"}
+_FUTURE_AUX = {"will", "shall", "'ll", "’ll", "wo", "ll", "would"}
 _PLAN_LEMMAS = {"schedule", "plan", "expect", "set", "due", "slate", "intend", "prepare",
                 "hope", "aim", "propose"}
 _REPORT_LEMMAS = {"say", "tell", "report", "claim", "state", "add", "note", "write"}
@@ -95,48 +96,69 @@ def find_dates(doc: Doc, sentences: list[Sentence], published: dt.date | None) -
     """Every calendar-date mention in body and headline sentences, in time order."""
     dates: list[KeyDate] = []
     seen_values: set[str] = set()
+    # doc.ents once, and no doc.text: both walk every token of the document on each access
+    entities = date_entities(doc)
     for sentence in sentences:
         if sentence.kind == "boilerplate":
             continue
-        for mention in find_date_mentions(doc, sentence):
+        for mention in find_date_mentions(sentence, entities):
             span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
             direction = clause_direction(span) if span is not None else 0
-            reading = mention.reading or doc.text[mention.start:mention.end]
+            text = sentence.text[mention.start - sentence.start:mention.end - sentence.start]
+            reading = mention.reading or text
             value = normalise_date(reading, published, direction)
             if not value:
                 continue
-            key = is_key(value, sentence) and value not in seen_values
+            local = mention.start - sentence.start, mention.end - sentence.start
+            key = (is_key(value, sentence) and value not in seen_values
+                   and not is_dateline(sentence.text, *local))
             if key:
                 seen_values.add(value)
             dates.append(KeyDate(
-                text=doc.text[mention.start:mention.end], value=value, key=key,
+                text=text, value=value, key=key,
                 start=mention.start, end=mention.end,
                 context=date_context(sentence, mention.start, mention.end)))
     return sorted(dates, key=lambda d: (*value_order(d.value, published), d.start))
 
 
-def find_date_mentions(doc: Doc, sentence: Sentence) -> list[Mention]:
-    """Our pattern matches in the sentence, then spaCy DATE entities they do not touch."""
-    text = sentence.text
-    entities = [(e.start_char, e.end_char) for e in sentence.span.ents
-                if e.label_ in ("DATE", "TIME")]
+def date_entities(doc: Doc) -> list[tuple[int, int, str]]:
+    """(start, end, label) of spaCy's DATE and TIME entities, read once per document."""
+    return [(e.start_char, e.end_char, e.label_) for e in doc.ents
+            if e.label_ in ("DATE", "TIME")]
+
+
+def find_date_mentions(
+    sentence: Sentence, entities: list[tuple[int, int, str]] | None = None
+) -> list[Mention]:
+    """Our pattern matches in the sentence, then spaCy DATE entities they do not touch.
+
+    Offsets index the document; `entities` is `date_entities(doc)` when the caller has
+    it. The work is done on the sentence's own text, in its coordinates.
+    """
+    text, base = sentence.text, sentence.start
+    entities = date_entities(sentence.span.doc) if entities is None else entities
+    inside = [(s - base, e - base, label) for s, e, label in entities
+              if base <= s < sentence.end]
+    spans = [(start, end) for start, end, _ in inside]
     found: list[Mention] = []
+    rejected: list[Mention] = []  # "today's youth": no entity may bring it back
     for kind, pattern in _PATTERNS:
         for match in pattern.finditer(text):
-            start, end = sentence.start + match.start(), sentence.start + match.end()
-            if kind in ("year", "month") and not is_time_use(doc.text, start, end, entities):
+            start, end = match.start(), match.end()
+            if kind in ("year", "month") and not is_time_use(text, start, end, spans):
                 continue
-            if is_dateline(doc.text, start, end) or is_generic_today(doc.text, start, end):
+            if is_generic_today(text, start, end):
+                rejected.append(Mention(start, end, kind))
                 continue
             found.append(Mention(start, end, kind))
-    found.extend(split_day_ranges(doc.text, found))
-    for entity in sentence.span.ents:
-        if entity.label_ != "DATE":
-            continue
-        candidate = Mention(entity.start_char, entity.end_char, "entity")
-        if not any(overlaps(candidate, m) for m in found) and is_date_entity(entity.text):
+    found = split_day_ranges(text, found)
+    for start, end, label in inside:
+        candidate = Mention(start, end, "entity")
+        if (label == "DATE" and is_date_entity(text[start:end])
+                and not any(overlaps(candidate, m) for m in found + rejected)):
             found.append(candidate)
-    return without_overlaps(found)
+    return [Mention(m.start + base, m.end + base, m.kind, m.reading)
+            for m in without_overlaps(found)]
 
 
 def is_time_use(text: str, start: int, end: int, entities: list[tuple[int, int]]) -> bool:
@@ -146,22 +168,30 @@ def is_time_use(text: str, start: int, end: int, entities: list[tuple[int, int]]
     return bool(_TIME_LEAD.search(text[max(0, start - 12):start]))
 
 
+_RANGE_END = re.compile(r"\s*(?:-|–|to|and|through|or)\s*((?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?)"
+                        rf"\b(?:,?\s+({YEAR})\b)?"
+                        r"(?![\d,.]\d|\s*(?:%|percent|p\.?m|a\.?m|[A-Za-z]{3,}))")
+
+
 def split_day_ranges(text: str, found: list[Mention]) -> list[Mention]:
-    """The second day of "April 24-25" or "April 24 and 25", as a mention of its own."""
-    extra: list[Mention] = []
+    """Both days of "April 24-25" or "April 24 and 25, 2020", each a mention of its own.
+
+    The second day borrows the first one's month; a year after the range applies to both.
+    """
+    result: list[Mention] = []
     for mention in found:
-        if mention.kind != "day" or not re.search(r"\d\b", text[mention.start:mention.end]):
+        first = text[mention.start:mention.end]
+        match = _RANGE_END.match(text, mention.end) if mention.kind == "day" else None
+        day = re.search(rf"{DAY}$", first) if match else None
+        if match is None or day is None:
+            result.append(mention)
             continue
-        match = re.match(r"\s*(?:-|–|to|and|through|or)\s*((?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|"
-                         r"th)?)\b(?![\d,.]\d|\s*(?:%|percent|p\.?m|a\.?m|[A-Za-z]{3,}))",
-                         text[mention.end:])
-        if match:
-            start = mention.end + match.start(1)
-            first = text[mention.start:mention.end]
-            day = re.search(rf"{DAY}\b(?!.*\d)", first.split(",")[-1] if "," in first else first)
-            reading = first.replace(day.group(), match.group(1)) if day else None
-            extra.append(Mention(start, start + len(match.group(1)), "range", reading))
-    return extra
+        year = f", {match.group(2)}" if match.group(2) else ""
+        result.append(Mention(mention.start, mention.end, "day", first + year))
+        second = first[:day.start()] + match.group(1) + year
+        end = match.end(2) if match.group(2) else match.end(1)
+        result.append(Mention(match.start(1), end, "range", second))
+    return result
 
 
 def is_dateline(text: str, start: int, end: int) -> bool:
@@ -207,7 +237,7 @@ def clause_direction(span: Span) -> int:
         return 1
     if words & {"last", "past", "previous", "ago", "earlier"}:
         return -1
-    lead = span.doc.text[max(0, span.start_char - 16):span.start_char].lower()
+    lead = span.doc[max(0, span.start - 4):span.start].text.lower() + " "
     if re.search(r"\b(?:as (?:soon|early) as|no later than|starting)\s+$", lead):
         return 1  # openings look forward
     if re.search(r"\bsince\s+(?:the\s+)?$", lead):
@@ -276,14 +306,17 @@ def value_order(value: str, published: dt.date | None) -> tuple[int, int, int]:
     if value.endswith("_REF"):
         anchor = published or dt.date.min
         return anchor.year, anchor.month, anchor.day
-    numbers = re.findall(r"\d+|X+", value)
-    year = int(numbers[0].replace("X", "0")) if numbers and numbers[0][0].isdigit() else 0
-    if len(numbers[0]) == 3 if numbers else False:
-        year *= 10  # a decade such as "199X"
-    rest = value[len(numbers[0]) if numbers else 0:]
+    head = re.match(r"(\d{4})|(\d{3})X|XXXX", value)
+    if head is None:
+        return 0, 0, 0
+    year = int(head.group(1) or 0) or int(head.group(2) or 0) * 10  # "199X" is the 1990s
+    rest = value[head.end():]
     week = re.match(r"-W(\d+)", rest)
-    if week:
-        monday = dt.date.fromisocalendar(year, int(week.group(1)), 1)
+    if week and year:
+        try:
+            monday = dt.date.fromisocalendar(year, int(week.group(1)), 1)
+        except ValueError:
+            return year, 0, 0
         return monday.year, monday.month, monday.day
     quarter = re.match(r"-[QH](\d)", rest)
     if quarter:

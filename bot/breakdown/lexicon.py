@@ -9,25 +9,54 @@ from __future__ import annotations
 
 import re
 
-SPEECH_CUES = frozenset(
-    """say tell add write note report argue announce claim tweet explain declare acknowledge
-    insist warn urge reveal state recall predict admit deny reply confirm remark comment
-    respond assert contend maintain stress emphasize emphasise allege accuse testify caution
-    concede complain ask promise pledge vow estimate conclude indicate mention repeat observe
-    post quip joke boast brag lament charge counter suggest propose recommend demand answer
-    describe question criticize criticise blast slam praise defend dismiss reject concur
-    disclose divulge inform advise assure explain recount relate retort speculate surmise
-    tout threaten underscore point continue hint whisper shout write cite""".split()
+
+def words(text: str) -> frozenset[str]:
+    """A word list written as one whitespace-separated string."""
+    return frozenset(text.split())
+
+
+SPEECH_CUES = words(
+    """
+    say tell add write note report argue announce claim tweet explain declare
+    acknowledge insist warn urge reveal state recall predict admit deny reply confirm
+    remark comment respond assert contend maintain stress emphasize emphasise allege
+    accuse testify caution concede complain ask promise pledge vow estimate conclude
+    indicate mention repeat observe post quip joke boast brag lament charge counter
+    suggest propose recommend demand answer concur disclose divulge inform advise assure
+    recount retort speculate surmise threaten underscore hint whisper shout continue
+    """
+)
+# Cues whose object and infinitive are the message: "urged Moscow to respect…".
+DIRECTIVE_CUES = words(
+    """
+    urge ask call warn encourage implore press advise beg
+    """
+)
+# Cues whose bare infinitive is the message: "vowed to fight…".
+COMMISSIVE_CUES = words(
+    """
+    promise pledge vow threaten claim
+    """
+)
+# Cues that report speech only around a quotation: "…," he continued.
+QUOTATION_ONLY_CUES = words(
+    """
+    continue
+    """
 )
 # Verbs of thought or evidence: a cue only with a clausal complement ("X believes that…").
-CLAUSAL_CUES = frozenset(
-    """think believe expect hope fear feel know worry show find suggest see say learn
-    understand doubt predict contend""".split()
+CLAUSAL_CUES = words(
+    """
+    think believe expect hope fear feel know worry show find suggest see say learn
+    understand doubt predict contend
+    """
 )
 # Verbs that introduce reported speech of a non-person source ("a poll showed that…").
-EVIDENCE_SUBJECTS = frozenset(
-    """poll survey study report data research analysis document record memo filing letter
-    statement email e-mail investigation review audit figure number census estimate""".split()
+EVIDENCE_SUBJECTS = words(
+    """
+    poll survey study report data research analysis document record memo filing letter
+    statement email e-mail investigation review audit figure number census estimate
+    """
 )
 
 PERSON_PRONOUNS = frozenset({"he", "she", "i", "him", "her"})
@@ -74,3 +103,39 @@ def phrase_pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
     """One case-insensitive regex for whole-word phrases, longest first."""
     ordered = sorted(phrases, key=len, reverse=True)
     return re.compile(r"\b(?:" + "|".join(re.escape(p) for p in ordered) + r")\b", re.I)
+
+# Common nouns that can name a source: people, roles, bodies and documents.
+SOURCE_NOUNS = words(
+    """
+    official source spokesman spokeswoman spokesperson representative aide adviser
+    advisor expert analyst lawyer attorney president minister secretary senator governor
+    mayor leader chairman chairwoman chair director chief officer agent police
+    researcher scientist professor economist author writer reporter journalist editor
+    group organization organisation agency company firm campaign committee department
+    ministry government administration court judge jury witness resident people person
+    voter critic supporter opponent member lawmaker legislator democrat republican
+    candidate nominee party team staff staffer employee worker union board council
+    commission office service army military force ambassador envoy diplomat prosecutor
+    investigator doctor physician nurse teacher student parent mother father woman man
+    friend neighbor neighbour family activist protester protestor observer insider
+    veteran citizen inspector watchdog monitor authority authorities regulator bank
+    network newspaper paper magazine outlet media channel station website site blog poll
+    survey study report data research analysis document record memo filing letter
+    statement email investigation review audit census estimate figure figures transcript
+    video book article release lawsuit complaint indictment ruling order spokesmen
+    officials sources experts analysts
+    """
+)
+# Suffixes of English agent nouns ("lawmaker", "economist", "politician").
+SOURCE_SUFFIXES = ("er", "or", "ist", "ian", "ant", "ent", "ee", "man", "woman", "men", "ers")
+
+# Cues whose noun object is itself the reported stance ("called for tariffs", "cited the
+# report", "criticized the plan"): PolNeAR annotates these as attributions too.
+STANCE_CUES = words(
+    """
+    cite criticize criticise propose oppose endorse praise blast slam reject deny accuse
+    question discuss mention announce describe demand acknowledge agree condemn denounce
+    dismiss applaud blame recommend predict estimate highlight emphasize stress promise
+    pledge vow welcome
+    """
+)

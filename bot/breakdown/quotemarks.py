@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 # Opening mark -> marks that may close it (sloppy text mixes curly and straight marks).
-_OPENERS = {"“": '”"', "«": "»", "„": '“”"', "``": "''", '"': '"”'}
+_OPENERS = {"“": '”"', "«": "»", "„": '“”"', "``": "''", "''": "''", '"': '"”'}
 _MARK = re.compile(r"``|''|[“”«»„\"]")
 # A quote longer than this inside one paragraph is almost surely a missing closing mark.
 _MAX_QUOTE_CHARS = 2000
@@ -29,9 +29,9 @@ class QuotedSpan:
 
 def _is_opening_straight(text: str, i: int) -> bool:
     """A straight double quote opens when it follows a space, bracket or line start."""
-    return i == 0 or text[i - 1] in " \t\n([{—–-:/" or not text[i - 1].isalnum() and (
+    return i == 0 or text[i - 1] in " \t\n([{—–-:/" or (not text[i - 1].isalnum() and (
         i + 1 < len(text) and text[i + 1].isalnum()
-    )
+    ))
 
 
 def _scan_paragraph(text: str, start: int, end: int) -> list[QuotedSpan]:

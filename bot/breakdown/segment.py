@@ -20,7 +20,8 @@ _BOILERPLATE = re.compile(
         click\ (?:here\ )?to\ (?:see|view|enlarge|play|watch|read)
       | (?:see|view)\ (?:full[- ]size|larger)\ image
       | (?:photo|image|picture|pictured|video|watch|listen|credit|source|caption|file\ photo)\s*[:|]
-      | (?:advertisement|sponsored(?:\ content)?|related(?:\ articles?|\ stories)?|read\ more|more\ on\ this)\b
+      | (?:advertisement|sponsored(?:\ content)?|related(?:\ articles?|\ stories)?)\b
+      | (?:read\ more|more\ on\ this)\b
       | (?:share|tweet|email|print|comment)s?\s*(?:this|on|$)
       | (?:sign\ up|subscribe|follow\ us|like\ us|join\ us|donate|support\ us)\b
       | (?:by|published|updated|last\ updated|posted)\b.{0,80}$
@@ -67,10 +68,10 @@ def classify_line(text: str, *, seen: set[str], first: bool) -> LineKind:
     stripped = text.strip()
     words = _WORD.findall(stripped)
     key = " ".join(w.lower() for w in words)
-    if not words or key in seen and len(words) > 1:
+    if not words or (key in seen and len(words) > 1):
         return "boilerplate"  # numbers, symbols, or a repeat of an earlier line
-    if _BOILERPLATE.match(stripped) and len(words) <= 25 or _WIDGET_ANYWHERE.search(stripped):
-        return "boilerplate"
+    if (_BOILERPLATE.match(stripped) or _WIDGET_ANYWHERE.search(stripped)) and len(words) <= 25:
+        return "boilerplate"  # short: a whole article pasted as one line is not a widget
     if not _SENTENCE_END.search(stripped) and len(words) <= 20:
         return "headline"  # titles, sub-heads, captions without a full stop
     capitalised = sum(w[0].isupper() for w in words)

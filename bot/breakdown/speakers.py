@@ -25,7 +25,7 @@ _HONORIFIC = re.compile(
     r"\.?\s+", re.IGNORECASE,
 )
 _NAMED_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC", "PRODUCT", "WORK_OF_ART"})
-_TRIM = " \t\n,;:—–-'’\"“”()"
+_TRIM = " \t\n,;:—–-'’\"“”()<>[]"
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,12 +31,13 @@ STEM = 7  # words compared on their first letters: a stemmer for free
 # first sentence. The summary starts after it, so it is still a verbatim substring.
 _DATELINE = re.compile(
     r"^(?:[A-Z][\w.'’-]*(?:[ ,]+[A-Z][\w.'’-]*){0,4}\s*)?"
-    r"\((?:CNN|Reuters|AP|AFP|[A-Z][\w.]*(?: [A-Z][\w.]*){0,3})\)\s*(?:[-–—]+\s*)?"
+    r"\((?:CNN|Reuters|AP|AFP|[A-Z][\w.]*(?: [A-Z][\w.]*){0,3})\)"
+    r"(?:\s*[-–—]+\s*|(?=[A-Z\"“]))"  # "(CNN)The ..." or "(Reuters) - The": not "(AAPL) rose"
 )
 # "By . Daily Mail Reporter . PUBLISHED: 12:01 EST ...", "By Jane Smith for MailOnline".
 _BYLINE = re.compile(
     r"^(?:by\s*\.|by (?:[A-Z][\w'’-]+ ?){1,4}(?:\.|$|for\b|and\b)|"
-    r"published:|updated:|last updated\b|\|)",
+    r"published:|updated:|last updated\b|\||[\w ]{0,40}\b(?:reporter|correspondent)\s*\.?$)",
     re.IGNORECASE,
 )
 # A caption pasted in front of a sentence with no full stop: "Rhodri Giggs outside
@@ -57,9 +58,38 @@ _CAPTION = re.compile(
 )
 _QUOTES = "\"'“”‘’"
 _STOP = frozenset(
-    "the and but for from with are was were been has have had its his her she they their this "
-    "that "
-    "these those which who said says will would not".split()
+    {
+        "the",
+        "and",
+        "but",
+        "for",
+        "from",
+        "with",
+        "are",
+        "was",
+        "were",
+        "been",
+        "has",
+        "have",
+        "had",
+        "its",
+        "his",
+        "her",
+        "she",
+        "they",
+        "their",
+        "this",
+        "that",
+        "these",
+        "those",
+        "which",
+        "who",
+        "said",
+        "says",
+        "will",
+        "would",
+        "not",
+    }
 )
 _WORD = re.compile(r"[a-z0-9]+")
 
@@ -108,9 +138,7 @@ def _quote_open_after(text: str, inside: bool) -> bool:
 
 
 def _content_words(text: str) -> frozenset[str]:
-    return frozenset(
-        w[:STEM] for w in _WORD.findall(text.lower()) if len(w) > 2 and w not in _STOP
-    )
+    return frozenset(w[:STEM] for w in _WORD.findall(text.lower()) if len(w) > 2 and w not in _STOP)
 
 
 def _candidates(body: list[Sentence]) -> list[_Candidate]:
