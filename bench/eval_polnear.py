@@ -170,8 +170,8 @@ def speaker_rule(
        tokens (pronouns and titles dropped) occurs in the text before the attribution
        (before its cue, or its earliest span). Empty speakers are never right.
 
-    Rules 2 and 3 approximate coreference and can be wrong either way; the scores report how many true positives rest on them
-    (``tp_*_context``) so that the leniency stays visible.
+    Rules 2 and 3 approximate coreference and can be wrong either way; the scores report
+    how many true positives rest on them (``tp_*_context``) so that this stays visible.
     """
     source = gold.get("source")
     if tokens(predicted) & tokens(source):

@@ -20,6 +20,7 @@ from bot.breakdown.lexicon import (
     CLAUSAL_CUES,
     COMMISSIVE_CUES,
     DIRECTIVE_CUES,
+    EVIDENCE_CUES,
     EVIDENCE_SUBJECTS,
     QUOTATION_ONLY_CUES,
     SOURCE_NOUNS,
@@ -28,6 +29,7 @@ from bot.breakdown.lexicon import (
     STANCE_CUES,
 )
 from bot.breakdown.model import Quote, QuoteKind
+from bot.breakdown.nlp import text_of
 from bot.breakdown.quotemarks import QuotedSpan
 from bot.breakdown.segment import Sentence
 from bot.breakdown.speakers import SourcePhrase, SpeakerResolver, describe_source
@@ -53,6 +55,7 @@ class _Found:
     end: int
     frame_start: int
     frame_end: int
+    continues: bool = False  # a quotation with no cue of its own, given the last speaker
 
 
 def _found(source_head: Token, cue: Token, kind: QuoteKind, start: int, end: int,
@@ -61,7 +64,7 @@ def _found(source_head: Token, cue: Token, kind: QuoteKind, start: int, end: int
 
     None when the content is not a statement: fewer than two words, or markup.
     """
-    words = _WORDS.findall(cue.doc.text[start:end])
+    words = _WORDS.findall(text_of(cue.doc)[start:end])
     if start < end and (len(words) < 2 or (kind == "direct" and _is_title(words))):
         return None
     source = describe_source(source_head)
@@ -82,7 +85,8 @@ def is_cue(token: Token) -> bool:
     if token.pos_ not in {"VERB", "AUX"} and token.tag_ not in {"VBD", "VBZ", "VBP", "VBG"}:
         return False
     lemma = token.lemma_.lower()
-    if lemma in SPEECH_CUES or lemma in STANCE_CUES:
+    if lemma in SPEECH_CUES or lemma in STANCE_CUES or lemma in DIRECTIVE_CUES \
+            or lemma in COMMISSIVE_CUES or (lemma in EVIDENCE_CUES and _evidence_subject(token)):
         return True
     return lemma in CLAUSAL_CUES and any(c.dep_ == "ccomp" for c in token.children)
 
@@ -102,6 +106,9 @@ def find_subject(cue: Token) -> Token | None:
         agent = next((c for c in token.children if c.dep_ == "agent"), None)
         if agent is not None:
             return next((c for c in agent.children if c.dep_ == "pobj"), None)
+        if token.dep_ == "pcomp" and token.head.dep_ == "prep":
+            token = token.head.head  # "responded by saying…": the subject of "responded"
+            continue
         if token.dep_ not in _INHERITS_SUBJECT or token.head is token:
             return None
         token = token.head
@@ -117,7 +124,11 @@ def _complement_range(cue: Token) -> tuple[int, int] | None:
     """
     lemma = cue.lemma_.lower()
     children = list(cue.children)
-    chosen = [c for c in children if c.dep_ == "ccomp"]
+    chosen = [c for c in children if c.dep_ == "ccomp"] or [
+        c for c in children if c.dep_ in {"advcl", "parataxis"} and _is_bare_clause(c)
+        and lemma in SPEECH_CUES]
+    if not chosen and lemma in EVIDENCE_CUES and _evidence_subject(cue):
+        chosen = [c for c in children if c.dep_ in {"dobj", "obj", "xcomp"}]
     if not chosen:
         xcomps = [c for c in children if c.dep_ == "xcomp"]
         preps = [c for c in children if c.dep_ == "prep" and c.lower_ in {"on", "for"}]
@@ -144,6 +155,17 @@ def _complement_range(cue: Token) -> tuple[int, int] | None:
     return (first, last) if first <= last else None
 
 
+def _is_bare_clause(token: Token) -> bool:
+    """A finite clause with a subject and no conjunction: a complement the parser missed."""
+    kids = list(token.children)
+    return any(c.dep_ in _SUBJECT_DEPS for c in kids) and not any(c.dep_ == "mark" for c in kids)
+
+
+def _evidence_subject(cue: Token) -> bool:
+    subject = next((c for c in cue.children if c.dep_ in _SUBJECT_DEPS), None)
+    return subject is not None and subject.lemma_.lower() in EVIDENCE_SUBJECTS
+
+
 def _quotes_overlapping(start: int, end: int, quoted: list[QuotedSpan]) -> list[QuotedSpan]:
     return [q for q in quoted if q.start < end and start < q.end]
 
@@ -158,7 +180,8 @@ def _shape(doc: Doc, start: int, end: int,
     if inside >= _DIRECT_SHARE * (end - start):
         return "direct", min(q.start for q in overlapping), max(q.end for q in overlapping)
     end = max(end, *(q.end for q in overlapping))
-    if end < len(doc.text) and doc.text[end] in "”\"»'":
+    text = text_of(doc)
+    if end < len(text) and text[end] in "”\"»'":
         end += 1  # a quotation that ends the content keeps its closing mark
     return "mixed", start, end
 
@@ -207,7 +230,7 @@ def _first_word(span: Span) -> int:
 
 def _adjacent_quotes(first: Token, last: Token, quoted: list[QuotedSpan]) -> list[QuotedSpan]:
     """Quotations separated from the tokens first..last by punctuation only."""
-    text = first.doc.text
+    text = text_of(first.doc)
     frame_start, frame_end = first.idx, last.idx + len(last)
     adjacent = []
     for quote in quoted:
@@ -298,7 +321,7 @@ _SPEAKER_LABEL = re.compile(r"[ \t]*([A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*){
 
 def quote_from_speaker_label(sentence: Sentence, resolver: SpeakerResolver) -> _Found | None:
     """Transcripts and interviews: "PENCE: Well, look, …" or "Jane Doe: …" to line end."""
-    text = sentence.span.doc.text
+    text = text_of(sentence.span.doc)
     line_start = text.rfind("\n", 0, sentence.start) + 1
     if text[line_start : sentence.start].strip():
         return None  # not the first sentence of its line
@@ -352,7 +375,7 @@ def find_quotes(doc: Doc, sentences: list[Sentence], quoted: list[QuotedSpan]) -
             in_sentence += _cue_quotes(sentence, here, quoted, resolver)
         for result in in_sentence:
             used.update(_quotes_overlapping(result.start, result.end, quoted))
-        in_sentence = [_merge_interrupted(r, here, used, doc.text) if r.kind == "direct" else r
+        in_sentence = [_merge_interrupted(r, here, used, text_of(doc)) if r.kind == "direct" else r
                        for r in in_sentence]
         for result in in_sentence:
             if result.kind != "indirect":
@@ -363,14 +386,32 @@ def find_quotes(doc: Doc, sentences: list[Sentence], quoted: list[QuotedSpan]) -
             if last_direct is not None and _continues(last_direct, index - last_direct_index):
                 in_sentence.append(replace(last_direct, kind="direct", start=quote.start,
                                            end=quote.end, frame_start=quote.start,
-                                           frame_end=quote.end))
+                                           frame_end=quote.end, continues=True))
                 used.add(quote)
                 last_direct_index = index
         # Colon introductions carry no content of their own: the quotation after them does.
         found.extend(r for r in in_sentence if r.start < r.end)
         for token in sentence.span:
             resolver.note_subject(token)
-    return _finish(doc, found)
+    return _finish(doc, join_continuations(found, text_of(doc)))
+
+
+def join_continuations(found: list[_Found], text: str) -> list[_Found]:
+    """A quotation that continues the speaker's quote in the same paragraph is part of it.
+
+    "“It's heartbreaking,” Ryan said. “And this country has to…”" is one statement, as
+    PolNeAR annotates it; a continuation in a new paragraph stays a statement of its own.
+    """
+    joined: list[_Found] = []
+    for item in found:
+        previous = joined[-1] if joined else None
+        if item.continues and previous is not None and previous.speaker == item.speaker \
+                and previous.kind != "indirect" and "\n" not in text[previous.end : item.start]:
+            joined[-1] = replace(previous, end=item.end,
+                                 frame_end=max(previous.frame_end, item.frame_end))
+        else:
+            joined.append(item)
+    return joined
 
 
 def _cue_quotes(sentence: Sentence, here: list[QuotedSpan], quoted: list[QuotedSpan],
@@ -409,7 +450,7 @@ def _finish(doc: Doc, found: list[_Found]) -> list[Quote]:
             anonymous=item.source.anonymous,
             kind=item.kind,
             cue=item.cue,
-            content=doc.text[item.start : item.end],
+            content=text_of(doc)[item.start : item.end],
             start=item.start,
             end=item.end,
             frame=(item.frame_start, item.frame_end),

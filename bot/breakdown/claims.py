@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from spacy.tokens import Span
+
 from bot.breakdown.lexicon import BOOSTERS, HEDGES, VAGUE_MARKERS, phrase_pattern
 from bot.breakdown.model import Claim, ClaimKind, Quote
 from bot.breakdown.segment import Sentence
@@ -37,7 +39,8 @@ def coverage(start: int, end: int, spans: Iterable[tuple[int, int]]) -> float:
     return covered / (end - start)
 
 
-def notable_cues(sentence: Sentence, quoted: list[tuple[int, int]]) -> list[str]:
+def notable_cues(sentence: Sentence, quoted: list[tuple[int, int]],
+                 numbers: list[Span]) -> list[str]:
     """Hedges, boosters and figures in the sentence, as written, outside sourced quotes."""
 
     def outside(start: int, end: int) -> bool:
@@ -46,9 +49,9 @@ def notable_cues(sentence: Sentence, quoted: list[tuple[int, int]]) -> list[str]
     base = sentence.start
     cues = [m.group() for m in _CUE_PATTERN.finditer(sentence.text)
             if outside(base + m.start(), base + m.end())]
-    cues += [ent.text for ent in sentence.span.ents
-             if ent.label_ in _NUMBER_LABELS and _DIGIT.search(ent.text)
-             and outside(ent.start_char, ent.end_char)]
+    cues += [ent.text for ent in numbers
+             if sentence.start <= ent.start_char and ent.end_char <= sentence.end
+             and _DIGIT.search(ent.text) and outside(ent.start_char, ent.end_char)]
     return list(dict.fromkeys(cues))
 
 
@@ -97,13 +100,16 @@ def find_claims(sentences: list[Sentence], quotes: list[Quote]) -> list[Claim]:
     """Claim sentences, the most notable first (ties in text order)."""
     scored: list[tuple[float, Claim]] = []
     sourced = [(q.start, q.end) for q in quotes if not q.anonymous]
+    # Figures from the document's entity list, read once: `Span.ents` rescans it per call.
+    numbers = [e for e in sentences[0].span.doc.ents if e.label_ in _NUMBER_LABELS] \
+        if sentences else []
     for sentence in sentences:
         if not sentence.is_body or not is_assertion(sentence):
             continue
         kind, source_cues = classify_sentence(sentence, quotes)
         if kind is None:
             continue
-        cues = list(dict.fromkeys(source_cues + notable_cues(sentence, sourced)))
+        cues = list(dict.fromkeys(source_cues + notable_cues(sentence, sourced, numbers)))
         claim = Claim(kind, sentence.text, sentence.start, sentence.end, tuple(cues))
         scored.append((notability(cues, kind), claim))
     scored.sort(key=lambda pair: (-pair[0], pair[1].start))

@@ -44,9 +44,10 @@ def analyze(text: str, *, published: dt.date | None = None,
     if language != "en" or not text.strip():
         return Breakdown(source, language, (), (), (), (), text)
     nlp = get_nlp()
-    doc = nlp(text[:MAX_ANALYSED_CHARS])
+    analysed = text[:MAX_ANALYSED_CHARS]
+    doc = nlp(analysed)
     sentences = find_sentences(doc)
-    quotes = find_quotes(doc, sentences, find_quoted_spans(doc.text))
+    quotes = find_quotes(doc, sentences, find_quoted_spans(analysed))
     if source.title is None:
         source = replace(source, title=find_title(sentences))
     return Breakdown(

@@ -35,7 +35,7 @@ DIRECTIVE_CUES = words(
 # Cues whose bare infinitive is the message: "vowed to fight…".
 COMMISSIVE_CUES = words(
     """
-    promise pledge vow threaten claim
+    promise pledge vow threaten claim refuse decline agree seek intend
     """
 )
 # Cues that report speech only around a quotation: "…," he continued.
@@ -52,10 +52,13 @@ CLAUSAL_CUES = words(
     """
 )
 # Verbs that introduce reported speech of a non-person source ("a poll showed that…").
+# Verbs a document or poll "says" things with: "polls show a close race".
+EVIDENCE_CUES = words("show find suggest indicate reveal confirm")
 EVIDENCE_SUBJECTS = words(
     """
     poll survey study report data research analysis document record memo filing letter
     statement email e-mail investigation review audit figure number census estimate
+    average video footage photo image chart graph test analysis model projection
     """
 )
 

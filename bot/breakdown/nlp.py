@@ -28,6 +28,18 @@ def paragraph_boundaries(doc: Doc) -> Doc:
     return doc
 
 
+def text_of(doc: Doc) -> str:
+    """The document's text, built once.
+
+    `Doc.text` joins every token anew on each access: reading it per sentence or per cue
+    makes an extractor quadratic in the article's length.
+    """
+    text = doc.user_data.get("text")
+    if text is None:
+        text = doc.user_data["text"] = doc.text
+    return text
+
+
 def _load(name: str) -> Language:
     """Load an installed pipeline package by name; never downloads anything."""
     try:

@@ -34,6 +34,12 @@ def _is_opening_straight(text: str, i: int) -> bool:
     ))
 
 
+def _opens_next_word(text: str, i: int, end: int) -> bool:
+    """While a quote is open, a straight mark closes it unless it sits before a word
+    after a space (then the closing mark was lost and this opens a new quotation)."""
+    return (i == 0 or text[i - 1].isspace()) and i + 1 < end and text[i + 1].isalnum()
+
+
 def _scan_paragraph(text: str, start: int, end: int) -> list[QuotedSpan]:
     spans: list[QuotedSpan] = []
     open_at: int | None = None
@@ -44,8 +50,7 @@ def _scan_paragraph(text: str, start: int, end: int) -> list[QuotedSpan]:
             if mark in _OPENERS and (mark != '"' or _is_opening_straight(text, i)):
                 open_at, closers = match.end(), _OPENERS[mark]
             continue
-        if mark in closers and (mark != '"' or not _is_opening_straight(text, i)
-                                or i == end - 1):
+        if mark in closers and (mark != '"' or not _opens_next_word(text, i, end)):
             if 0 < i - open_at <= _MAX_QUOTE_CHARS:
                 spans.append(QuotedSpan(open_at, i, True))
             open_at = None

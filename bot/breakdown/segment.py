@@ -12,6 +12,8 @@ from typing import Literal
 
 from spacy.tokens import Doc, Span
 
+from bot.breakdown.nlp import text_of
+
 LineKind = Literal["body", "headline", "boilerplate"]
 
 # Whole lines that pages drag into a copy-paste: captions, widgets, calls to action.
@@ -95,7 +97,7 @@ def find_lines(text: str) -> list[Line]:
 
 def find_sentences(doc: Doc) -> list[Sentence]:
     """spaCy's sentences, trimmed of surrounding space, tagged with their line's kind."""
-    text = doc.text
+    text = text_of(doc)
     lines = find_lines(text)
     sentences: list[Sentence] = []
     line_index = 0

@@ -74,14 +74,22 @@ def doc_text(first: Token, last: Token) -> str:
 
 
 def _entity_in(span: Span, labels: frozenset[str]) -> Span | None:
-    found = [ent for ent in span.ents if ent.label_ in labels]
-    return found[-1] if found else None
+    """The last entity of one of `labels` inside `span` (token tags, not `Span.ents`,
+    which scans every entity of the document on each call)."""
+    doc = span.doc
+    end = None
+    for token in reversed(span):
+        if token.ent_type_ in labels:
+            end = token.i + 1 if end is None else end
+            if token.ent_iob_ == "B" or token.i == span.start:
+                return doc[token.i : end]
+        elif end is not None:
+            return doc[token.i + 1 : end]
+    return None
 
 
 def _is_named(span: Span) -> bool:
-    return any(t.pos_ == "PROPN" for t in span) or any(
-        e.label_ in _NAMED_LABELS for e in span.ents
-    )
+    return any(t.pos_ == "PROPN" or t.ent_type_ in _NAMED_LABELS for t in span)
 
 
 def describe_source(head: Token) -> SourcePhrase:
