@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from itertools import pairwise
 
 from spacy.tokens import Doc, Span, Token
 
@@ -31,7 +32,7 @@ from bot.breakdown.lexicon import (
 from bot.breakdown.model import Quote, QuoteKind
 from bot.breakdown.nlp import text_of
 from bot.breakdown.quotemarks import QuotedSpan
-from bot.breakdown.segment import Sentence
+from bot.breakdown.segment import SIGNATURE, Sentence
 from bot.breakdown.speakers import SourcePhrase, SpeakerResolver, describe_source
 
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
@@ -153,6 +154,12 @@ def _complement_range(cue: Token) -> tuple[int, int] | None:
     while last >= first and (doc[last].is_punct or doc[last].is_space):
         last -= 1
     return (first, last) if first <= last else None
+
+
+def _describes_a_subject(token: Token) -> bool:
+    """"Officials who asked not to be named said…": a clause inside a source's own
+    description is part of who speaks, not a statement."""
+    return any(a.dep_ in _SUBJECT_DEPS for a in token.ancestors)
 
 
 def _is_bare_clause(token: Token) -> bool:
@@ -344,6 +351,23 @@ def quote_from_speaker_label(sentence: Sentence, resolver: SpeakerResolver) -> _
                   match.start(1), end)
 
 
+def quote_from_signature(sentence: Sentence, quoted: list[QuotedSpan],
+                         resolver: SpeakerResolver) -> _Found | None:
+    """Reader letters and epigraphs: "“…” ― Jane Doe" at the end of a line."""
+    text = text_of(sentence.span.doc)
+    line_end = text.find("\n", sentence.start)
+    line_end = len(text) if line_end < 0 else line_end
+    line_start = text.rfind("\n", 0, sentence.start) + 1
+    match = SIGNATURE.search(text, line_start, line_end)
+    quotes = _quotes_overlapping(line_start, match.start() + 1, quoted) if match else []
+    if match is None or not quotes:
+        return None
+    name = match.group(1)
+    source = SourcePhrase(name, name, None, True, False, False, match.start(1))
+    return _Found(source, resolver.resolve(source), "―", "direct", quotes[0].start,
+                  quotes[-1].end, quotes[0].start, match.end(1))
+
+
 def _merge_interrupted(result: _Found, here: list[QuotedSpan], used: set[QuotedSpan],
                        text: str) -> _Found:
     """"“A,” Ryan said, “B.”": one statement split by its own attribution."""
@@ -367,7 +391,8 @@ def find_quotes(doc: Doc, sentences: list[Sentence], quoted: list[QuotedSpan]) -
     for index, sentence in enumerate(s for s in sentences if s.is_body):
         here = _quotes_overlapping(sentence.start, sentence.end, quoted)
         in_sentence: list[_Found] = []
-        label = quote_from_speaker_label(sentence, resolver)
+        label = quote_from_speaker_label(sentence, resolver) or quote_from_signature(
+            sentence, quoted, resolver)
         if label is not None:
             in_sentence.append(label)
             labelled_until = label.end
@@ -393,7 +418,25 @@ def find_quotes(doc: Doc, sentences: list[Sentence], quoted: list[QuotedSpan]) -
         found.extend(r for r in in_sentence if r.start < r.end)
         for token in sentence.span:
             resolver.note_subject(token)
-    return _finish(doc, join_continuations(found, text_of(doc)))
+    found += lead_in_paragraphs(quoted, used, found, text_of(doc))
+    return _finish(doc, join_continuations(sorted(found, key=lambda f: f.start), text_of(doc)))
+
+
+def lead_in_paragraphs(quoted: list[QuotedSpan], used: set[QuotedSpan], found: list[_Found],
+                       text: str) -> list[_Found]:
+    """A quotation left open at a paragraph's end runs on into the next paragraph, whose
+    attribution ("…,” said Maria Keller.) then covers the earlier paragraphs too."""
+    added: list[_Found] = []
+    for quote, following in reversed(list(pairwise(quoted))):
+        if quote.closed or quote in used or "\n" not in text[quote.end : following.start]:
+            continue
+        owner = next((f for f in (*added, *found) if f.start <= following.start < f.end
+                      and f.kind != "indirect"), None)
+        if owner is not None:
+            added.append(replace(owner, kind="direct", start=quote.start, end=quote.end,
+                                 frame_start=quote.start, frame_end=quote.end, continues=True))
+            used.add(quote)
+    return added
 
 
 def join_continuations(found: list[_Found], text: str) -> list[_Found]:
@@ -423,7 +466,7 @@ def _cue_quotes(sentence: Sentence, here: list[QuotedSpan], quoted: list[QuotedS
             continue  # "I call on all parties" inside a quote is the speaker's own words
         if token.lower_ == "according" and token.dep_ == "prep":
             result = quote_from_according_to(token, quoted, resolver)
-        elif is_cue(token):
+        elif is_cue(token) and not _describes_a_subject(token):
             result = quote_from_cue(token, sentence, quoted, resolver)
         else:
             continue

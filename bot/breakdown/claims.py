@@ -87,8 +87,7 @@ def classify_sentence(sentence: Sentence, quotes: list[Quote]) -> tuple[ClaimKin
         return None, []
     anonymous = [q for q in quotes if q.anonymous and q.start < sentence.end
                  and sentence.start < q.end]
-    if coverage(sentence.start, sentence.end, [(q.start, q.end) for q in anonymous]) \
-            >= _COVERED:
+    if coverage(sentence.start, sentence.end, [q.frame for q in anonymous]) >= _COVERED:
         return "vague", list(dict.fromkeys(q.speaker for q in anonymous))
     markers = [m.group() for m in VAGUE_MARKERS.finditer(sentence.text)]
     if markers:

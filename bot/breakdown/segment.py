@@ -38,6 +38,8 @@ _WIDGET_ANYWHERE = re.compile(
     r"\b(?:subscribe|sign up) (?:to|for) (?:our|the) newsletter",
     re.IGNORECASE,
 )
+# "“…” ― Jane Doe": a signed quotation (reader letters, epigraphs) ends a body line.
+SIGNATURE = re.compile(r"[”\"»]\s*[―—–]+\s*([A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*){0,4})\s*$")
 _SENTENCE_END = re.compile(r"[.!?…:;]['\"’”)\]]*\s*$")
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 
@@ -74,7 +76,8 @@ def classify_line(text: str, *, seen: set[str], first: bool) -> LineKind:
         return "boilerplate"  # numbers, symbols, or a repeat of an earlier line
     if (_BOILERPLATE.match(stripped) or _WIDGET_ANYWHERE.search(stripped)) and len(words) <= 25:
         return "boilerplate"  # short: a whole article pasted as one line is not a widget
-    if not _SENTENCE_END.search(stripped) and len(words) <= 20:
+    if not _SENTENCE_END.search(stripped) and not SIGNATURE.search(stripped) \
+            and len(words) <= 20:
         return "headline"  # titles, sub-heads, captions without a full stop
     capitalised = sum(w[0].isupper() for w in words)
     if first and len(words) <= 20 and capitalised >= 0.6 * len(words):

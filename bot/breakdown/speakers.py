@@ -150,6 +150,11 @@ class SpeakerResolver:
         # The first full form wins: articles introduce people by their full name.
         self._full_names.setdefault(surname, _HONORIFIC.sub("", name))
 
+    def is_known_surname(self, name: str) -> bool:
+        """"Doe" after "Jane Doe", even where the tagger missed that "Doe" is a person."""
+        key = name_key(name)
+        return " " not in key and key in self._full_names
+
     def canonical(self, name: str) -> str:
         """The full name for a surname or honorific form seen elsewhere in the article."""
         parts = name_key(name).split()
@@ -164,8 +169,9 @@ class SpeakerResolver:
         if source.is_pronoun:
             last = self._last_person if source.is_person else self._last_group
             return last or source.name
-        name = self.canonical(source.name) if source.is_person else source.name
-        if source.is_person:
+        is_person = source.is_person or self.is_known_surname(source.name)
+        name = self.canonical(source.name) if is_person else source.name
+        if is_person:
             self._last_person = name
         elif not source.anonymous:
             self._last_group = name

@@ -1,0 +1,139 @@
+"""The command line, run as users run it: ``python -m bot breakdown …`` in a subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED_TXT = ROOT / "examples" / "seed-us-blames-russians.txt"
+CONTRACT_KEYS = ["source", "language", "summary", "quotes", "dates", "claims", "text"]
+QUOTE_KEYS = ["speaker", "role", "anonymous", "kind", "cue", "content", "start", "end"]
+DATE_KEYS = ["text", "value", "key", "start", "end", "context"]
+CLAIM_KEYS = ["kind", "text", "start", "end", "cues"]
+SHORT = "Maria Keller said that the bridge would reopen on March 3 after the repairs.\n"
+
+
+def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k not in {"FORCE_COLOR", "PY_COLORS"}}
+    env["PYTHONIOENCODING"] = "utf-8"
+    return subprocess.run([sys.executable, "-m", "bot", "breakdown", *args], cwd=ROOT,
+                          input=stdin, capture_output=True, text=True, encoding="utf-8",
+                          env=env, timeout=120)
+
+
+def json_lines(stdout: str) -> list[dict[str, Any]]:
+    """JSON Lines, or one indented object for a single source."""
+    lines = [line for line in stdout.splitlines() if line.strip()]
+    try:
+        return [json.loads(line) for line in lines]
+    except json.JSONDecodeError:
+        return [json.loads(stdout)]
+
+
+@pytest.fixture(scope="module")
+def seed_json() -> subprocess.CompletedProcess[str]:
+    return run("--json", str(SEED_TXT))
+
+
+@pytest.fixture(scope="module")
+def seed_terminal() -> subprocess.CompletedProcess[str]:
+    return run(str(SEED_TXT))
+
+
+def test_json_output_matches_contract(seed_json: subprocess.CompletedProcess[str]) -> None:
+    assert seed_json.returncode == 0, seed_json.stderr
+    assert seed_json.stderr == ""
+    (data,) = json_lines(seed_json.stdout)
+    assert list(data) == CONTRACT_KEYS
+    assert data["text"] == SEED_TXT.read_text(encoding="utf-8")
+    assert data["language"] == "en"
+    assert data["source"]["kind"] == "text" and data["source"]["published"] is None
+    assert len(data["quotes"]) >= 10 and len(data["dates"]) >= 4 and data["claims"]
+    for quote in data["quotes"]:
+        assert list(quote) == QUOTE_KEYS
+        assert data["text"][quote["start"] : quote["end"]] == quote["content"]
+    for date in data["dates"]:
+        assert list(date) == DATE_KEYS
+        assert date["value"].startswith("XXXX-")
+    for claim in data["claims"]:
+        assert list(claim) == CLAIM_KEYS
+
+
+def test_published_anchors_year() -> None:
+    result = run("--json", "--published", "2020-02-10", str(SEED_TXT))
+    assert result.returncode == 0, result.stderr
+    (data,) = json_lines(result.stdout)
+    assert data["source"]["published"] == "2020-02-10"
+    values = {d["value"] for d in data["dates"]}
+    assert {"2020-02-05", "2020-01-31", "2020-01-18", "2020-01-22"} <= values
+    assert all(v.startswith("2020") for v in values), values
+
+
+def test_two_sources_give_two_json_lines_in_order(tmp_path: Path) -> None:
+    other = tmp_path / "short.txt"
+    other.write_text(SHORT, encoding="utf-8")
+    result = run("--json", str(other), str(SEED_TXT))
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == 2
+    first, second = (json.loads(line) for line in lines)
+    assert first["text"] == SHORT
+    assert second["text"] == SEED_TXT.read_text(encoding="utf-8")
+    assert [q["speaker"] for q in first["quotes"]] == ["Maria Keller"]
+
+
+def test_dash_reads_stdin() -> None:
+    result = run("--json", "--published", "2020-02-10", "-", stdin=SHORT)
+    assert result.returncode == 0, result.stderr
+    (data,) = json_lines(result.stdout)
+    assert data["text"] == SHORT
+    assert [(q["speaker"], q["kind"]) for q in data["quotes"]] == [("Maria Keller", "indirect")]
+    assert [d["value"] for d in data["dates"]] == ["2020-03-03"]
+
+
+def test_missing_file_is_one_error_line(tmp_path: Path) -> None:
+    missing = tmp_path / "no-such-article.txt"
+    result = run("--json", str(missing))
+    assert result.returncode != 0
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("error:") and "no-such-article.txt" in lines[0]
+
+
+def test_latin1_file_is_one_clear_error(tmp_path: Path) -> None:
+    latin = tmp_path / "latin1.txt"
+    latin.write_bytes("The café owner said that prices would rise.\n".encode("latin-1"))
+    result = run(str(latin))
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("error:")
+    assert "latin1.txt" in lines[0] and "UTF-8" in lines[0]
+
+
+def test_bad_published_value_is_rejected() -> None:
+    result = run("--published", "2020-13-45", str(SEED_TXT))
+    assert result.returncode != 0
+    assert result.stdout == ""
+    assert "Traceback" not in result.stderr
+    assert "--published" in result.stderr and "2020-13-45" in result.stderr
+
+
+def test_terminal_rendering(seed_terminal: subprocess.CompletedProcess[str]) -> None:
+    assert seed_terminal.returncode == 0, seed_terminal.stderr
+    out = seed_terminal.stdout
+    assert "Who said what" in out
+    for name in ["James Jeffrey", "Mark Lowcock", "WSJ", "watchdog group"]:
+        assert name in out, name
+    assert "Summary" in out and "Key dates" in out
+    assert "\x1b[" not in out  # stdout is a pipe, not a TTY: no colour codes
+    assert not out.lstrip().startswith("{")
