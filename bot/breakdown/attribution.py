@@ -198,6 +198,8 @@ def can_be_source(token: Token) -> bool:
     if token.pos_ in {"PROPN", "PRON"} or token.ent_type_ in {"PERSON", "ORG", "GPE", "NORP"}:
         return True
     lemma = token.lemma_.lower()
+    if token.tag_ == "NNS" and token.dep_ != "nsubjpass":
+        return True  # "delegates questioned…", "protesters demanded…": groups of people
     return lemma in SOURCE_NOUNS or token.lower_ in SOURCE_NOUNS or lemma.endswith(
         SOURCE_SUFFIXES) or any(c.dep_ == "compound" and can_be_source(c) for c in token.lefts)
 

@@ -83,7 +83,13 @@ VAGUE_MARKERS = re.compile(
     r"according to (?:reports|sources|media reports|some|many|critics|observers|experts)|"
     r"(?:reports|sources|critics|observers|experts|analysts|some|many|people) "
     r"(?:say|said|claim|claimed|believe|suggest|suggested)|"
-    r"some say|many believe|it seems|there are reports)\b",
+    r"some say|many believe|it seems|there are reports|"
+    r"(?:is|are|was|were|has been|have been|being) (?:widely |largely |often )?"
+    r"(?:expected|accused|criticized|criticised|blamed|rated|seen|viewed|regarded|"
+    r"considered|labell?ed|thought|suspected) (?:to|of|as|for)|"
+    r"(?:seems?|seemed|appears?|appeared) to|allegations? of|accusations? of|"
+    r"came under (?:\w+ )?(?:criticism|fire)|faced (?:\w+ )?(?:criticism|ridicule|questions)|"
+    r"so-called|presumably)\b",
     re.IGNORECASE,
 )
 
@@ -126,7 +132,8 @@ SOURCE_NOUNS = words(
     survey study report data research analysis document record memo filing letter
     statement email investigation review audit census estimate figure figures transcript
     video book article release lawsuit complaint indictment ruling order spokesmen
-    officials sources experts analysts
+    officials sources experts analysts fund institute center centre association coalition
+    foundation panel delegate surrogate caucus everyone someone nobody anyone
     """
 )
 # Suffixes of English agent nouns ("lawmaker", "economist", "politician").
