@@ -87,7 +87,7 @@ VAGUE_MARKERS = re.compile(
     r"(?:is|are|was|were|has been|have been|being) (?:widely |largely |often )?"
     r"(?:expected|accused|criticized|criticised|blamed|rated|seen|viewed|regarded|"
     r"considered|labell?ed|thought|suspected) (?:to|of|as|for)|"
-    r"(?:seems?|seemed|appears?|appeared) to|allegations? of|accusations? of|"
+    r"allegations? of|accusations? of|"
     r"came under (?:\w+ )?(?:criticism|fire)|faced (?:\w+ )?(?:criticism|ridicule|questions)|"
     r"so-called|presumably)\b",
     re.IGNORECASE,
