@@ -15,6 +15,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from bot.breakdown.lexicon import VAGUE_MARKERS, phrase_pattern
 from bot.breakdown.segment import Sentence
 
 MAX_SENTENCES = 3
@@ -22,6 +23,7 @@ CANDIDATES = 5  # only the first few acceptable sentences compete: news is lead 
 MIN_WORDS = 5  # shorter ones are fragments ("He was 88.", "Guilty across the board.")
 MAX_WORDS = 60  # longer "sentences" are mostly several captions run together
 WORD_BUDGET = 75  # highlights run ~50 words: stop once the summary has this many
+SPECULATION_PENALTY = 1.0  # per hedge or vague-source marker
 POSITION_DECAY = 0.1  # score lost per place down the candidate list
 CENTRALITY_WEIGHT = 0.4
 REDUNDANCY = 0.6  # skip a sentence sharing more than this share of words with a chosen one
@@ -92,6 +94,8 @@ _STOP = frozenset(
     }
 )
 _WORD = re.compile(r"[a-z0-9]+")
+_HEDGE = phrase_pattern(("likely", "unlikely", "appears", "appear", "seems", "seem",
+                         "apparently", "possibly", "probably", "perhaps", "presumably"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,6 +175,11 @@ def _centrality(words: frozenset[str], frequency: Counter[str]) -> float:
     return shared / math.sqrt(len(words))
 
 
+def _speculative(text: str) -> int:
+    """Hedges and vague sourcing: such a sentence is the author's guess, not the news."""
+    return len(_HEDGE.findall(text)) + len(VAGUE_MARKERS.findall(text))
+
+
 def _redundant(candidate: _Candidate, chosen: list[_Candidate]) -> bool:
     for other in chosen:
         smaller = max(1, min(len(candidate.words), len(other.words)))
@@ -191,6 +200,7 @@ def summarize(sentences: list[Sentence]) -> list[str]:
         frequency.update(_content_words(sentence.text))
     scores = [
         CENTRALITY_WEIGHT * _centrality(c.words, frequency) - POSITION_DECAY * place
+        - SPECULATION_PENALTY * _speculative(c.text)
         for place, c in enumerate(candidates)
     ]
     ranked = [c for _, c in sorted(zip(scores, candidates, strict=True), key=lambda p: -p[0])]
