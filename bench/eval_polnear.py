@@ -49,7 +49,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, TextIO
 
-DEFAULT_PATH = "/work/shared/eval/polnear-dev.jsonl"
+DEFAULT_PATH = Path(__file__).resolve().parents[2] / "shared" / "eval" / "polnear-dev.jsonl"
 LOOSE = 0.30
 STRICT = 0.80
 LABELS = ("attributed", "vague", "unattributed")

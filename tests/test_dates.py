@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 
 import pytest
@@ -15,8 +14,6 @@ from bot.breakdown.nlp import get_nlp
 from bot.breakdown.segment import find_sentences
 
 SEED = Path(__file__).resolve().parents[1] / "examples" / "seed-us-blames-russians.txt"
-SEED_GOLD = (Path(__file__).resolve().parents[2] / "shared" / "eval" / "articles"
-             / "seed-us-blames-russians.json")
 THURSDAY = dt.date(2000, 2, 10)  # a Thursday in ISO week 2000-W06
 
 
@@ -31,8 +28,6 @@ def values(text: str, published: dt.date | None) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def seed_text() -> str:
-    if SEED_GOLD.exists():
-        return json.loads(SEED_GOLD.read_text(encoding="utf-8"))["text"]
     return SEED.read_text(encoding="utf-8")
 
 
