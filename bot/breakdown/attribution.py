@@ -1,326 +1,40 @@
 """Who said what: every statement tied to its source.
 
-Three passes over the body sentences, in text order:
+Passes over the body sentences, in text order:
 
-1. cue verbs (said, urged, alleged, adding…) with their subject as the source and their
-   complement, or the quotation around them, as the content;
-2. "according to X, …";
+1. speaker labels and signatures ("PENCE: …", "“…” ― Jane Doe");
+2. cue verbs and "according to X" (`bot.breakdown.cues`);
 3. quotations no cue claimed: continuations of the quote before them ("…," Lowcock said.
-   "In order for this…") and colon introductions ("He said: …", "Smith: …").
+   "In order for this…"), colon introductions ("He said: …") and paragraphs of a
+   quotation left open until its attribution in a later paragraph.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from itertools import pairwise
 
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc
 
-from bot.breakdown.lexicon import (
-    CLAUSAL_CUES,
-    COMMISSIVE_CUES,
-    DIRECTIVE_CUES,
-    EVIDENCE_CUES,
-    EVIDENCE_SUBJECTS,
-    QUOTATION_ONLY_CUES,
-    SOURCE_NOUNS,
-    SOURCE_SUFFIXES,
-    SPEECH_CUES,
-    STANCE_CUES,
+from bot.breakdown.cues import (
+    MIN_CONTENT_CHARS,
+    Attribution,
+    describes_a_subject,
+    inside,
+    is_cue,
+    quote_from_according_to,
+    quote_from_cue,
+    quotes_overlapping,
 )
-from bot.breakdown.model import Quote, QuoteKind
+from bot.breakdown.model import Quote
 from bot.breakdown.nlp import text_of
 from bot.breakdown.quotemarks import QuotedSpan
 from bot.breakdown.segment import SIGNATURE, Sentence
-from bot.breakdown.speakers import SourcePhrase, SpeakerResolver, describe_source
-
-_SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
-_CONTENT_DEPS = frozenset({"ccomp", "xcomp", "dobj", "oprd", "dative", "advcl", "obj"})
-_INHERITS_SUBJECT = frozenset({"advcl", "conj", "xcomp"})
-_RELATIVE = frozenset({"who", "which", "that", "whom"})
-_CONTENT_TRIM = " \t\n,;:.—–-"
-# "adding" quotes, "continued" needs a quote, but both qualify with a clause.
-_DIRECT_SHARE = 0.8
-_MIN_CONTENT_CHARS = 12
-_WORDS = re.compile(r"[^\W\d_]{2,}")
+from bot.breakdown.speakers import SourcePhrase, SpeakerResolver
 
 
-@dataclass(frozen=True, slots=True)
-class _Found:
-    source: SourcePhrase
-    speaker: str
-    cue: str
-    kind: QuoteKind
-    start: int
-    end: int
-    frame_start: int
-    frame_end: int
-    continues: bool = False  # a quotation with no cue of its own, given the last speaker
-
-
-def _found(source_head: Token, cue: Token, kind: QuoteKind, start: int, end: int,
-           resolver: SpeakerResolver, cue_text: str | None = None) -> _Found | None:
-    """An attribution with its frame (source phrase, cue and content together).
-
-    None when the content is not a statement: fewer than two words, or markup.
-    """
-    words = _WORDS.findall(text_of(cue.doc)[start:end])
-    if start < end and (len(words) < 2 or (kind == "direct" and _is_title(words))):
-        return None
-    source = describe_source(source_head)
-    edges = (source_head.left_edge, cue)
-    frame_start = min([start, *(t.idx for t in edges)]) if start < end else edges[0].idx
-    frame_end = max([end, *(t.idx + len(t) for t in (*edges, source_head.right_edge))])
-    return _Found(source, resolver.resolve(source), cue_text or cue.text, kind, start, end,
-                  frame_start, frame_end)
-
-
-def _is_title(words: list[str]) -> bool:
-    """"said on “Fox News Sunday,”": a quoted name, not a statement."""
-    return len(words) <= 5 and all(w[0].isupper() for w in words)
-
-
-def is_cue(token: Token) -> bool:
-    """A verb that reports speech, or thought/evidence when it takes a clause."""
-    if token.pos_ not in {"VERB", "AUX"} and token.tag_ not in {"VBD", "VBZ", "VBP", "VBG"}:
-        return False
-    lemma = token.lemma_.lower()
-    if lemma in SPEECH_CUES or lemma in STANCE_CUES or lemma in DIRECTIVE_CUES \
-            or lemma in COMMISSIVE_CUES or (lemma in EVIDENCE_CUES and _evidence_subject(token)):
-        return True
-    return lemma in CLAUSAL_CUES and any(c.dep_ == "ccomp" for c in token.children)
-
-
-def find_subject(cue: Token) -> Token | None:
-    """The source token of a cue: its subject, inherited along advcl/conj/xcomp chains."""
-    token = cue
-    for _ in range(3):
-        subject = next((c for c in token.children if c.dep_ in _SUBJECT_DEPS), None)
-        if subject is not None:
-            if subject.dep_ == "nsubjpass" or (subject.lower_ in {"it", "there", "this"} and \
-                    any(c.dep_ == "auxpass" for c in token.children)):
-                return None  # "it is said that…": no source, a vague claim instead
-            if subject.lower_ in _RELATIVE and token.dep_ == "relcl":
-                return token.head
-            return subject
-        agent = next((c for c in token.children if c.dep_ == "agent"), None)
-        if agent is not None:
-            return next((c for c in agent.children if c.dep_ == "pobj"), None)
-        if token.dep_ == "pcomp" and token.head.dep_ == "prep":
-            token = token.head.head  # "responded by saying…": the subject of "responded"
-            continue
-        if token.dep_ not in _INHERITS_SUBJECT or token.head is token:
-            return None
-        token = token.head
-    return None
-
-
-def _complement_range(cue: Token) -> tuple[int, int] | None:
-    """Token range [first, last] of what the cue reports, or None.
-
-    A finite clause is the message ("said that…"); an object with an infinitive only for
-    directives ("urged Moscow to…"), a bare infinitive only for promises ("vowed to…").
-    Noun objects alone ("cited remarks", "told her") are not statements.
-    """
-    lemma = cue.lemma_.lower()
-    children = list(cue.children)
-    chosen = [c for c in children if c.dep_ == "ccomp"] or [
-        c for c in children if c.dep_ in {"advcl", "parataxis"} and _is_bare_clause(c)
-        and lemma in SPEECH_CUES]
-    if not chosen and lemma in EVIDENCE_CUES and _evidence_subject(cue):
-        chosen = [c for c in children if c.dep_ in {"dobj", "obj", "xcomp"}]
-    if not chosen:
-        xcomps = [c for c in children if c.dep_ == "xcomp"]
-        preps = [c for c in children if c.dep_ == "prep" and c.lower_ in {"on", "for"}]
-        oprd = [c for c in children if c.dep_ == "oprd"]
-        if lemma == "call" and oprd:  # "called the charges fabricated"
-            chosen = [c for c in children if c.dep_ == "dobj"] + oprd
-        elif lemma in DIRECTIVE_CUES and (xcomps or preps):
-            chosen = [c for c in children if c.dep_ in {"dobj", "dative", "obj"}] + xcomps + preps
-        elif lemma in COMMISSIVE_CUES and xcomps:
-            chosen = xcomps
-        elif lemma in STANCE_CUES:
-            chosen = xcomps or [c for c in children if c.dep_ in {"dobj", "obj"}] or [
-                p for p in preps if p.lower_ == "for"]
-    if not chosen:
-        return None
-    first = min(c.left_edge.i for c in chosen)
-    last = max(c.right_edge.i for c in chosen)
-    doc = cue.doc
-    while first <= last and ((doc[first].dep_ == "mark" and doc[first].lower_ in {"that", "if",
-                             "whether"}) or doc[first].is_punct or doc[first].is_space):
-        first += 1
-    while last >= first and (doc[last].is_punct or doc[last].is_space):
-        last -= 1
-    return (first, last) if first <= last else None
-
-
-def _describes_a_subject(token: Token) -> bool:
-    """"Officials who asked not to be named said…": a clause inside a source's own
-    description is part of who speaks, not a statement."""
-    return any(a.dep_ in _SUBJECT_DEPS for a in token.ancestors)
-
-
-def _is_bare_clause(token: Token) -> bool:
-    """A finite clause with a subject and no conjunction: a complement the parser missed."""
-    kids = list(token.children)
-    return any(c.dep_ in _SUBJECT_DEPS for c in kids) and not any(c.dep_ == "mark" for c in kids)
-
-
-def _evidence_subject(cue: Token) -> bool:
-    subject = next((c for c in cue.children if c.dep_ in _SUBJECT_DEPS), None)
-    return subject is not None and subject.lemma_.lower() in EVIDENCE_SUBJECTS
-
-
-def _quotes_overlapping(start: int, end: int, quoted: list[QuotedSpan]) -> list[QuotedSpan]:
-    return [q for q in quoted if q.start < end and start < q.end]
-
-
-def _shape(doc: Doc, start: int, end: int,
-           quoted: list[QuotedSpan]) -> tuple[QuoteKind, int, int]:
-    """Direct, mixed or indirect; a direct quote's content is the whole quotation."""
-    overlapping = _quotes_overlapping(start, end, quoted)
-    if not overlapping:
-        return "indirect", start, end
-    inside = sum(min(end, q.end) - max(start, q.start) for q in overlapping)
-    if inside >= _DIRECT_SHARE * (end - start):
-        return "direct", min(q.start for q in overlapping), max(q.end for q in overlapping)
-    end = max(end, *(q.end for q in overlapping))
-    text = text_of(doc)
-    if end < len(text) and text[end] in "”\"»'":
-        end += 1  # a quotation that ends the content keeps its closing mark
-    return "mixed", start, end
-
-
-def can_be_source(token: Token) -> bool:
-    """Names, pronouns and nouns for people, bodies or documents; not "the law"."""
-    if token.pos_ in {"PROPN", "PRON"} or token.ent_type_ in {"PERSON", "ORG", "GPE", "NORP"}:
-        return True
-    lemma = token.lemma_.lower()
-    if token.tag_ == "NNS" and token.dep_ != "nsubjpass":
-        return True  # "delegates questioned…", "protesters demanded…": groups of people
-    return lemma in SOURCE_NOUNS or token.lower_ in SOURCE_NOUNS or lemma.endswith(
-        SOURCE_SUFFIXES) or any(c.dep_ == "compound" and can_be_source(c) for c in token.lefts)
-
-
-def quote_from_cue(cue: Token, sentence: Sentence, quoted: list[QuotedSpan],
-                   resolver: SpeakerResolver) -> _Found | None:
-    subject = find_subject(cue)
-    if subject is None or _inside(subject.idx, quoted) or not can_be_source(subject):
-        return None
-    lemma = cue.lemma_.lower()
-    if lemma in CLAUSAL_CUES - SPEECH_CUES and subject.pos_ not in {"PROPN", "PRON"} \
-            and subject.lemma_.lower() not in EVIDENCE_SUBJECTS and subject.ent_type_ == "":
-        return None  # "the plan suggests": thought verbs need a person or evidence as source
-    doc = cue.doc
-    span = _complement_range(cue)
-    if span is None:
-        return _parenthetical(cue, subject, sentence, quoted, resolver)
-    first, last = span
-    if last < subject.left_edge.i and not _quotes_overlapping(
-            doc[first].idx, doc[last].idx + 1, quoted):
-        # "Profits fell, but costs rose, the company said": the source speaks for all of it.
-        first = _first_word(sentence.span)
-    start = doc[first].idx
-    end = doc[last].idx + len(doc[last])
-    kind, start, end = _shape(doc, start, end, quoted)
-    if end - start < _MIN_CONTENT_CHARS or (lemma in QUOTATION_ONLY_CUES and kind == "indirect"):
-        return None
-    return _found(subject, cue, kind, start, end, resolver)
-
-
-def _first_word(span: Span) -> int:
-    for token in span:
-        if not (token.is_punct or token.is_space):
-            return token.i
-    return span.start
-
-
-def _adjacent_quotes(first: Token, last: Token, quoted: list[QuotedSpan]) -> list[QuotedSpan]:
-    """Quotations separated from the tokens first..last by punctuation only."""
-    text = text_of(first.doc)
-    frame_start, frame_end = first.idx, last.idx + len(last)
-    adjacent = []
-    for quote in quoted:
-        gap = text[quote.end : frame_start] if quote.end <= frame_start else \
-            text[frame_end : quote.start] if quote.start >= frame_end else "x"
-        if len(gap) <= 4 and not any(ch.isalnum() for ch in gap):
-            adjacent.append(quote)
-    return adjacent
-
-
-def _parenthetical(cue: Token, subject: Token, sentence: Sentence, quoted: list[QuotedSpan],
-                   resolver: SpeakerResolver) -> _Found | None:
-    """A cue with no complement: beside a quotation, at the end, or before a colon.
-
-    "“…,” he said." / "Prices will rise, he said." / "He said: “…”" (the quotation
-    follows; returned with empty content for the continuation pass to fill).
-    """
-    doc = cue.doc
-    first = doc[min(subject.left_edge.i, cue.i)]
-    last = doc[max(cue.i, subject.right_edge.i)]
-    quotes = _adjacent_quotes(first, last, quoted)
-    if quotes:
-        start, end = min(q.start for q in quotes), max(q.end for q in quotes)
-        return _found(subject, cue, "direct", start, end, resolver)
-    after = [t for t in doc[last.i + 1 : sentence.span.end] if not t.is_space]
-    if after and after[0].text == ":":
-        return _found(subject, cue, "direct", after[0].idx, after[0].idx, resolver)
-    if len([t for t in after if not t.is_punct]) > 6:
-        return None
-    before = doc[_first_word(sentence.span) : first.i]
-    words = [t for t in before if not (t.is_punct or t.is_space)]
-    if not words or before[-1].text != "," or not any(t.pos_ in {"VERB", "AUX"} for t in words):
-        return None  # "Prices will rise, he said." needs the comma and a clause before it
-    start, end = words[0].idx, words[-1].idx + len(words[-1])
-    if end - start < _MIN_CONTENT_CHARS:
-        return None
-    kind, start, end = _shape(doc, start, end, quoted)
-    return _found(subject, cue, kind, start, end, resolver)
-
-
-def quote_from_according_to(token: Token, quoted: list[QuotedSpan],
-                            resolver: SpeakerResolver) -> _Found | None:
-    """"According to X, content" and "content, according to X"."""
-    to = next((c for c in token.children if c.lower_ == "to"), None)
-    pobj = next((c for c in to.children if c.dep_ == "pobj"), None) if to else None
-    if pobj is None:
-        return None
-    head = token.head if token.head is not token else token
-    doc = token.doc
-    sent = token.sent
-    first, last = sent.start, sent.end - 1
-    phrase = range(token.left_edge.i, token.right_edge.i + 1)
-    if token.i < head.i:
-        first = token.right_edge.i + 1
-        # "…, but it is unknown if…": the source backs only the clause it introduces.
-        split = next((c for c in head.children if c.dep_ in {"cc", "conj"} and c.i > head.i),
-                     None)
-        if split is not None:
-            last = split.i - 1
-    else:
-        last = token.left_edge.i - 1
-    tokens = [doc[i] for i in range(first, last + 1) if i not in phrase]
-    tokens = [t for t in tokens if not t.is_space]
-    while tokens and (tokens[0].is_punct or tokens[-1].is_punct):
-        tokens = tokens[1:] if tokens[0].is_punct else tokens[:-1]
-    if not tokens:
-        return None
-    start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
-    if end - start < _MIN_CONTENT_CHARS:
-        return None
-    kind, start, end = _shape(doc, start, end, quoted)
-    if _inside(pobj.idx, quoted):
-        return None
-    return _found(pobj, token, kind, start, end, resolver, "according to")
-
-
-def _inside(offset: int, quoted: list[QuotedSpan]) -> bool:
-    return any(q.start <= offset < q.end for q in quoted)
-
-
-def _continues(previous: _Found | None, gap_sentences: int) -> bool:
+def _continues(previous: Attribution | None, gap_sentences: int) -> bool:
     """A quotation with no cue continues the quote (or colon introduction) just before."""
     return previous is not None and previous.kind in {"direct", "mixed"} and gap_sentences <= 2
 
@@ -328,7 +42,7 @@ def _continues(previous: _Found | None, gap_sentences: int) -> bool:
 _SPEAKER_LABEL = re.compile(r"[ \t]*([A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*){0,3})[ \t]*:[ \t]+\S")
 
 
-def quote_from_speaker_label(sentence: Sentence, resolver: SpeakerResolver) -> _Found | None:
+def quote_from_speaker_label(sentence: Sentence, resolver: SpeakerResolver) -> Attribution | None:
     """Transcripts and interviews: "PENCE: Well, look, …" or "Jane Doe: …" to line end."""
     text = text_of(sentence.span.doc)
     line_start = text.rfind("\n", 0, sentence.start) + 1
@@ -349,29 +63,29 @@ def quote_from_speaker_label(sentence: Sentence, resolver: SpeakerResolver) -> _
         end -= 1
     name = label.title() if label.isupper() else label
     source = SourcePhrase(label, name, None, True, False, False, match.start(1))
-    return _Found(source, resolver.resolve(source), ":", "direct", start, end,
+    return Attribution(source, resolver.resolve(source), ":", "direct", start, end,
                   match.start(1), end)
 
 
 def quote_from_signature(sentence: Sentence, quoted: list[QuotedSpan],
-                         resolver: SpeakerResolver) -> _Found | None:
+                         resolver: SpeakerResolver) -> Attribution | None:
     """Reader letters and epigraphs: "“…” ― Jane Doe" at the end of a line."""
     text = text_of(sentence.span.doc)
     line_end = text.find("\n", sentence.start)
     line_end = len(text) if line_end < 0 else line_end
     line_start = text.rfind("\n", 0, sentence.start) + 1
     match = SIGNATURE.search(text, line_start, line_end)
-    quotes = _quotes_overlapping(line_start, match.start() + 1, quoted) if match else []
+    quotes = quotes_overlapping(line_start, match.start() + 1, quoted) if match else []
     if match is None or not quotes:
         return None
     name = match.group(1)
     source = SourcePhrase(name, name, None, True, False, False, match.start(1))
-    return _Found(source, resolver.resolve(source), "―", "direct", quotes[0].start,
+    return Attribution(source, resolver.resolve(source), "―", "direct", quotes[0].start,
                   quotes[-1].end, quotes[0].start, match.end(1))
 
 
-def _merge_interrupted(result: _Found, here: list[QuotedSpan], used: set[QuotedSpan],
-                       text: str) -> _Found:
+def _merge_interrupted(result: Attribution, here: list[QuotedSpan], used: set[QuotedSpan],
+                       text: str) -> Attribution:
     """"“A,” Ryan said, “B.”": one statement split by its own attribution."""
     for quote in here:
         gap = text[result.frame_end : quote.start]
@@ -385,14 +99,14 @@ def _merge_interrupted(result: _Found, here: list[QuotedSpan], used: set[QuotedS
 def find_quotes(doc: Doc, sentences: list[Sentence], quoted: list[QuotedSpan]) -> list[Quote]:
     """Every attributed statement in the body of the text, in text order."""
     resolver = SpeakerResolver(doc)
-    found: list[_Found] = []
+    found: list[Attribution] = []
     used: set[QuotedSpan] = set()
-    last_direct: _Found | None = None
+    last_direct: Attribution | None = None
     last_direct_index = -10
     labelled_until = -1
     for index, sentence in enumerate(s for s in sentences if s.is_body):
-        here = _quotes_overlapping(sentence.start, sentence.end, quoted)
-        in_sentence: list[_Found] = []
+        here = quotes_overlapping(sentence.start, sentence.end, quoted)
+        in_sentence: list[Attribution] = []
         label = quote_from_speaker_label(sentence, resolver) or quote_from_signature(
             sentence, quoted, resolver)
         if label is not None:
@@ -401,14 +115,14 @@ def find_quotes(doc: Doc, sentences: list[Sentence], quoted: list[QuotedSpan]) -
         elif sentence.start >= labelled_until:
             in_sentence += _cue_quotes(sentence, here, quoted, resolver)
         for result in in_sentence:
-            used.update(_quotes_overlapping(result.start, result.end, quoted))
+            used.update(quotes_overlapping(result.start, result.end, quoted))
         in_sentence = [_merge_interrupted(r, here, used, text_of(doc)) if r.kind == "direct" else r
                        for r in in_sentence]
         for result in in_sentence:
             if result.kind != "indirect":
                 last_direct, last_direct_index = result, index
         for quote in here:
-            if quote in used or quote.end - quote.start < _MIN_CONTENT_CHARS:
+            if quote in used or quote.end - quote.start < MIN_CONTENT_CHARS:
                 continue
             if last_direct is not None and _continues(last_direct, index - last_direct_index):
                 in_sentence.append(replace(last_direct, kind="direct", start=quote.start,
@@ -424,11 +138,11 @@ def find_quotes(doc: Doc, sentences: list[Sentence], quoted: list[QuotedSpan]) -
     return _finish(doc, join_continuations(sorted(found, key=lambda f: f.start), text_of(doc)))
 
 
-def lead_in_paragraphs(quoted: list[QuotedSpan], used: set[QuotedSpan], found: list[_Found],
-                       text: str) -> list[_Found]:
+def lead_in_paragraphs(quoted: list[QuotedSpan], used: set[QuotedSpan], found: list[Attribution],
+                       text: str) -> list[Attribution]:
     """A quotation left open at a paragraph's end runs on into the next paragraph, whose
     attribution ("…,” said Maria Keller.) then covers the earlier paragraphs too."""
-    added: list[_Found] = []
+    added: list[Attribution] = []
     for quote, following in reversed(list(pairwise(quoted))):
         if quote.closed or quote in used or "\n" not in text[quote.end : following.start]:
             continue
@@ -441,13 +155,13 @@ def lead_in_paragraphs(quoted: list[QuotedSpan], used: set[QuotedSpan], found: l
     return added
 
 
-def join_continuations(found: list[_Found], text: str) -> list[_Found]:
+def join_continuations(found: list[Attribution], text: str) -> list[Attribution]:
     """A quotation that continues the speaker's quote in the same paragraph is part of it.
 
     "“It's heartbreaking,” Ryan said. “And this country has to…”" is one statement, as
     PolNeAR annotates it; a continuation in a new paragraph stays a statement of its own.
     """
-    joined: list[_Found] = []
+    joined: list[Attribution] = []
     for item in found:
         previous = joined[-1] if joined else None
         if item.continues and previous is not None and previous.speaker == item.speaker \
@@ -460,15 +174,15 @@ def join_continuations(found: list[_Found], text: str) -> list[_Found]:
 
 
 def _cue_quotes(sentence: Sentence, here: list[QuotedSpan], quoted: list[QuotedSpan],
-                resolver: SpeakerResolver) -> list[_Found]:
+                resolver: SpeakerResolver) -> list[Attribution]:
     """Attributions from the cue verbs and "according to" phrases outside quotations."""
     results = []
     for token in sentence.span:
-        if _inside(token.idx, here):
+        if inside(token.idx, here):
             continue  # "I call on all parties" inside a quote is the speaker's own words
         if token.lower_ == "according" and token.dep_ == "prep":
             result = quote_from_according_to(token, quoted, resolver)
-        elif is_cue(token) and not _describes_a_subject(token):
+        elif is_cue(token) and not describes_a_subject(token):
             result = quote_from_cue(token, sentence, quoted, resolver)
         else:
             continue
@@ -477,7 +191,7 @@ def _cue_quotes(sentence: Sentence, here: list[QuotedSpan], quoted: list[QuotedS
     return results
 
 
-def _finish(doc: Doc, found: list[_Found]) -> list[Quote]:
+def _finish(doc: Doc, found: list[Attribution]) -> list[Quote]:
     """One quote per content span, roles shared across a speaker's quotes, text order."""
     roles: dict[str, str] = {}
     for item in found:
@@ -503,4 +217,4 @@ def _finish(doc: Doc, found: list[_Found]) -> list[Quote]:
     return quotes
 
 
-__all__ = ["Span", "find_quotes", "find_subject", "is_cue"]
+__all__ = ["find_quotes", "join_continuations"]
