@@ -100,6 +100,11 @@ def shorten(text: str, limit: int) -> str:
     return cut + "…"
 
 
+def quoted(text: str) -> str:
+    """Text in quotation marks, unless it already opens with one."""
+    return text if text[:1] in "“\"«‘'" else f"“{text}”"
+
+
 def describe_source(breakdown: Breakdown) -> str:
     """"pasted text · 578 words · no publication date" and the like."""
     source = breakdown.source

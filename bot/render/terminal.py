@@ -11,6 +11,7 @@ from bot.render.common import (
     group_by_speaker,
     key_dates,
     plural,
+    quoted,
     shorten,
     sourcing_line,
 )
@@ -50,7 +51,7 @@ def render_terminal(breakdown: Breakdown, *, colour: bool = False, width: int = 
         top = best_quote(group)
         for quote in sorted(group.quotes, key=lambda q: q.start):
             marker = "•" if quote is top else "·"
-            lines.append(f"    {marker} [{quote.cue}] “{shorten(quote.content, width)}”")
+            lines.append(f"    {marker} [{quote.cue}] {quoted(shorten(quote.content, width))}")
     lines.append("")
 
     dates = key_dates(breakdown)
@@ -67,6 +68,6 @@ def render_terminal(breakdown: Breakdown, *, colour: bool = False, width: int = 
         cues = ", ".join(claim.cues)
         tag = "vague" if claim.kind == "vague" else "no source"
         suffix = f" — {paint(cues, 'cue')}" if cues else ""
-        lines.append(f"  • ({tag}) “{shorten(claim.text, width)}”{suffix}")
+        lines.append(f"  • ({tag}) {quoted(shorten(claim.text, width))}{suffix}")
     lines += ["", paint("Sourcing: ", "bold") + sourcing_line(breakdown)]
     return "\n".join(lines)
