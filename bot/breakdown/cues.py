@@ -36,6 +36,7 @@ _RELATIVE = frozenset({"who", "which", "that", "whom"})
 _CONTENT_TRIM = " \t\n,;:.—–-"
 _DIRECT_SHARE = 0.8
 MIN_CONTENT_CHARS = 12
+_QUOTE_OPENERS = "“\"«‘'`„"
 _WORDS = re.compile(r"[^\W\d_]{2,}")
 
 
@@ -205,9 +206,6 @@ def quote_from_cue(cue: Token, sentence: Sentence, quoted: list[QuotedSpan],
     if subject is None or inside(subject.idx, quoted) or not can_be_source(subject):
         return None
     lemma = cue.lemma_.lower()
-    if lemma in CLAUSAL_CUES - SPEECH_CUES and subject.pos_ not in {"PROPN", "PRON"} \
-            and subject.lemma_.lower() not in EVIDENCE_SUBJECTS and subject.ent_type_ == "":
-        return None  # "the plan suggests": thought verbs need a person or evidence as source
     doc = cue.doc
     span = _complement_range(cue)
     if span is None:
@@ -245,6 +243,29 @@ def _adjacent_quotes(first: Token, last: Token, quoted: list[QuotedSpan]) -> lis
     return adjacent
 
 
+def _block_after_colon(text: str, colon_end: int) -> tuple[int, int]:
+    """"The governor added: It's typical…": the rest of the line, or the next line when
+    the colon ends its line. Empty (start == end) when a quotation follows instead: the
+    continuation pass gives it to this speaker."""
+    line_end = text.find("\n", colon_end)
+    line_end = len(text) if line_end < 0 else line_end
+    start = colon_end
+    if not text[start:line_end].strip() and line_end < len(text):
+        start = line_end
+        while start < len(text) and text[start].isspace():
+            start += 1
+        line_end = text.find("\n", start)
+        line_end = len(text) if line_end < 0 else line_end
+    while start < line_end and text[start].isspace():
+        start += 1
+    end = line_end
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if start >= end or text[start] in _QUOTE_OPENERS:
+        return colon_end, colon_end
+    return start, end
+
+
 def _parenthetical(cue: Token, subject: Token, sentence: Sentence, quoted: list[QuotedSpan],
                    resolver: SpeakerResolver) -> Attribution | None:
     """A cue with no complement: beside a quotation, at the end, or before a colon.
@@ -261,7 +282,8 @@ def _parenthetical(cue: Token, subject: Token, sentence: Sentence, quoted: list[
         return _found(subject, cue, "direct", start, end, resolver)
     after = [t for t in doc[last.i + 1 : sentence.span.end] if not t.is_space]
     if after and after[0].text == ":":
-        return _found(subject, cue, "direct", after[0].idx, after[0].idx, resolver)
+        start, end = _block_after_colon(text_of(doc), after[0].idx + 1)
+        return _found(subject, cue, "direct", start, end, resolver)
     if len([t for t in after if not t.is_punct]) > 6:
         return None
     before = doc[_first_word(sentence.span) : first.i]

@@ -48,7 +48,7 @@ QUOTATION_ONLY_CUES = words(
 CLAUSAL_CUES = words(
     """
     think believe expect hope fear feel know worry show find suggest see say learn
-    understand doubt predict contend
+    understand doubt predict contend suspect read
     """
 )
 # Verbs that introduce reported speech of a non-person source ("a poll showed that…").
@@ -89,6 +89,10 @@ VAGUE_MARKERS = re.compile(
     r"considered|labell?ed|thought|suspected) (?:to|of|as|for)|"
     r"allegations? of|accusations? of|"
     r"came under (?:\w+ )?(?:criticism|fire)|faced (?:\w+ )?(?:criticism|ridicule|questions)|"
+    r"it(?:'s|’s| is| was| should be| seems| seemed) (?:\w+ )?(?:obvious|clear|apparent|evident|"
+    r"unclear)|is it clear|there (?:has|have) been (?:much |some )?speculation|"
+    r"(?:has|have) been (?:\w+ly )?(?:criticized|criticised|accused)|is implicated|"
+    r"(?:is|are) being debated|could be expected|"
     r"so-called|presumably)\b",
     re.IGNORECASE,
 )
@@ -133,7 +137,8 @@ SOURCE_NOUNS = words(
     statement email investigation review audit census estimate figure figures transcript
     video book article release lawsuit complaint indictment ruling order spokesmen
     officials sources experts analysts fund institute center centre association coalition
-    foundation panel delegate surrogate caucus everyone someone nobody anyone
+    foundation panel delegate surrogate caucus everyone someone nobody anyone slide clip
+    ad advertisement story submission piece column editorial op-ed
     """
 )
 # Suffixes of English agent nouns ("lawmaker", "economist", "politician").
