@@ -79,15 +79,32 @@ def is_assertion(sentence: Sentence) -> bool:
     return any(t.pos_ in {"VERB", "AUX"} for t in sentence.span)
 
 
+def sourced_share(sentence: Sentence, quotes: list[Quote]) -> float:
+    """How much of what the sentence asserts is the quoted sources' content.
+
+    The source phrase and cue ("Officials who asked not to be named said") are who
+    speaks, not what is asserted, so they leave the denominator rather than count either
+    way; what remains beside the content ("…, but also had to…") is the author's.
+    """
+    frames = [(f, s) for q in quotes for f, s in ((q.frame[0], q.start), (q.end, q.frame[1]))
+              if f < s]
+    spans = [(q.start, q.end) for q in quotes]
+    asserted = sentence.end - sentence.start
+    asserted -= coverage(sentence.start, sentence.end, frames) * asserted
+    if asserted <= 0:
+        return 1.0 if spans else 0.0
+    covered = coverage(sentence.start, sentence.end, spans) * (sentence.end - sentence.start)
+    return min(1.0, covered / asserted)
+
+
 def classify_sentence(sentence: Sentence, quotes: list[Quote]) -> tuple[ClaimKind | None,
                                                                         list[str]]:
     """(kind, source cues) for a claim sentence; kind None when a named source covers it."""
-    named = [q.frame for q in quotes if not q.anonymous]
-    if coverage(sentence.start, sentence.end, named) >= _COVERED:
+    here = [q for q in quotes if q.frame[0] < sentence.end and sentence.start < q.frame[1]]
+    if sourced_share(sentence, [q for q in here if not q.anonymous]) >= _COVERED:
         return None, []
-    anonymous = [q for q in quotes if q.anonymous and q.start < sentence.end
-                 and sentence.start < q.end]
-    if coverage(sentence.start, sentence.end, [q.frame for q in anonymous]) >= _COVERED:
+    anonymous = [q for q in here if q.anonymous]
+    if sourced_share(sentence, anonymous) >= _COVERED:
         return "vague", list(dict.fromkeys(q.speaker for q in anonymous))
     markers = [m.group() for m in VAGUE_MARKERS.finditer(sentence.text)]
     if markers:
