@@ -189,8 +189,16 @@ def _shape(doc: Doc, start: int, end: int,
     return "mixed", start, end
 
 
+_QUANTIFIERS = frozenset("many some most few several all none one each both half majority "
+                         "minority percent number".split())
+
+
 def can_be_source(token: Token) -> bool:
     """Names, pronouns and nouns for people, bodies or documents; not "the law"."""
+    if token.lower_ in _QUANTIFIERS:  # "many of his supporters": judge the supporters
+        of = next((c for c in token.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        pobj = next((c for c in of.children if c.dep_ == "pobj"), None) if of else None
+        return pobj is not None and can_be_source(pobj)
     if token.pos_ in {"PROPN", "PRON"} or token.ent_type_ in {"PERSON", "ORG", "GPE", "NORP"}:
         return True
     lemma = token.lemma_.lower()

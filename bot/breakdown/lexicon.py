@@ -48,7 +48,7 @@ QUOTATION_ONLY_CUES = words(
 CLAUSAL_CUES = words(
     """
     think believe expect hope fear feel know worry show find suggest see say learn
-    understand doubt predict contend suspect read
+    understand doubt predict contend suspect read rule discover determine conclude
     """
 )
 # Verbs that introduce reported speech of a non-person source ("a poll showed that…").
@@ -138,7 +138,8 @@ SOURCE_NOUNS = words(
     video book article release lawsuit complaint indictment ruling order spokesmen
     officials sources experts analysts fund institute center centre association coalition
     foundation panel delegate surrogate caucus everyone someone nobody anyone slide clip
-    ad advertisement story submission piece column editorial op-ed
+    ad advertisement story submission piece column editorial op-ed wife husband son
+    daughter brother sister relative spouse widow ex-wife
     """
 )
 # Suffixes of English agent nouns ("lawmaker", "economist", "politician").
@@ -151,6 +152,6 @@ STANCE_CUES = words(
     cite criticize criticise propose oppose endorse praise blast slam reject deny accuse
     question discuss mention announce describe demand acknowledge agree condemn denounce
     dismiss applaud blame recommend predict estimate highlight emphasize stress promise
-    pledge vow welcome
+    pledge vow welcome dispute debate
     """
 )
