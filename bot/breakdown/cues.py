@@ -228,7 +228,23 @@ def quote_from_cue(cue: Token, sentence: Sentence, quoted: list[QuotedSpan],
     kind, start, end = _shape(doc, start, end, quoted)
     if end - start < MIN_CONTENT_CHARS or (lemma in QUOTATION_ONLY_CUES and kind == "indirect"):
         return None
+    if kind == "mixed" and _quoted_but_for(doc, start, end, quoted, subject, cue):
+        # "“A,” Keller said, “B.”": only the attribution stands between the quotations.
+        inner = quotes_overlapping(start, end, quoted)
+        kind, start, end = "direct", inner[0].start, inner[-1].end
     return _found(subject, cue, kind, start, end, resolver)
+
+
+def _quoted_but_for(doc: Doc, start: int, end: int, quoted: list[QuotedSpan],
+                    subject: Token, cue: Token) -> bool:
+    """Whether every word of [start, end) is quoted or part of the source and cue."""
+    frame = range(min(subject.left_edge.i, cue.i), max(subject.right_edge.i, cue.i) + 1)
+    for token in doc.char_span(start, end, alignment_mode="expand") or ():
+        if token.is_punct or token.is_space or token.i in frame:
+            continue
+        if not inside(token.idx, quoted):
+            return False
+    return True
 
 
 def _first_word(span: Span) -> int:
