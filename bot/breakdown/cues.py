@@ -33,7 +33,6 @@ from bot.breakdown.speakers import SourcePhrase, SpeakerResolver, describe_sourc
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
 _INHERITS_SUBJECT = frozenset({"advcl", "conj", "xcomp"})
 _RELATIVE = frozenset({"who", "which", "that", "whom"})
-_CONTENT_TRIM = " \t\n,;:.—–-"
 _DIRECT_SHARE = 0.8
 MIN_CONTENT_CHARS = 12
 _QUOTE_OPENERS = "“\"«‘'`„"
@@ -68,8 +67,8 @@ def _found(source_head: Token, cue: Token, kind: QuoteKind, start: int, end: int
     edges = (source_head.left_edge, cue)
     frame_start = min([start, *(t.idx for t in edges)]) if start < end else edges[0].idx
     frame_end = max([end, *(t.idx + len(t) for t in (*edges, source_head.right_edge))])
-    return Attribution(source, resolver.resolve(source), cue_text or cue.text, kind, start, end,
-                  frame_start, frame_end)
+    return Attribution(source, resolver.resolve(source), cue_text or cue.text, kind, start,
+                       end, frame_start, frame_end)
 
 
 def _is_title(words: list[str]) -> bool:
@@ -116,8 +115,9 @@ def _complement_range(cue: Token) -> tuple[int, int] | None:
     """Token range [first, last] of what the cue reports, or None.
 
     A finite clause is the message ("said that…"); an object with an infinitive only for
-    directives ("urged Moscow to…"), a bare infinitive only for promises ("vowed to…").
-    Noun objects alone ("cited remarks", "told her") are not statements.
+    directives ("urged Moscow to…"), a bare infinitive only for promises ("vowed to…"),
+    a noun object only for stances ("criticized the plan") and evidence ("polls show a
+    close race"): "told her" or "sent a letter" report no statement.
     """
     lemma = cue.lemma_.lower()
     children = list(cue.children)

@@ -13,11 +13,6 @@ from spacy.tokens import Doc, Span, Token
 
 from bot.breakdown.lexicon import ANONYMITY_WORDS, GROUP_PRONOUNS, PERSON_PRONOUNS
 
-# Dependents that belong to a source's name or description rather than its clause.
-_NP_DEPS = frozenset(
-    {"compound", "amod", "det", "poss", "case", "nummod", "quantmod", "nmod", "prep",
-     "pobj", "flat", "advmod", "npadvmod", "cc", "conj", "punct", "acl", "relcl", "appos"}
-)
 _ROLE_DEPS = frozenset({"appos"})
 _STOP_AT = frozenset({"relcl", "acl"})
 _HONORIFIC = re.compile(
@@ -65,12 +60,8 @@ def noun_phrase(head: Token) -> Span:
 def _appositive_role(head: Token) -> str | None:
     for child in head.rights:
         if child.dep_ == "appos":
-            return _clean(doc_text(child.left_edge, child.right_edge)) or None
+            return _clean(child.doc[child.left_edge.i : child.right_edge.i + 1].text) or None
     return None
-
-
-def doc_text(first: Token, last: Token) -> str:
-    return first.doc[first.i : last.i + 1].text
 
 
 def _entity_in(span: Span, labels: frozenset[str]) -> Span | None:
