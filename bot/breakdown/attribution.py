@@ -64,7 +64,7 @@ def quote_from_speaker_label(sentence: Sentence, resolver: SpeakerResolver) -> A
     name = label.title() if label.isupper() else label
     source = SourcePhrase(label, name, None, True, False, False, match.start(1))
     return Attribution(source, resolver.resolve(source), ":", "direct", start, end,
-                  match.start(1), end)
+                       match.start(1), end)
 
 
 def quote_from_signature(sentence: Sentence, quoted: list[QuotedSpan],
@@ -81,7 +81,7 @@ def quote_from_signature(sentence: Sentence, quoted: list[QuotedSpan],
     name = match.group(1)
     source = SourcePhrase(name, name, None, True, False, False, match.start(1))
     return Attribution(source, resolver.resolve(source), "―", "direct", quotes[0].start,
-                  quotes[-1].end, quotes[0].start, match.end(1))
+                       quotes[-1].end, quotes[0].start, match.end(1))
 
 
 def _merge_interrupted(result: Attribution, here: list[QuotedSpan], used: set[QuotedSpan],
@@ -99,6 +99,7 @@ def _merge_interrupted(result: Attribution, here: list[QuotedSpan], used: set[Qu
 def find_quotes(doc: Doc, sentences: list[Sentence], quoted: list[QuotedSpan]) -> list[Quote]:
     """Every attributed statement in the body of the text, in text order."""
     resolver = SpeakerResolver(doc)
+    text = text_of(doc)
     found: list[Attribution] = []
     used: set[QuotedSpan] = set()
     last_direct: Attribution | None = None
@@ -116,7 +117,7 @@ def find_quotes(doc: Doc, sentences: list[Sentence], quoted: list[QuotedSpan]) -
             in_sentence += _cue_quotes(sentence, here, quoted, resolver)
         for result in in_sentence:
             used.update(quotes_overlapping(result.start, result.end, quoted))
-        in_sentence = [_merge_interrupted(r, here, used, text_of(doc)) if r.kind == "direct" else r
+        in_sentence = [_merge_interrupted(r, here, used, text) if r.kind == "direct" else r
                        for r in in_sentence]
         for result in in_sentence:
             if result.kind != "indirect":
@@ -134,8 +135,8 @@ def find_quotes(doc: Doc, sentences: list[Sentence], quoted: list[QuotedSpan]) -
         found.extend(r for r in in_sentence if r.start < r.end)
         for token in sentence.span:
             resolver.note_subject(token)
-    found += lead_in_paragraphs(quoted, used, found, text_of(doc))
-    return _finish(doc, join_continuations(sorted(found, key=lambda f: f.start), text_of(doc)))
+    found += lead_in_paragraphs(quoted, used, found, text)
+    return _finish(text, join_continuations(sorted(found, key=lambda f: f.start), text))
 
 
 def lead_in_paragraphs(quoted: list[QuotedSpan], used: set[QuotedSpan], found: list[Attribution],
@@ -191,7 +192,7 @@ def _cue_quotes(sentence: Sentence, here: list[QuotedSpan], quoted: list[QuotedS
     return results
 
 
-def _finish(doc: Doc, found: list[Attribution]) -> list[Quote]:
+def _finish(text: str, found: list[Attribution]) -> list[Quote]:
     """One quote per content span, roles shared across a speaker's quotes, text order."""
     roles: dict[str, str] = {}
     for item in found:
@@ -209,7 +210,7 @@ def _finish(doc: Doc, found: list[Attribution]) -> list[Quote]:
             anonymous=item.source.anonymous,
             kind=item.kind,
             cue=item.cue,
-            content=text_of(doc)[item.start : item.end],
+            content=text[item.start : item.end],
             start=item.start,
             end=item.end,
             frame=(item.frame_start, item.frame_end),

@@ -1,10 +1,11 @@
 """Unattributed claims: what the text asserts with no source, or only a vague one.
 
-A body sentence is a claim unless quotes from named sources cover at least half of it
-(the same 50% rule the PolNeAR-derived metric uses). It is *vague* when the only source
-is anonymous ("unnamed officials said") or a formula that names nobody ("reportedly",
-"it is believed"). Claims come most notable first: boosters and hedges are what a reader
-should weigh, bare numbers next.
+A body sentence is a claim unless named sources' quotes make up at least half of what it
+asserts (the 50% rule of the PolNeAR-derived metric, with the source phrase and cue set
+aside). It is *vague* when the only source is anonymous ("unnamed officials said") or a
+formula that names nobody ("reportedly", "it is believed", "it is clear that"). Claims
+come most notable first: boosters and hedges are what a reader should weigh, bare numbers
+next.
 """
 
 from __future__ import annotations
