@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import datetime as dt
+import re
 import sys
 from pathlib import Path
 
 from bot.breakdown import Breakdown, analyze
 from bot.render import render_json, render_terminal
+from bot.settings import Settings, SettingsError
+
+_URL = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 
 
 class SourceError(Exception):
@@ -55,11 +60,13 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     breakdown = commands.add_parser("breakdown", help="break down article files or stdin")
     breakdown.add_argument("sources", nargs="+", metavar="SOURCE",
-                           help="a text file, or - for standard input")
+                           help="a link (http:// or https://), a text file, or - for stdin")
     breakdown.add_argument("--json", action="store_true",
                            help="print the JSON contract (JSON Lines for several sources)")
     breakdown.add_argument("--published", type=_date, metavar="YYYY-MM-DD",
-                           help="publication date, anchors relative and year-less dates")
+                           help="publication date of text sources (links bring their own)")
+    breakdown.add_argument("--no-cache", action="store_true",
+                           help="fetch links afresh and do not store their breakdowns")
     return parser
 
 
@@ -74,13 +81,44 @@ def _print(breakdowns: list[Breakdown], *, as_json: bool) -> None:
                                             for b in breakdowns))
 
 
+async def _breakdown_links(urls: list[str], settings: Settings,
+                           use_cache: bool) -> dict[str, Breakdown]:
+    from bot.fetch import FetchError
+    from bot.service import breakdown_link  # imports httpx/trafilatura only for links
+    from bot.store import Store
+
+    store = await Store.open(settings.database_path) if use_cache else None
+    results: dict[str, Breakdown] = {}
+    try:
+        for url in urls:
+            try:
+                results[url] = (await breakdown_link(url, settings=settings,
+                                                     store=store)).breakdown
+            except FetchError as error:
+                raise SourceError(f"{url}: {error.user_message}") from error
+        return results
+    finally:
+        if store is not None:
+            await store.close()
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    urls = [name for name in args.sources if _URL.match(name)]
     try:
-        texts = [read_source(name) for name in args.sources]
-    except SourceError as error:
+        texts = {name: read_source(name) for name in args.sources if name not in urls}
+        settings = Settings.from_env()
+    except (SourceError, SettingsError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    breakdowns = [analyze(text, published=args.published) for text in texts]
+    fetched: dict[str, Breakdown] = {}
+    if urls:
+        try:
+            fetched = asyncio.run(_breakdown_links(urls, settings, not args.no_cache))
+        except SourceError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 3
+    breakdowns = [fetched[name] if name in fetched else
+                  analyze(texts[name], published=args.published) for name in args.sources]
     _print(breakdowns, as_json=args.json)
     return 0

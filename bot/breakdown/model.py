@@ -24,6 +24,14 @@ class Source:
     author: str | None = None
     published: str | None = None  # YYYY-MM-DD, as given or detected
     words: int = 0
+    # False when the date was only detected on the page from weak evidence: shown as
+    # "detected", not as the publication date. Not part of the JSON contract.
+    published_reliable: bool = field(default=True, compare=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        del data["published_reliable"]
+        return data
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,10 +88,23 @@ class Breakdown:
     claims: tuple[Claim, ...]
     text: str
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Breakdown:
+        """The inverse of `to_dict` (for the link cache)."""
+        return cls(
+            source=Source(**data["source"]),
+            language=data["language"],
+            summary=tuple(data["summary"]),
+            quotes=tuple(Quote(**q) for q in data["quotes"]),
+            dates=tuple(KeyDate(**d) for d in data["dates"]),
+            claims=tuple(Claim(**{**c, "cues": tuple(c["cues"])}) for c in data["claims"]),
+            text=data["text"],
+        )
+
     def to_dict(self) -> dict[str, Any]:
         """The contract's JSON object, keys in contract order."""
         return {
-            "source": asdict(self.source),
+            "source": self.source.to_dict(),
             "language": self.language,
             "summary": list(self.summary),
             "quotes": [q.to_dict() for q in self.quotes],

@@ -1,0 +1,54 @@
+"""Breaking down a link: cache, fetch, analyse. What the CLI and the bot handlers call."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
+
+from bot.breakdown import Breakdown, Source, analyze
+from bot.fetch import Article, fetch_article
+from bot.settings import Settings
+from bot.store import Store
+
+Fetch = Callable[[str], Awaitable[Article]]
+
+
+@dataclass(frozen=True, slots=True)
+class LinkBreakdown:
+    breakdown: Breakdown
+    cached: bool
+
+
+def source_of(article: Article, url: str) -> Source:
+    return Source(kind="url", url=article.url or url, title=article.title, site=article.site,
+                  author=article.author,
+                  published=article.published.isoformat() if article.published else None,
+                  published_reliable=article.published_reliable)
+
+
+async def analyze_article(article: Article, url: str) -> Breakdown:
+    """The engine on the article text, off the event loop."""
+    return await asyncio.to_thread(analyze, article.text, published=article.published,
+                                   source=source_of(article, url))
+
+
+async def breakdown_link(url: str, *, settings: Settings, store: Store | None,
+                         fetch: Fetch | None = None) -> LinkBreakdown:
+    """The breakdown of the page at `url`, from the cache when fresh.
+
+    Raises `bot.fetch.FetchError` (with a user-facing message) when the page can't be read.
+    """
+    if store is not None:
+        hit = await store.cached_breakdown(url, ttl=settings.cache_ttl_seconds)
+        if hit is not None:
+            data, reliable = hit
+            cached = Breakdown.from_dict(data)
+            source = replace(cached.source, published_reliable=reliable)
+            return LinkBreakdown(replace(cached, source=source), cached=True)
+    article = await (fetch(url) if fetch else fetch_article(url, settings=settings))
+    breakdown = await analyze_article(article, url)
+    if store is not None:
+        await store.cache_breakdown(url, breakdown.to_dict(),
+                                    published_reliable=breakdown.source.published_reliable)
+    return LinkBreakdown(breakdown, cached=False)
