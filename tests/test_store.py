@@ -1,0 +1,75 @@
+"""The SQLite store on real database files: migrations, WAL, the link cache."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from bot.store import Store, normalise_url
+from bot.store.migrations import MIGRATIONS
+
+
+@pytest.mark.parametrize(("url", "expected"), [
+    ("HTTPS://Example.COM/a/B?x=1", "https://example.com/a/B?x=1"),
+    ("https://example.com:443/a", "https://example.com/a"),
+    ("http://example.com:8080/a", "http://example.com:8080/a"),
+    ("https://example.com/a#comments", "https://example.com/a"),
+    ("https://example.com/a?utm_source=tg&utm_medium=share&id=7&fbclid=X&gclid=Y",
+     "https://example.com/a?id=7"),
+    ("https://example.com", "https://example.com/"),
+    ("http://[2001:db8::1]:80/x", "http://[2001:db8::1]/x"),
+])
+def test_normalise_url(url: str, expected: str) -> None:
+    assert normalise_url(url) == expected
+
+
+async def test_new_database_is_migrated_and_in_wal_mode(tmp_path: Path) -> None:
+    path = tmp_path / "bot.sqlite3"
+    store = await Store.open(path)
+    assert await store.schema_version() == len(MIGRATIONS)
+    await store.close()
+    with sqlite3.connect(path) as raw:
+        assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        tables = {r[0] for r in raw.execute("SELECT name FROM sqlite_master")}
+    assert "breakdown_cache" in tables
+
+
+async def test_reopening_does_not_migrate_again(tmp_path: Path) -> None:
+    path = tmp_path / "bot.sqlite3"
+    async with await Store.open(path) as store:
+        await store.cache_breakdown("https://example.com/a", {"n": 1}, now=100.0)
+    async with await Store.open(path) as store:
+        assert await store.schema_version() == len(MIGRATIONS)
+        assert await store.cached_breakdown("https://example.com/a", ttl=50, now=120.0) == (
+            {"n": 1}, True)
+
+
+async def test_cache_hit_for_the_same_page_under_another_spelling(tmp_path: Path) -> None:
+    async with await Store.open(tmp_path / "c.sqlite3") as store:
+        await store.cache_breakdown("https://News.example/story?utm_source=x#top",
+                                    {"title": "T"}, published_reliable=False, now=1000.0)
+        hit = await store.cached_breakdown("https://news.example/story", ttl=3600, now=2000.0)
+        assert hit == ({"title": "T"}, False)
+        assert await store.cached_breakdown("https://news.example/other", ttl=3600,
+                                            now=2000.0) is None
+
+
+async def test_cache_expires_after_the_ttl(tmp_path: Path) -> None:
+    async with await Store.open(tmp_path / "c.sqlite3") as store:
+        await store.cache_breakdown("https://example.com/a", {"n": 1}, now=1000.0)
+        assert await store.cached_breakdown("https://example.com/a", ttl=100,
+                                            now=1099.0) is not None
+        assert await store.cached_breakdown("https://example.com/a", ttl=100,
+                                            now=1101.0) is None
+        assert await store.purge_cache(ttl=100, now=1101.0) == 1
+
+
+async def test_newer_entry_replaces_the_old_one(tmp_path: Path) -> None:
+    async with await Store.open(tmp_path / "c.sqlite3") as store:
+        await store.cache_breakdown("https://example.com/a", {"n": 1}, now=1000.0)
+        await store.cache_breakdown("https://example.com/a?utm_campaign=z", {"n": 2},
+                                    now=1500.0)
+        assert await store.cached_breakdown("https://example.com/a", ttl=1000,
+                                            now=1600.0) == ({"n": 2}, True)
