@@ -190,10 +190,12 @@ async def test_worker_timeout_kills_the_worker(tmp_path: Path) -> None:
     try:
         pool.start()
         started = time.monotonic()
+        # The limit also covers a cold worker importing this module on a busy machine:
+        # generous enough that the slow target has surely started before it strikes.
         with pytest.raises(FetchTimeout, match="extraction timed out"):
-            await pool.extract_in_worker(str(pid_file).encode(), None, timeout=1.0,
+            await pool.extract_in_worker(str(pid_file).encode(), None, timeout=5.0,
                                          _target=slow_extract)
-        assert time.monotonic() - started < 10
+        assert time.monotonic() - started < 20
         pid = int(pid_file.read_text())
         with pytest.raises(ProcessLookupError):  # killed and reaped, not left sleeping
             os.kill(pid, 0)

@@ -19,7 +19,7 @@ from urllib.parse import urljoin, urlsplit
 
 from charset_normalizer import from_bytes
 from htmldate import find_date
-from trafilatura import bare_extraction
+from trafilatura import bare_extraction, baseline
 
 from bot.breakdown.language import detect_language
 from bot.fetch.article import Article
@@ -38,6 +38,10 @@ _GENERIC_LABELS = {"www", "blog", "blogs", "news", "online", "home", "amp", "m"}
 _WINDOWS_1252_ALIASES = {"iso8859-1", "latin-1", "ascii"}
 
 
+SHORT_WORDS = 1000  # words: below this, compare with trafilatura's baseline
+RECALL_GAIN = 2.0  # the baseline must find twice as many words to be used
+
+
 def extract_article(html: bytes | str, url: str | None = None, *,
                     declared_charset: str | None = None, text_plain: bool = False) -> Article:
     """The article in `html` (bytes as fetched, normally); raises `NoArticleText`.
@@ -47,8 +51,9 @@ def extract_article(html: bytes | str, url: str | None = None, *,
     """
     if text_plain:
         return _plain_article(html, url, declared_charset)
+    decoded = decode_html(html, declared_charset)
     document = bare_extraction(
-        decode_html(html, declared_charset), url=url, include_comments=False,
+        decoded, url=url, include_comments=False,
         with_metadata=True,
         # Strong sources only (meta tags, JSON-LD, <time>): the weak fallback is run below
         # and marked unreliable. original_date: the first publication, not the last edit.
@@ -56,6 +61,13 @@ def extract_article(html: bytes | str, url: str | None = None, *,
                                 "url": url},
     )
     text = (document.text or "").strip() if document is not None else ""
+    if len(_WORD.findall(text)) < SHORT_WORDS:
+        # A short result is where the precise extractor most often cut the article short
+        # (a body it could not tell from the page chrome): trafilatura's baseline takes the
+        # page's article markup or JSON-LD body instead; keep it when it found far more.
+        _, wider_text, _ = baseline(decoded)
+        if len(_WORD.findall(wider_text)) > RECALL_GAIN * len(_WORD.findall(text)):
+            text = wider_text.strip()
     # Count only prose lines: on a page of links trafilatura returns the link texts, one
     # short line each. (Lowest prose count on pages-dev: 78 words.)
     prose = sum(n for line in text.splitlines() if (n := len(_WORD.findall(line))) >= 8)
