@@ -124,11 +124,11 @@ class _Handler(BaseHTTPRequestHandler):
         elif path == "/to":
             self._send(302, "text/html", b"", location=query["url"][0])
         elif path == "/slow":
-            time.sleep(3)
+            time.sleep(6)
             self._send(200, "text/html", ARTICLE)
-        elif path == "/dribble":  # headers at once, then a byte every 0.1 s for ~3 s
+        elif path == "/dribble":  # headers at once, then a byte every 0.1 s for ~6 s
             self._start(200, {"Content-Type": "text/html"})
-            for _ in range(30):
+            for _ in range(60):
                 self.wfile.write(b" ")
                 self.wfile.flush()
                 time.sleep(0.1)
@@ -361,7 +361,8 @@ async def test_total_deadline(server: ArticleServer, path: str) -> None:
     started = time.monotonic()
     with pytest.raises(FetchTimeout):
         await fetch_page(server.base + path, settings=local(fetch_total_timeout=0.8))
-    assert time.monotonic() - started < 2
+    # Well before the server would have finished (6 s), with room for a busy machine.
+    assert time.monotonic() - started < 5
 
 
 @pytest.mark.parametrize("path", ["/big", "/big-stream"])
@@ -375,7 +376,7 @@ async def test_gzip_bomb_is_stopped_early(server: ArticleServer) -> None:
     started = time.monotonic()
     with pytest.raises(TooLarge):
         await fetch_page(f"{server.base}/bomb", settings=local(fetch_max_bytes=1_000_000))
-    assert time.monotonic() - started < 2
+    assert time.monotonic() - started < 10  # a guard against hanging, not a speed claim
 
 
 # --- the SSRF guard, end to end -------------------------------------------------------------
