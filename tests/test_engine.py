@@ -455,3 +455,16 @@ def test_very_long_text_returns() -> None:
     assert stats["words"] >= 30_000
     assert stats["quotes"] > 1000 and stats["claims"] > 100 and stats["dates"] > 100
     assert 1 <= stats["summary"] <= 3
+
+
+def test_weak_publication_date_is_shown_as_detected() -> None:
+    from bot.breakdown import Source
+    from bot.render.common import describe_source
+
+    text = "The council met on Monday. It approved the budget for the new bridge."
+    weak = analyze(text, published=None, source=Source(kind="url", url="https://x.example/a",
+                                                       site="x.example", published="2020-02-06",
+                                                       published_reliable=False))
+    strong = analyze(text, source=Source(kind="url", site="x.example", published="2020-02-06"))
+    assert "date detected on the page: Feb 6, 2020" in describe_source(weak)
+    assert "published Feb 6, 2020" in describe_source(strong)

@@ -111,7 +111,8 @@ def describe_source(breakdown: Breakdown) -> str:
     origin = (source.site or source.url or "link") if source.kind == "url" else "pasted text"
     parts = [origin, plural(source.words, "word")]
     if source.published:
-        parts.append(f"published {format_date(source.published)}")
+        verb = "published" if source.published_reliable else "date detected on the page:"
+        parts.append(f"{verb} {format_date(source.published)}")
     else:
         parts.append("no publication date (dates shown without a year)")
     return " · ".join(parts)
