@@ -59,6 +59,25 @@ class Settings:
     # Storage (bot/store).
     database_path: str = "breakdown.sqlite3"
     cache_ttl_seconds: int = 24 * 3600
+    # Telegram (bot/app.py). The token comes only from the environment or `.env`.
+    telegram_bot_token: str = ""
+    telegram_base_url: str = "https://api.telegram.org/bot"  # another Bot API server
+    admin_ids: str = ""  # comma-separated Telegram user ids who may see /stats
+    webhook_url: str = ""  # set to run with a webhook instead of long polling
+    webhook_secret: str = ""
+    webhook_listen: str = "0.0.0.0"
+    webhook_port: int = 8443
+    analysis_workers: int = 0  # processes for analysis; 0 = the CPU count
+    user_rate_limit: int = 10  # breakdowns per user per minute
+    group_cooldown_seconds: int = 30  # between automatic breakdowns in one group
+    max_links_per_message: int = 3
+    min_text_words: int = 40  # shorter messages get a hint instead of a breakdown
+    max_text_chars: int = 100_000  # longer pasted text is cut there, and the reply says so
+
+    @property
+    def admin_id_set(self) -> frozenset[int]:
+        return frozenset(int(part) for part in self.admin_ids.replace(" ", "").split(",")
+                         if part.strip().lstrip("-").isdigit())
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, dotenv: Path | None = None) -> Settings:
