@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import logging
 import re
 import sys
 from pathlib import Path
@@ -67,6 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
                            help="publication date of text sources (links bring their own)")
     breakdown.add_argument("--no-cache", action="store_true",
                            help="fetch links afresh and do not store their breakdowns")
+    commands.add_parser("run", help="run the Telegram bot (TELEGRAM_BOT_TOKEN)")
+    commands.add_parser("stats", help="print usage statistics")
     return parser
 
 
@@ -102,8 +105,32 @@ async def _breakdown_links(urls: list[str], settings: Settings,
             await store.close()
 
 
+def run_bot() -> int:
+    try:
+        settings = Settings.from_env()
+    except SettingsError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    if not settings.telegram_bot_token:
+        print("error: TELEGRAM_BOT_TOKEN is not set (put it in the environment or .env; "
+              "see .env.example)", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from bot.app import run
+
+    run(settings)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "run":
+        return run_bot()
+    if args.command == "stats":
+        from bot.stats import main_stats
+
+        return main_stats([])
     urls = [name for name in args.sources if _URL.match(name)]
     try:
         texts = {name: read_source(name) for name in args.sources if name not in urls}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 
@@ -12,6 +13,7 @@ from bot.settings import Settings
 from bot.store import Store
 
 Fetch = Callable[[str], Awaitable[Article]]
+Analyzer = Callable[..., Awaitable[Breakdown]]  # (text, *, published, source) -> Breakdown
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,14 +29,15 @@ def source_of(article: Article, url: str) -> Source:
                   published_reliable=article.published_reliable)
 
 
-async def analyze_article(article: Article, url: str) -> Breakdown:
-    """The engine on the article text, off the event loop."""
-    return await asyncio.to_thread(analyze, article.text, published=article.published,
-                                   source=source_of(article, url))
+async def analyze_in_thread(text: str, *, published: dt.date | None = None,
+                            source: Source | None = None) -> Breakdown:
+    """The engine off the event loop, for the CLI; the bot passes its process pool."""
+    return await asyncio.to_thread(analyze, text, published=published, source=source)
 
 
 async def breakdown_link(url: str, *, settings: Settings, store: Store | None,
-                         fetch: Fetch | None = None) -> LinkBreakdown:
+                         fetch: Fetch | None = None,
+                         analyzer: Analyzer = analyze_in_thread) -> LinkBreakdown:
     """The breakdown of the page at `url`, from the cache when fresh.
 
     Raises `bot.fetch.FetchError` (with a user-facing message) when the page can't be read.
@@ -47,7 +50,8 @@ async def breakdown_link(url: str, *, settings: Settings, store: Store | None,
             source = replace(cached.source, published_reliable=reliable)
             return LinkBreakdown(replace(cached, source=source), cached=True)
     article = await (fetch(url) if fetch else fetch_article(url, settings=settings))
-    breakdown = await analyze_article(article, url)
+    breakdown = await analyzer(article.text, published=article.published,
+                               source=source_of(article, url))
     if store is not None:
         await store.cache_breakdown(url, breakdown.to_dict(),
                                     published_reliable=breakdown.source.published_reliable)

@@ -1,0 +1,128 @@
+"""The composition root: builds the Application and registers every handler, in order."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from telegram import (
+    BotCommand,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeAllPrivateChats,
+    BotCommandScopeChat,
+    LinkPreviewOptions,
+    Update,
+)
+from telegram.constants import ParseMode
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    Defaults,
+    MessageHandler,
+    filters,
+)
+
+from bot.replies import BotServices, RateLimiter
+from bot.settings import Settings
+from bot.store import Store
+from bot.workers import AnalysisPool
+from handlers import admin, buttons, errors, groups, private
+
+log = logging.getLogger("bot")
+
+PRIVATE_COMMANDS = [BotCommand("start", "What I do"), BotCommand("help", "How to use me"),
+                    BotCommand("breakdown", "Break down a link or a replied-to message")]
+GROUP_COMMANDS = [BotCommand("breakdown", "Break down a link or the replied-to message"),
+                  BotCommand("auto", "Admins: automatic breakdowns on/off"),
+                  BotCommand("help", "How to use me")]
+ADMIN_COMMANDS = [*PRIVATE_COMMANDS, BotCommand("stats", "Usage statistics")]
+
+
+def file_url_for(base_url: str) -> str:
+    """Telegram serves files under /file/bot<token>/ beside /bot<token>/."""
+    return base_url[: -len("/bot")] + "/file/bot" if base_url.endswith("/bot") else base_url
+
+
+def build_application(settings: Settings, *, pool: AnalysisPool | None = None) -> Application:
+    application = (
+        ApplicationBuilder()
+        .token(settings.telegram_bot_token)
+        .base_url(settings.telegram_base_url)
+        .base_file_url(file_url_for(settings.telegram_base_url))
+        .defaults(Defaults(parse_mode=ParseMode.HTML,
+                           link_preview_options=LinkPreviewOptions(is_disabled=True)))
+        .rate_limiter(AIORateLimiter(max_retries=3))
+        .concurrent_updates(True)  # /help answers while a breakdown is being analysed
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+        .build()
+    )
+    application.bot_data["settings"] = settings
+    application.bot_data["pool"] = pool or AnalysisPool(settings.analysis_workers)
+    register_handlers(application)
+    return application
+
+
+def register_handlers(application: Application) -> None:
+    private_chat = filters.ChatType.PRIVATE
+    groups_only = filters.ChatType.GROUPS
+    # Order matters within a group: the first matching handler wins.
+    application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, groups.on_migration))
+    application.add_handler(CommandHandler("start", private.start, private_chat))
+    application.add_handler(CommandHandler("help", private.help_command))
+    application.add_handler(CommandHandler("breakdown", private.breakdown_command))
+    application.add_handler(CommandHandler("auto", groups.auto_command, groups_only))
+    application.add_handler(CommandHandler("stats", admin.stats_command))
+    application.add_handler(CallbackQueryHandler(buttons.on_button))
+    # Unknown commands before plain messages, so "/foo" gets an answer, not a hint.
+    application.add_handler(MessageHandler(private_chat & filters.COMMAND,
+                                           private.unknown_command))
+    application.add_handler(MessageHandler(private_chat & ~filters.COMMAND &
+                                           ~filters.StatusUpdate.ALL, private.on_private_message))
+    application.add_handler(MessageHandler(groups_only & ~filters.COMMAND &
+                                           (filters.TEXT | filters.CAPTION),
+                                           groups.on_group_message))
+    application.add_error_handler(errors.on_error)
+
+
+async def _post_init(application: Application) -> None:
+    settings: Settings = application.bot_data["settings"]
+    pool: AnalysisPool = application.bot_data["pool"]
+    store = await Store.open(settings.database_path)
+    await asyncio.to_thread(pool.start)  # every worker loads spaCy before the first request
+    application.bot_data["services"] = BotServices(settings, store, pool,
+                                                   RateLimiter(settings.user_rate_limit))
+    await set_commands(application, settings)
+
+
+async def set_commands(application: Application, settings: Settings) -> None:
+    """Command menus per scope: admins' private chats also list /stats."""
+    bot = application.bot
+    await bot.set_my_commands(PRIVATE_COMMANDS, scope=BotCommandScopeAllPrivateChats())
+    await bot.set_my_commands(GROUP_COMMANDS, scope=BotCommandScopeAllGroupChats())
+    for admin_id in sorted(settings.admin_id_set):
+        await bot.set_my_commands(ADMIN_COMMANDS, scope=BotCommandScopeChat(admin_id))
+
+
+async def _post_shutdown(application: Application) -> None:
+    services: BotServices | None = application.bot_data.get("services")
+    if services is not None:
+        await services.store.close()
+    application.bot_data["pool"].shutdown()
+
+
+def run(settings: Settings) -> None:
+    """Long polling, or a webhook when WEBHOOK_URL is set."""
+    # httpx logs every request URL, and Bot API URLs contain the token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    application = build_application(settings)
+    if settings.webhook_url:
+        application.run_webhook(listen=settings.webhook_listen, port=settings.webhook_port,
+                                webhook_url=settings.webhook_url,
+                                secret_token=settings.webhook_secret or None,
+                                allowed_updates=Update.ALL_TYPES)
+    else:
+        application.run_polling(allowed_updates=Update.ALL_TYPES)

@@ -1,0 +1,185 @@
+"""Answering a chat with a breakdown: the one flow every handler calls.
+
+Rate limit, "typing…", fetch or take the text, analyse in the worker pool, render, reply
+with buttons, record a usage event (never the text). Handlers only parse the update.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import secrets
+import time
+from collections import OrderedDict, deque
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram.constants import ChatAction, ParseMode
+from telegram.error import BadRequest
+
+from bot.breakdown import Breakdown, Source
+from bot.fetch import errors as fetch_errors
+from bot.render.telegram import BUTTONS, plain_text, render_reply
+from bot.service import breakdown_link
+from bot.settings import Settings
+from bot.store import Store
+from bot.store.usage import UsageEvent
+from bot.workers import AnalysisFailed, AnalysisPool
+
+TYPING_EVERY = 4.0  # Telegram shows "typing…" for about 5 s
+CALLBACK_PREFIX = "bd"
+
+_FAILURE_CODES: tuple[tuple[type[Exception], str], ...] = (
+    (fetch_errors.InvalidURL, "invalid_url"),
+    (fetch_errors.AddressNotAllowed, "address_not_allowed"),
+    (fetch_errors.TooManyRedirects, "too_many_redirects"),
+    (fetch_errors.FetchTimeout, "timeout"),
+    (fetch_errors.TooLarge, "too_large"),
+    (fetch_errors.NotAWebPage, "not_a_web_page"),
+    (fetch_errors.HTTPStatusError, "http_error"),
+    (fetch_errors.NoArticleText, "no_article_text"),
+    (fetch_errors.FetchError, "fetch_error"),
+    (AnalysisFailed, "internal_error"),
+)
+
+
+def failure_code(error: Exception) -> str:
+    return next((code for kind, code in _FAILURE_CODES if isinstance(error, kind)),
+                "internal_error")
+
+
+class RateLimiter:
+    """At most `limit` breakdowns per user in any 60 seconds (sliding window)."""
+
+    def __init__(self, limit: int, window: float = 60.0) -> None:
+        self.limit, self.window = limit, window
+        self._seen: dict[int, deque[float]] = {}
+
+    def allow(self, user_id: int, now: float | None = None) -> bool:
+        now = time.monotonic() if now is None else now
+        stamps = self._seen.setdefault(user_id, deque())
+        while stamps and stamps[0] <= now - self.window:
+            stamps.popleft()
+        if len(stamps) >= self.limit:
+            return False
+        stamps.append(now)
+        return True
+
+
+class BreakdownMemory:
+    """Recent breakdowns for the expand buttons, in memory only and for a day at most.
+
+    Callback data is capped at 64 bytes, so buttons carry a short random token.
+    """
+
+    def __init__(self, capacity: int = 500, ttl: float = 24 * 3600) -> None:
+        self.capacity, self.ttl = capacity, ttl
+        self._items: OrderedDict[str, tuple[float, Breakdown]] = OrderedDict()
+
+    def remember(self, breakdown: Breakdown) -> str:
+        token = secrets.token_urlsafe(6)
+        self._items[token] = (time.monotonic(), breakdown)
+        while len(self._items) > self.capacity:
+            self._items.popitem(last=False)
+        return token
+
+    def recall(self, token: str) -> Breakdown | None:
+        item = self._items.get(token)
+        if item is None or time.monotonic() - item[0] > self.ttl:
+            return None
+        return item[1]
+
+
+@dataclass
+class BotServices:
+    settings: Settings
+    store: Store
+    pool: AnalysisPool
+    limiter: RateLimiter
+    memory: BreakdownMemory = field(default_factory=BreakdownMemory)
+
+
+def keyboard(token: str) -> InlineKeyboardMarkup:
+    buttons = [InlineKeyboardButton(label, callback_data=f"{CALLBACK_PREFIX}:{section}:{token}")
+               for label, section in BUTTONS]
+    return InlineKeyboardMarkup([buttons[:2], buttons[2:]])
+
+
+async def send_html(message: Message, html: str, **kwargs: object) -> Message:
+    """Reply in HTML; if Telegram rejects the markup, the same words as plain text."""
+    try:
+        return await message.reply_text(html, parse_mode=ParseMode.HTML, **kwargs)
+    except BadRequest as error:
+        if "parse entities" not in str(error).lower():
+            raise
+        return await message.reply_text(plain_text(html), parse_mode=None, **kwargs)
+
+
+async def _keep_typing(message: Message, stop: asyncio.Event) -> None:
+    while not stop.is_set():
+        with contextlib.suppress(Exception):  # "typing…" is a courtesy, never a failure
+            await message.chat.send_action(ChatAction.TYPING)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), TYPING_EVERY)
+
+
+async def _compute(services: BotServices, *, text: str | None,
+                   url: str | None) -> tuple[Breakdown, bool]:
+    if url is not None:
+        result = await breakdown_link(url, settings=services.settings, store=services.store,
+                                      analyzer=services.pool.analyze)
+        return result.breakdown, result.cached
+    assert text is not None
+    return await services.pool.analyze(text, source=Source(kind="text")), False
+
+
+async def deliver_breakdown(message: Message, services: BotServices, *, text: str | None = None,
+                            url: str | None = None) -> None:
+    """Break down `url` or `text` and reply to `message`; every failure gets a reply."""
+    user_id = message.from_user.id if message.from_user else None
+    settings = services.settings
+    if user_id is not None and not services.limiter.allow(user_id):
+        await message.reply_text(
+            f"You've asked for {settings.user_rate_limit} breakdowns in the last minute — "
+            "please wait a moment and try again.")
+        await _record(services, message, url, text, 0, "rate_limited")
+        return
+    note = None
+    if text is not None and len(text) > settings.max_text_chars:
+        text = text[: settings.max_text_chars]
+        note = (f"The text was long: I read the first {settings.max_text_chars:,} "
+                "characters.")
+    started = time.monotonic()
+    stop = asyncio.Event()
+    typing = asyncio.create_task(_keep_typing(message, stop))
+    try:
+        breakdown, cached = await _compute(services, text=text, url=url)
+    except (fetch_errors.FetchError, AnalysisFailed) as error:
+        await message.reply_text(error.user_message)
+        await _record(services, message, url, text, started, failure_code(error))
+        return
+    finally:
+        stop.set()
+        await typing
+    token = services.memory.remember(breakdown)
+    await send_html(message, render_reply(breakdown, truncated_note=note),
+                    reply_markup=keyboard(token) if breakdown.language == "en" else None)
+    outcome = "ok" if breakdown.language == "en" else "not_english"
+    await _record(services, message, url, text, started, outcome, breakdown=breakdown,
+                  cached=cached)
+
+
+async def _record(services: BotServices, message: Message, url: str | None, text: str | None,
+                  started: float, outcome: str, *, breakdown: Breakdown | None = None,
+                  cached: bool = False) -> None:
+    """One usage event: who, where, how big, how long, how it went — never the text."""
+    words = breakdown.source.words if breakdown else None
+    latency = int((time.monotonic() - started) * 1000) if started else None
+    event = UsageEvent(
+        at=time.time(), chat_id=message.chat.id, chat_type=message.chat.type,
+        user_id=message.from_user.id if message.from_user else None,
+        input_kind="link" if url else "text",
+        domain=(urlsplit(url).hostname or None) if url else None,
+        words=words, latency_ms=latency, outcome=outcome, cached=cached)
+    await services.store.record_event(event)

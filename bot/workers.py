@@ -1,0 +1,73 @@
+"""Analysis off the event loop: a process pool whose workers each load spaCy once.
+
+The bot keeps answering commands while articles are analysed. A worker that dies (killed,
+out of memory) breaks a `ProcessPoolExecutor` for good, so the pool is rebuilt and only
+the requests that were running fail.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+from bot.breakdown import Breakdown, Source, analyze
+
+
+class AnalysisFailed(Exception):
+    """The worker analysing this text died; the user gets a retry hint."""
+
+    user_message = "Something went wrong while analysing that. Please try again."
+
+
+def _warm_up() -> None:
+    # Load the pipeline when the worker starts, not on the first user's request.
+    from bot.breakdown.nlp import get_nlp
+
+    get_nlp()
+
+
+def _analyze(text: str, published: dt.date | None, source: Source | None) -> Breakdown:
+    return analyze(text, published=published, source=source)
+
+
+class AnalysisPool:
+    def __init__(self, workers: int = 0) -> None:
+        self.size = workers or os.cpu_count() or 1
+        self._executor: ProcessPoolExecutor | None = None
+
+    def _pool(self) -> ProcessPoolExecutor:
+        if self._executor is None:
+            # forkserver: workers do not inherit the event loop, sockets or the token.
+            method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() \
+                else "spawn"
+            self._executor = ProcessPoolExecutor(
+                max_workers=self.size, mp_context=multiprocessing.get_context(method),
+                initializer=_warm_up)
+        return self._executor
+
+    def start(self) -> None:
+        """Start every worker now so that each has loaded spaCy before the first request."""
+        pool = self._pool()
+        for future in [pool.submit(os.getpid) for _ in range(self.size)]:
+            future.result()
+
+    async def analyze(self, text: str, *, published: dt.date | None = None,
+                      source: Source | None = None) -> Breakdown:
+        loop = asyncio.get_running_loop()
+        pool = self._pool()
+        try:
+            return await loop.run_in_executor(pool, _analyze, text, published, source)
+        except BrokenProcessPool as error:
+            if self._executor is pool:
+                self._executor = None  # the next request gets a fresh pool
+                pool.shutdown(wait=False, cancel_futures=True)
+            raise AnalysisFailed(str(error)) from error
+
+    def shutdown(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None

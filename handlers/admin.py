@@ -1,0 +1,26 @@
+"""/stats for the bot's admins, in a private chat only; to anyone else it does not exist."""
+
+from __future__ import annotations
+
+from bot.stats import compute_stats, render_chart_png, render_stats_html
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from handlers.common import services_of
+from handlers.private import unknown_command
+
+
+async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    services = services_of(context)
+    user = update.effective_user
+    chat = update.effective_chat
+    if chat is None or chat.type != "private" or user is None or \
+            user.id not in services.settings.admin_id_set:
+        if chat is not None and chat.type == "private":
+            await unknown_command(update, context)
+        return  # in groups: silence, as for any command the bot doesn't have
+    stats = await compute_stats(services.store)
+    message = update.effective_message
+    await message.reply_text(render_stats_html(stats))
+    await message.reply_photo(render_chart_png(stats),
+                              caption="Breakdowns and failures per day, last 30 days")

@@ -1,0 +1,28 @@
+"""The expand buttons under a breakdown: all quotes, all claims, timeline, source text."""
+
+from __future__ import annotations
+
+from bot.render.telegram import BUTTONS, render_section
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot.replies import CALLBACK_PREFIX, send_html
+from handlers.common import services_of
+
+_SECTIONS = {section for _, section in BUTTONS}
+
+
+async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    parts = (query.data or "").split(":")
+    if len(parts) != 3 or parts[0] != CALLBACK_PREFIX or parts[1] not in _SECTIONS:
+        await query.answer("That button isn't mine, or it's out of date.")
+        return
+    breakdown = services_of(context).memory.recall(parts[2])
+    if breakdown is None or query.message is None:
+        await query.answer("This breakdown has expired — send the link or the text again.",
+                           show_alert=True)
+        return
+    await query.answer()
+    for part in render_section(breakdown, parts[1]):  # type: ignore[arg-type]
+        await send_html(query.message, part, do_quote=False)

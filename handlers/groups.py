@@ -1,0 +1,75 @@
+"""Group chats: /auto on|off for admins, automatic breakdowns of posted links, migration.
+
+/breakdown (as a reply, or with a link) is the same command as in private chats and works
+with Telegram's default privacy mode; automatic breakdowns need the bot to see messages.
+"""
+
+from __future__ import annotations
+
+import time
+
+from telegram import Update
+from telegram.constants import ChatMemberStatus
+from telegram.ext import ContextTypes
+
+from bot.replies import deliver_breakdown
+from handlers.common import request_of, services_of
+
+ADMIN_CACHE_SECONDS = 60.0  # a demoted admin loses /auto within a minute
+_ADMIN_STATUSES = {ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER}
+
+
+async def is_chat_admin(context: ContextTypes.DEFAULT_TYPE, chat_id: int, user_id: int) -> bool:
+    """Asked of Telegram, remembered briefly: admin lists change rarely."""
+    cache: dict[tuple[int, int], tuple[float, bool]] = context.bot_data.setdefault(
+        "admin_cache", {})
+    key = (chat_id, user_id)
+    hit = cache.get(key)
+    if hit is not None and time.monotonic() - hit[0] < ADMIN_CACHE_SECONDS:
+        return hit[1]
+    member = await context.bot.get_chat_member(chat_id, user_id)
+    answer = member.status in _ADMIN_STATUSES
+    cache[key] = (time.monotonic(), answer)
+    return answer
+
+
+async def auto_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message = update.effective_message
+    services = services_of(context)
+    user = update.effective_user
+    choice = (context.args or [""])[0].lower()
+    if choice not in {"on", "off"}:
+        state = "on" if await services.store.auto_breakdown(message.chat.id) else "off"
+        await message.reply_text(f"Automatic breakdowns are {state}. A group admin can use "
+                                 "/auto on or /auto off.")
+        return
+    if user is None or not await is_chat_admin(context, message.chat.id, user.id):
+        await message.reply_text("Only group admins can turn automatic breakdowns on or off.")
+        return
+    await services.store.set_auto_breakdown(message.chat.id, choice == "on")
+    if choice == "on":
+        await message.reply_text(
+            "Automatic breakdowns are on: I'll break down links posted here. I need to see "
+            "group messages for that — make me an admin or turn off my privacy mode.")
+    else:
+        await message.reply_text("Automatic breakdowns are off. /breakdown still works.")
+
+
+async def on_group_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A posted link, broken down only when admins turned it on, at most once per cooldown."""
+    message = update.effective_message
+    services = services_of(context)
+    request = request_of(message, services)
+    if request.kind != "links" or not await services.store.auto_breakdown(message.chat.id):
+        return
+    if not await services.store.claim_auto_slot(
+            message.chat.id, time.time(), services.settings.group_cooldown_seconds):
+        return  # a burst of links: one breakdown per cooldown, silently
+    await deliver_breakdown(message, services, url=request.links[0])
+
+
+async def on_migration(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A group became a supergroup: its settings move to the new chat id."""
+    message = update.effective_message
+    if message.migrate_to_chat_id:
+        await services_of(context).store.migrate_chat(message.chat.id, message.migrate_to_chat_id)

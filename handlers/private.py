@@ -1,0 +1,65 @@
+"""Private chats: /start, /help, /breakdown, and any message with links or an article."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from handlers.common import answer_request, message_text, request_of, services_of
+
+GREETING = (
+    "👋 Hi! Send me a link to a news article — or paste its text — and I'll reply with a "
+    "quick breakdown: a summary, <b>who said what</b> (anonymous sources flagged), "
+    "<b>key dates</b>, and the <b>claims with no source</b>.\n\nSend /help for more."
+)
+HELP = (
+    "<b>How to use me</b>\n"
+    "• Send a link (up to 3 per message) or paste an article (about 40 words or more).\n"
+    "• Forward a channel post with an article or a link.\n"
+    "• /breakdown &lt;link&gt; — or reply /breakdown to a message.\n\n"
+    "<b>In groups</b>\n"
+    "• Reply /breakdown to a message with a link, or send /breakdown &lt;link&gt;.\n"
+    "• A group admin can turn on automatic breakdowns of posted links with /auto on "
+    "(and off with /auto off). For that I must see group messages: make me a group admin, "
+    "or turn off my privacy mode in @BotFather (Bot Settings → Group Privacy).\n\n"
+    "Under each breakdown, buttons show all quotes, all claims, the timeline and the text."
+)
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await update.effective_message.reply_text(GREETING)
+
+
+async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await update.effective_message.reply_text(HELP)
+
+
+async def breakdown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/breakdown <link or text>, or /breakdown as a reply to a message (any chat)."""
+    message = update.effective_message
+    services = services_of(context)
+    argument = " ".join(context.args or [])
+    target = message.reply_to_message
+    if argument:
+        await answer_request(message, message, request_of(message, services, argument),
+                             services, text=argument)
+    elif target is not None:
+        await answer_request(target, target, request_of(target, services), services)
+    else:
+        await message.reply_text("Send /breakdown with a link, or reply /breakdown to a "
+                                 "message that has a link or an article.")
+
+
+async def on_private_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message = update.effective_message
+    services = services_of(context)
+    if not message_text(message).strip():
+        await message.reply_text("I can only read text and links — send a link to an "
+                                 "article or paste its text.")
+        return
+    await answer_request(message, message, request_of(message, services), services)
+
+
+async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await update.effective_message.reply_text("I don't know that command. Send /help to see "
+                                              "what I can do.")
