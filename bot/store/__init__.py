@@ -1,5 +1,6 @@
-"""SQLite storage shared by the bot and the CLI: the link cache (usage data arrives with
-the bot). WAL mode, so readers never wait for the writer; schema migrations by number."""
+"""SQLite storage shared by the bot and the CLI: the link cache, usage events and chat
+settings (bot/store/usage.py). WAL mode, so readers never wait for the writer; schema
+migrations by number."""
 
 from __future__ import annotations
 
@@ -12,11 +13,12 @@ import aiosqlite
 
 from bot.store.migrations import MIGRATIONS
 from bot.store.urls import normalise_url
+from bot.store.usage import UsageEvent, UsageMixin, domain_of
 
-__all__ = ["Store", "normalise_url"]
+__all__ = ["Store", "UsageEvent", "domain_of", "normalise_url"]
 
 
-class Store:
+class Store(UsageMixin):
     """One connection to the database file; open with `await Store.open(path)`."""
 
     def __init__(self, connection: aiosqlite.Connection) -> None:

@@ -16,4 +16,33 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX breakdown_cache_created ON breakdown_cache (created_at);
     """,
+    # 2: usage events and per-chat settings (bot/store/usage.py).
+    # usage_events has no column that can hold message or article text: the text columns
+    # are short codes (a host name at most), and the CHECKs bound them so a slip in the
+    # code cannot store a paragraph. Times are unix seconds (UTC).
+    # chat_settings has no foreign keys, so a group that becomes a supergroup (a new chat
+    # id) is carried over by moving its row: Store.migrate_chat.
+    """
+    CREATE TABLE usage_events (
+        id INTEGER PRIMARY KEY,
+        at REAL NOT NULL,
+        chat_id INTEGER NOT NULL CHECK (typeof(chat_id) = 'integer'),
+        chat_type TEXT NOT NULL CHECK (length(chat_type) <= 16),
+        user_id INTEGER NULL CHECK (typeof(user_id) IN ('integer', 'null')),
+        input_kind TEXT NOT NULL CHECK (length(input_kind) <= 16),
+        domain TEXT NULL CHECK (domain IS NULL OR length(domain) <= 253),
+        words INTEGER NULL CHECK (typeof(words) IN ('integer', 'null')),
+        latency_ms INTEGER NULL CHECK (typeof(latency_ms) IN ('integer', 'null')),
+        outcome TEXT NOT NULL CHECK (length(outcome) <= 32),
+        cached INTEGER NOT NULL DEFAULT 0 CHECK (cached IN (0, 1))
+    );
+    CREATE INDEX usage_events_at ON usage_events (at);
+    CREATE INDEX usage_events_chat_at ON usage_events (chat_id, at);
+    CREATE TABLE chat_settings (
+        chat_id INTEGER PRIMARY KEY,
+        auto_breakdown INTEGER NOT NULL DEFAULT 0,
+        last_auto_at REAL NULL,
+        updated_at REAL NOT NULL
+    );
+    """,
 )
