@@ -114,6 +114,25 @@ async def _post_shutdown(application: Application) -> None:
     application.bot_data["pool"].shutdown()
 
 
+async def start_polling(application: Application, *, poll_timeout: int = 10) -> None:
+    """What `run_polling` does before it blocks, for callers that own the event loop."""
+    await application.initialize()
+    if application.post_init is not None:
+        await application.post_init(application)
+    await application.updater.start_polling(timeout=poll_timeout,
+                                            allowed_updates=Update.ALL_TYPES)
+    await application.start()
+
+
+async def stop_polling(application: Application) -> None:
+    """Stop taking updates, finish the ones in flight, then release everything."""
+    await application.updater.stop()
+    await application.stop()
+    if application.post_shutdown is not None:
+        await application.post_shutdown(application)
+    await application.shutdown()
+
+
 def run(settings: Settings) -> None:
     """Long polling, or a webhook when WEBHOOK_URL is set."""
     # httpx logs every request URL, and Bot API URLs contain the token.

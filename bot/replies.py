@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import secrets
 import time
 from collections import OrderedDict, deque
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.constants import ChatAction, ParseMode
@@ -24,9 +24,10 @@ from bot.render.telegram import BUTTONS, plain_text, render_reply
 from bot.service import breakdown_link
 from bot.settings import Settings
 from bot.store import Store
-from bot.store.usage import UsageEvent
+from bot.store.usage import UsageEvent, domain_of
 from bot.workers import AnalysisFailed, AnalysisPool
 
+log = logging.getLogger("bot.replies")
 TYPING_EVERY = 4.0  # Telegram shows "typing…" for about 5 s
 CALLBACK_PREFIX = "bd"
 
@@ -143,7 +144,7 @@ async def deliver_breakdown(message: Message, services: BotServices, *, text: st
         await message.reply_text(
             f"You've asked for {settings.user_rate_limit} breakdowns in the last minute — "
             "please wait a moment and try again.")
-        await _record(services, message, url, text, 0, "rate_limited")
+        await _record(services, message, url, 0, "rate_limited")
         return
     note = None
     if text is not None and len(text) > settings.max_text_chars:
@@ -157,7 +158,7 @@ async def deliver_breakdown(message: Message, services: BotServices, *, text: st
         breakdown, cached = await _compute(services, text=text, url=url)
     except (fetch_errors.FetchError, AnalysisFailed) as error:
         await message.reply_text(error.user_message)
-        await _record(services, message, url, text, started, failure_code(error))
+        await _record(services, message, url, started, failure_code(error))
         return
     finally:
         stop.set()
@@ -166,20 +167,26 @@ async def deliver_breakdown(message: Message, services: BotServices, *, text: st
     await send_html(message, render_reply(breakdown, truncated_note=note),
                     reply_markup=keyboard(token) if breakdown.language == "en" else None)
     outcome = "ok" if breakdown.language == "en" else "not_english"
-    await _record(services, message, url, text, started, outcome, breakdown=breakdown,
+    await _record(services, message, url, started, outcome, breakdown=breakdown,
                   cached=cached)
 
 
-async def _record(services: BotServices, message: Message, url: str | None, text: str | None,
-                  started: float, outcome: str, *, breakdown: Breakdown | None = None,
+async def _record(services: BotServices, message: Message, url: str | None, started: float,
+                  outcome: str, *, breakdown: Breakdown | None = None,
                   cached: bool = False) -> None:
-    """One usage event: who, where, how big, how long, how it went — never the text."""
+    """One usage event: who, where, how big, how long, how it went — never the text.
+
+    Recording must never cost the user their reply: a failure here is logged and dropped.
+    """
     words = breakdown.source.words if breakdown else None
     latency = int((time.monotonic() - started) * 1000) if started else None
     event = UsageEvent(
         at=time.time(), chat_id=message.chat.id, chat_type=message.chat.type,
         user_id=message.from_user.id if message.from_user else None,
         input_kind="link" if url else "text",
-        domain=(urlsplit(url).hostname or None) if url else None,
+        domain=domain_of(url) if url else None,
         words=words, latency_ms=latency, outcome=outcome, cached=cached)
-    await services.store.record_event(event)
+    try:
+        await services.store.record_event(event)
+    except Exception:
+        log.exception("could not record a usage event")
