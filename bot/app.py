@@ -24,6 +24,7 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
+from telegram.request import BaseRequest
 
 from bot.replies import BotServices, RateLimiter
 from bot.settings import Settings
@@ -46,9 +47,14 @@ def file_url_for(base_url: str) -> str:
     return base_url[: -len("/bot")] + "/file/bot" if base_url.endswith("/bot") else base_url
 
 
-def build_application(settings: Settings, *, pool: AnalysisPool | None = None) -> Application:
+def build_application(settings: Settings, *, pool: AnalysisPool | None = None,
+                      request: BaseRequest | None = None) -> Application:
+    """`request` replaces the HTTP layer (tests record calls with it instead of sending)."""
+    builder = ApplicationBuilder()
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
     application = (
-        ApplicationBuilder()
+        builder
         .token(settings.telegram_bot_token)
         .base_url(settings.telegram_base_url)
         .base_file_url(file_url_for(settings.telegram_base_url))

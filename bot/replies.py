@@ -13,10 +13,11 @@ import secrets
 import time
 from collections import OrderedDict, deque
 from dataclasses import dataclass, field
+from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.constants import ChatAction, ParseMode
-from telegram.error import BadRequest
+from telegram.error import BadRequest, ChatMigrated
 
 from bot.breakdown import Breakdown, Source
 from bot.fetch import errors as fetch_errors
@@ -107,10 +108,15 @@ def keyboard(token: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([buttons[:2], buttons[2:]])
 
 
-async def send_html(message: Message, html: str, **kwargs: object) -> Message:
-    """Reply in HTML; if Telegram rejects the markup, the same words as plain text."""
+async def send_html(message: Message, html: str, **kwargs: Any) -> Message:
+    """Reply in HTML; if Telegram rejects the markup, the same words as plain text; if the
+    group became a supergroup meanwhile, to the new chat."""
     try:
         return await message.reply_text(html, parse_mode=ParseMode.HTML, **kwargs)
+    except ChatMigrated as error:
+        kwargs.pop("do_quote", None)  # the quoted message stayed in the old chat
+        return await message.get_bot().send_message(error.new_chat_id, html,
+                                                     parse_mode=ParseMode.HTML, **kwargs)
     except BadRequest as error:
         if "parse entities" not in str(error).lower():
             raise

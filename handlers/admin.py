@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from bot.stats import compute_stats, render_chart_png, render_stats_html
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from bot.stats import compute_stats, render_chart_png, render_stats_html
 from handlers.common import services_of
 from handlers.private import unknown_command
 

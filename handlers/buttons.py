@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from bot.render.telegram import BUTTONS, render_section
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from bot.render.telegram import BUTTONS, render_section
 from bot.replies import CALLBACK_PREFIX, send_html
 from handlers.common import services_of
 
 _SECTIONS = {section for _, section in BUTTONS}
+# A 30,000-word article is ~44 messages of source text: past this many, the last message
+# says how many were left out (Telegram also limits how fast a bot may send).
+MAX_SECTION_MESSAGES = 20
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -24,5 +27,6 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                            show_alert=True)
         return
     await query.answer()
-    for part in render_section(breakdown, parts[1]):  # type: ignore[arg-type]
+    for part in render_section(breakdown, parts[1],  # type: ignore[arg-type]
+                               max_messages=MAX_SECTION_MESSAGES):
         await send_html(query.message, part, do_quote=False)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.error import Forbidden, NetworkError, RetryAfter
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 from telegram.ext import ContextTypes
 
 log = logging.getLogger("bot.errors")
@@ -17,7 +17,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     if isinstance(error, Forbidden):
         log.info("user blocked the bot or removed it from the chat")
         return
-    if isinstance(error, (RetryAfter, NetworkError)):
+    if isinstance(error, (RetryAfter, NetworkError)) and not isinstance(error, BadRequest):
         log.warning("Telegram unavailable or flood-limited: %s", type(error).__name__)
         return
     log.error("unhandled %s while handling an update", type(error).__name__,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from bot.replies import send_html
 from handlers.common import answer_request, message_text, request_of, services_of
 
 GREETING = (
@@ -27,11 +28,11 @@ HELP = (
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await update.effective_message.reply_text(GREETING)
+    await send_html(update.effective_message, GREETING)
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await update.effective_message.reply_text(HELP)
+    await send_html(update.effective_message, HELP)
 
 
 async def breakdown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

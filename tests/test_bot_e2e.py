@@ -179,3 +179,26 @@ async def test_help_answers_while_the_pool_is_busy(bot: Application,
     help_reply = await wait_reply(botapi, 44, "How to use me", timeout=30)
     last = await wait_reply(botapi, 43, "Who said what", timeout=90)
     assert help_reply["time"] < last["time"]
+
+
+async def test_command_menus_are_set_per_scope(bot: Application,
+                                               botapi: BotAPIServer) -> None:
+    def names(scope: dict[str, Any]) -> list[str]:
+        return [c["command"] for c in botapi.commands_for(scope)]
+
+    assert "stats" not in names({"type": "all_private_chats"})
+    assert {"breakdown", "auto"} <= set(names({"type": "all_group_chats"}))
+    assert "stats" in names({"type": "chat", "chat_id": ADMIN})
+
+
+async def test_group_migration_keeps_the_auto_setting(bot: Application, botapi: BotAPIServer,
+                                                      site: str) -> None:
+    botapi.add_chat(-2003, "group", admins=[51])
+    botapi.send_user_message(-2003, 51, "/auto on", chat_type="group")
+    await wait_reply(botapi, -2003, "Automatic breakdowns are on")
+    botapi.add_chat(-1002003, "supergroup", admins=[51])
+    botapi.migrate_chat(-2003, -1002003)
+    await asyncio.sleep(1)  # the migration update is handled before the next message
+    botapi.send_user_message(-1002003, 52, f"{site}/article?id=migrated",
+                             chat_type="supergroup")
+    await wait_reply(botapi, -1002003, TITLE)
