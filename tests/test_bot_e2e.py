@@ -202,3 +202,45 @@ async def test_group_migration_keeps_the_auto_setting(bot: Application, botapi: 
     botapi.send_user_message(-1002003, 52, f"{site}/article?id=migrated",
                              chat_type="supergroup")
     await wait_reply(botapi, -1002003, TITLE)
+
+
+async def test_flood_limit_is_waited_out_and_no_reply_is_lost(bot: Application,
+                                                              botapi: BotAPIServer) -> None:
+    botapi.flood(chat_id=18, retry_after=1, count=1)
+    botapi.send_user_message(18, 18, "/help")
+    await wait_reply(botapi, 18, "How to use me", timeout=20)
+    assert any(r.get("status") == 429 for r in botapi.requests)
+
+
+async def test_a_user_who_blocked_the_bot_does_not_stop_it(bot: Application,
+                                                           botapi: BotAPIServer) -> None:
+    botapi.blocked.add(19)
+    botapi.send_user_message(19, 19, "/help")
+    await asyncio.sleep(1)
+    assert not replies(botapi, 19)
+    botapi.send_user_message(20, 20, "/help")
+    await wait_reply(botapi, 20, "How to use me")
+
+
+async def test_usage_events_hold_no_text(bot: Application) -> None:
+    store = bot.bot_data["services"].store
+    rows = await store.read_rows("SELECT * FROM usage_events", ())
+    assert rows, "the breakdowns above were recorded"
+    seed_words = {w for w in SEED.split() if len(w) > 6}
+    for row in rows:
+        for value in row:
+            assert not (isinstance(value, str) and any(w in value for w in seed_words))
+
+
+async def test_forwarded_channel_post_is_broken_down(bot: Application,
+                                                     botapi: BotAPIServer) -> None:
+    botapi.send_user_message(23, 23, SEED, forward_from_chat=-1009999)
+    await wait_reply(botapi, 23, "James Jeffrey")
+
+
+async def test_too_many_links_are_announced(bot: Application, botapi: BotAPIServer,
+                                            site: str) -> None:
+    links = " ".join(f"{site}/article?n={n}" for n in range(5))
+    botapi.send_user_message(24, 24, links)
+    await wait_reply(botapi, 24, "skipping the other 2")
+    await botapi.wait_for(lambda: len(replies(botapi, 24, TITLE)) == 3, 60)

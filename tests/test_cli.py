@@ -137,3 +137,12 @@ def test_terminal_rendering(seed_terminal: subprocess.CompletedProcess[str]) -> 
     assert "Summary" in out and "Key dates" in out
     assert "\x1b[" not in out  # stdout is a pipe, not a TTY: no colour codes
     assert not out.lstrip().startswith("{")
+
+
+def test_run_without_a_token_says_so_in_one_line(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "TELEGRAM_BOT_TOKEN"}
+    done = subprocess.run([sys.executable, "-m", "bot", "run"], cwd=tmp_path, env={
+        **env, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True, timeout=60,
+        check=False)
+    assert done.returncode != 0
+    assert done.stderr.count("\n") == 1 and "TELEGRAM_BOT_TOKEN" in done.stderr

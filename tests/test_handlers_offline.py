@@ -186,3 +186,21 @@ async def test_reply_follows_a_group_that_became_a_supergroup(
     first, second = recorder.sent()
     assert int(first["chat_id"]) == -777 and int(second["chat_id"]) == -100777
     assert "How to use me" in second["text"]
+
+
+def test_webhook_mode_when_a_webhook_url_is_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    import bot.app
+
+    calls: list[tuple[str, dict[str, Any]]] = []
+    monkeypatch.setattr(Application, "run_webhook",
+                        lambda self, **kw: calls.append(("webhook", kw)))
+    monkeypatch.setattr(Application, "run_polling",
+                        lambda self, **kw: calls.append(("polling", kw)))
+    settings = Settings(telegram_bot_token=TOKEN, webhook_url="https://bot.example/hook",
+                        webhook_secret="s3cret", webhook_listen="127.0.0.1", webhook_port=8999)
+    bot.app.run(settings)
+    bot.app.run(Settings(telegram_bot_token=TOKEN))
+    (kind, kw), (second, _) = calls
+    assert kind == "webhook" and second == "polling"
+    assert kw["webhook_url"] == "https://bot.example/hook" and kw["secret_token"] == "s3cret"
+    assert (kw["listen"], kw["port"]) == ("127.0.0.1", 8999)
