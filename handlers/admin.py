@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from telegram import Update
 from telegram.ext import ContextTypes
 
@@ -22,5 +24,5 @@ async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     stats = await compute_stats(services.store)
     message = update.effective_message
     await message.reply_text(render_stats_html(stats))
-    await message.reply_photo(render_chart_png(stats),
-                              caption="Breakdowns and failures per day, last 30 days")
+    chart = await asyncio.to_thread(render_chart_png, stats)  # ~100 ms of drawing
+    await message.reply_photo(chart, caption="Breakdowns and failures per day, last 30 days")
