@@ -67,6 +67,12 @@ class AnalysisPool:
                 pool.shutdown(wait=False, cancel_futures=True)
             raise AnalysisFailed(str(error)) from error
 
+    def worker_pids(self) -> list[int]:
+        """The live workers' process ids (for health checks and fault tests)."""
+        executor = self._executor
+        processes = getattr(executor, "_processes", None) or {}
+        return [pid for pid, process in processes.items() if process.is_alive()]
+
     def shutdown(self) -> None:
         if self._executor is not None:
             self._executor.shutdown(wait=True, cancel_futures=True)
