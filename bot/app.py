@@ -50,6 +50,8 @@ def file_url_for(base_url: str) -> str:
 def build_application(settings: Settings, *, pool: AnalysisPool | None = None,
                       request: BaseRequest | None = None) -> Application:
     """`request` replaces the HTTP layer (tests record calls with it instead of sending)."""
+    # httpx logs every request URL at INFO, and Bot API URLs contain the token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     builder = ApplicationBuilder()
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
@@ -141,8 +143,6 @@ async def stop_polling(application: Application) -> None:
 
 def run(settings: Settings) -> None:
     """Long polling, or a webhook when WEBHOOK_URL is set."""
-    # httpx logs every request URL, and Bot API URLs contain the token.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
     application = build_application(settings)
     if settings.webhook_url:
         application.run_webhook(listen=settings.webhook_listen, port=settings.webhook_port,

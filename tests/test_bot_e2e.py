@@ -7,6 +7,7 @@ its own users and chats so that rate limits and settings do not leak between tes
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -244,3 +245,17 @@ async def test_too_many_links_are_announced(bot: Application, botapi: BotAPIServ
     botapi.send_user_message(24, 24, links)
     await wait_reply(botapi, 24, "skipping the other 2")
     await botapi.wait_for(lambda: len(replies(botapi, 24, TITLE)) == 3, 60)
+
+
+async def test_the_token_never_reaches_the_logs(bot: Application, botapi: BotAPIServer,
+                                                site: str,
+                                                caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO)
+    botapi.send_user_message(25, 25, "/help")
+    botapi.send_user_message(26, 26, f"{site}/article?id=logs")
+    await wait_reply(botapi, 25, "How to use me")
+    await wait_reply(botapi, 26, TITLE)
+    secret = botapi.token.split(":", 1)[1]
+    # Production logs at INFO: without the httpx override every request URL (with the
+    # token) would be recorded here, so this fails if that override goes.
+    assert not [r for r in caplog.records if secret in r.getMessage()]
