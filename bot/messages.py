@@ -25,7 +25,9 @@ class Request:
 def find_links(text: str, entity_urls: list[str] | None = None) -> list[str]:
     """Distinct links in order; "www.x" gets https://; trailing punctuation is not part."""
     found = list(entity_urls or []) or [m.group().rstrip(_TRAILING) for m in _URL.finditer(text)]
-    links = [link if "://" in link else f"https://{link}" for link in found]
+    # Only "www." gets a scheme: "javascript:…" or "data:…" must stay what they are, so
+    # that the fetcher refuses them as links rather than reading them as a host.
+    links = [f"https://{link}" if link.lower().startswith("www.") else link for link in found]
     return list(dict.fromkeys(links))
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 
 from bot.breakdown import Breakdown, Source, analyze
 from bot.fetch import Article, fetch_article
+from bot.fetch.guard import parse_url
 from bot.settings import Settings
 from bot.store import Store
 
@@ -42,6 +43,7 @@ async def breakdown_link(url: str, *, settings: Settings, store: Store | None,
 
     Raises `bot.fetch.FetchError` (with a user-facing message) when the page can't be read.
     """
+    parse_url(url)  # InvalidURL first: the cache key needs a well-formed address too
     if store is not None:
         hit = await store.cached_breakdown(url, ttl=settings.cache_ttl_seconds)
         if hit is not None:
