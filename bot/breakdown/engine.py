@@ -33,11 +33,15 @@ def analyze(text: str, *, published: dt.date | None = None,
             source: Source | None = None) -> Breakdown:
     """Break an article down. Never raises for any string input.
 
+    `Breakdown.text` is the input as given, except that lone surrogates (which no UTF-8
+    text can contain) are replaced by U+FFFD.
+
     `published` anchors relative and year-less dates; without it no year is invented.
     `source` carries metadata for fetched articles; plain text gets ``kind="text"``.
     """
     if not isinstance(text, str):
         raise TypeError(f"analyze() takes str, not {type(text).__name__}")
+    text = without_surrogates(text)
     source = source or Source(published=published.isoformat() if published else None)
     source = _with_words(source, text)
     language = detect_language(text)
@@ -59,6 +63,15 @@ def analyze(text: str, *, published: dt.date | None = None,
         claims=tuple(find_claims(sentences, quotes)),
         text=text,
     )
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def without_surrogates(text: str) -> str:
+    """Lone surrogates (left by a lossy decode upstream) are not text: the parser cannot
+    encode them. Each becomes U+FFFD, one character for one, so offsets stay valid."""
+    return _SURROGATE.sub("\ufffd", text)
 
 
 def find_title(sentences: list[Sentence]) -> str | None:
