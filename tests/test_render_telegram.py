@@ -5,7 +5,6 @@ from __future__ import annotations
 import random
 import re
 from dataclasses import replace
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -19,10 +18,10 @@ from bot.render.telegram import (
     split_html,
     visible_length,
 )
+from tests.telegram_html import assert_telegram_html
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_TXT = ROOT / "examples" / "seed-us-blames-russians.txt"
-ALLOWED_TAGS = {"b", "i", "u", "s", "code", "pre", "a", "blockquote", "tg-spoiler"}
 SECTIONS = ("quotes", "claims", "timeline", "text")
 # Article text that would break HTML (or look like markup) if it were not escaped.
 HOSTILE = (
@@ -78,36 +77,8 @@ def long_article() -> Breakdown:
     return analyze(article(6000, seed=1))
 
 
-class _Checker(HTMLParser):
-    """Collects problems: unknown tags, unbalanced tags."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.stack: list[str] = []
-        self.errors: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag not in ALLOWED_TAGS:
-            self.errors.append(f"tag <{tag}> not allowed")
-        self.stack.append(tag)
-
-    def handle_endtag(self, tag: str) -> None:
-        if not self.stack or self.stack[-1] != tag:
-            self.errors.append(f"unbalanced </{tag}> with {self.stack}")
-        else:
-            self.stack.pop()
-
-
 def assert_well_formed(html: str) -> None:
-    checker = _Checker()
-    checker.feed(html)
-    checker.close()
-    assert not checker.errors, (checker.errors, html)
-    assert not checker.stack, (checker.stack, html)
-    # Outside tags and entities no markup character may remain: that would be a cut tag or
-    # entity, or article text that was not escaped.
-    bare = re.sub(r"<[^<>]*>|&(#\d+|#x[0-9a-fA-F]+|lt|gt|amp|quot);", "", html)
-    assert not re.search(r"[<>&]", bare), bare
+    assert_telegram_html(html, limit=None)  # each test checks sizes itself
 
 
 def words(text: str) -> list[str]:
