@@ -6,10 +6,11 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from bot.breakdown.engine import count_words
+
 # Links as people paste them; Telegram's own url entities are preferred when present.
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'«»“”]+", re.IGNORECASE)
 _TRAILING = ".,;:!?)]}’'\""
-_WORD = re.compile(r"\w+(?:['’.-]\w+)*")
 
 Kind = Literal["links", "text", "short"]
 
@@ -37,5 +38,5 @@ def classify(text: str, *, entity_urls: list[str] | None = None, max_links: int 
     links = find_links(text, entity_urls)
     if links:
         return Request("links", tuple(links[:max_links]), max(0, len(links) - max_links))
-    words = len(_WORD.findall(text))
+    words = count_words(text)  # the same count the breakdown reports
     return Request("text" if words >= min_words else "short", words=words)

@@ -43,7 +43,7 @@ def analyze(text: str, *, published: dt.date | None = None,
         raise TypeError(f"analyze() takes str, not {type(text).__name__}")
     text = without_surrogates(text)
     source = source or Source(published=published.isoformat() if published else None)
-    source = _with_words(source, text)
+    source = replace(source, words=count_words(text))
     language = detect_language(text)
     if language != "en" or not text.strip():
         return Breakdown(source, language, (), (), (), (), text)
@@ -82,7 +82,3 @@ def find_title(sentences: list[Sentence]) -> str | None:
         if sentence.is_body:
             return None
     return None
-
-
-def _with_words(source: Source, text: str) -> Source:
-    return replace(source, words=count_words(text))

@@ -113,7 +113,7 @@ def find_sentences(doc: Doc) -> list[Sentence]:
         start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
         while line_index < len(lines) - 1 and lines[line_index].end <= start:
             line_index += 1
-        if "\n\n" in text[previous_end:start] or re.search(r"\n\s*\n", text[previous_end:start]):
+        if re.search(r"\n\s*\n", text[previous_end:start]):
             paragraph += 1
         previous_end = end
         kind = lines[line_index].kind if lines else "body"
