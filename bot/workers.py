@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from bot.breakdown import Breakdown, Source, analyze
+from bot.worker_process import WORKER_CONTEXT, become_worker
 
 
 class AnalysisFailed(Exception):
@@ -23,7 +23,8 @@ class AnalysisFailed(Exception):
     user_message = "Something went wrong while analysing that. Please try again."
 
 
-def _warm_up() -> None:
+def _start_worker(bot_pid: int) -> None:
+    become_worker(bot_pid)
     # Load the pipeline when the worker starts, not on the first user's request.
     from bot.breakdown.nlp import get_nlp
 
@@ -41,12 +42,9 @@ class AnalysisPool:
 
     def _pool(self) -> ProcessPoolExecutor:
         if self._executor is None:
-            # forkserver: workers do not inherit the event loop, sockets or the token.
-            method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() \
-                else "spawn"
             self._executor = ProcessPoolExecutor(
-                max_workers=self.size, mp_context=multiprocessing.get_context(method),
-                initializer=_warm_up)
+                max_workers=self.size, mp_context=WORKER_CONTEXT,
+                initializer=_start_worker, initargs=(os.getpid(),))
         return self._executor
 
     def start(self) -> None:

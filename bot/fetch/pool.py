@@ -6,18 +6,16 @@ a worker, and its memory, long after the user got the timeout message. Here each
 a `multiprocessing.Process` owned by this module and talked to over its own pipe; when a job
 overruns, that one process is killed and replaced, and the others carry on.
 
-Workers come from the 'forkserver' context (else 'spawn'): forking the bot itself would copy
-its event loop, threads and sockets into the child. They start on first use (or `start()`),
-import trafilatura once, and then serve one job at a time. The waiting is done in a thread
-(`asyncio.to_thread`) with `Connection.poll(timeout)`, so nothing here is bound to one event
-loop.
+Workers are spawned (see `bot.worker_process.WORKER_CONTEXT` for why) and follow the bot's lifetime.
+They start on first use (or `start()`), import trafilatura once, and then serve one job at a
+time. The waiting is done in a thread (`asyncio.to_thread`) with `Connection.poll(timeout)`,
+so nothing here is bound to one event loop.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import multiprocessing
 import os
 import queue
 import threading
@@ -28,15 +26,15 @@ from typing import Any
 from bot.fetch.article import Article
 from bot.fetch.errors import FetchError, FetchTimeout, NoArticleText
 from bot.fetch.extract import extract_article
+from bot.worker_process import WORKER_CONTEXT, become_worker
 
 Target = Callable[..., Article]
-_CONTEXT = multiprocessing.get_context(
-    "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn")
 _DEFAULT_WORKERS = max(1, min(2, os.cpu_count() or 1))
 
 
-def _serve(conn: Connection) -> None:
+def _serve(conn: Connection, bot_pid: int) -> None:
     """Worker loop: (target, args, kwargs) in, ("ok", Article) or ("error", exception) out."""
+    become_worker(bot_pid)
     while True:
         try:
             job = conn.recv()
@@ -55,8 +53,8 @@ def _serve(conn: Connection) -> None:
 
 class _Worker:
     def __init__(self) -> None:
-        self.conn, child = _CONTEXT.Pipe()
-        self.process = _CONTEXT.Process(target=_serve, args=(child,), daemon=True,
+        self.conn, child = WORKER_CONTEXT.Pipe()
+        self.process = WORKER_CONTEXT.Process(target=_serve, args=(child, os.getpid()), daemon=True,
                                         name="extract-worker")
         self.process.start()
         child.close()
