@@ -15,7 +15,6 @@ from telegram import (
 )
 from telegram.constants import ParseMode
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -27,6 +26,7 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot.replies import BotServices, RateLimiter
+from bot.sending import PatientRateLimiter
 from bot.settings import Settings
 from bot.store import Store
 from bot.workers import AnalysisPool
@@ -62,7 +62,7 @@ def build_application(settings: Settings, *, pool: AnalysisPool | None = None,
         .base_file_url(file_url_for(settings.telegram_base_url))
         .defaults(Defaults(parse_mode=ParseMode.HTML,
                            link_preview_options=LinkPreviewOptions(is_disabled=True)))
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        .rate_limiter(PatientRateLimiter(deadline=settings.telegram_retry_seconds))
         .concurrent_updates(True)  # /help answers while a breakdown is being analysed
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)

@@ -62,6 +62,7 @@ class Settings:
     # Telegram (bot/app.py). The token comes only from the environment or `.env`.
     telegram_bot_token: str = ""
     telegram_base_url: str = "https://api.telegram.org/bot"  # another Bot API server
+    telegram_retry_seconds: float = 120.0  # keep re-sending a reply while the Bot API fails
     admin_ids: str = ""  # comma-separated Telegram user ids who may see /stats
     webhook_url: str = ""  # set to run with a webhook instead of long polling
     webhook_secret: str = ""

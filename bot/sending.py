@@ -1,0 +1,86 @@
+"""Every call to the Bot API goes through here: Telegram's flood limits, and patience.
+
+python-telegram-bot's `AIORateLimiter` keeps the bot under Telegram's limits and waits out
+429 answers. On top of it:
+
+- A Bot API that fails for a while (HTTP 5xx, timeouts, connection refused while it
+  restarts) must not cost a user the reply: such calls are retried with exponential
+  backoff until `deadline` seconds have passed. Errors that retrying cannot fix
+  (400 Bad Request, 403 Forbidden, migrated chats) are raised at once.
+- "typing…" is a courtesy. Under load it must not queue in front of real answers, so a
+  chat action is sent only when the flood limiter has room, is tried once, and is
+  dropped otherwise (`ChatActionsDropped` counts how often).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable, Coroutine, Iterator
+from typing import Any
+
+from telegram.error import BadRequest, NetworkError
+from telegram.ext import AIORateLimiter
+
+log = logging.getLogger("bot.sending")
+
+ApiCall = Callable[..., Coroutine[Any, Any, bool | dict[str, Any] | list[dict[str, Any]]]]
+COURTESY_ENDPOINTS = frozenset({"sendChatAction"})
+
+
+def backoff_delays(first: float = 0.5, factor: float = 2.0, cap: float = 8.0) -> Iterator[float]:
+    """0.5, 1, 2, 4, 8, 8, … seconds: quick for a blip, gentle for an outage."""
+    delay = first
+    while True:
+        yield delay
+        delay = min(cap, delay * factor)
+
+
+def is_transient(error: Exception) -> bool:
+    """Worth retrying: the request may not have reached Telegram, or Telegram failed.
+
+    `BadRequest` is a `NetworkError` subclass in python-telegram-bot, but a bad request
+    stays bad however often it is sent.
+    """
+    return isinstance(error, NetworkError) and not isinstance(error, BadRequest)
+
+
+class PatientRateLimiter(AIORateLimiter):
+    """`AIORateLimiter` that also rides out Bot API failures and sheds "typing…" under load."""
+
+    def __init__(self, *, deadline: float = 120.0, max_retries: int = 3) -> None:
+        super().__init__(max_retries=max_retries)
+        self.deadline = deadline
+        self.retried = 0  # calls that failed transiently and were sent again
+        self.chat_actions_dropped = 0
+
+    async def process_request(
+        self,
+        callback: ApiCall,
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
+    ) -> bool | dict[str, Any] | list[dict[str, Any]]:
+        if endpoint in COURTESY_ENDPOINTS:
+            base = self._base_limiter
+            if base is not None and not base.has_capacity():
+                self.chat_actions_dropped += 1
+                return True
+            return await super().process_request(callback, args, kwargs, endpoint, data, 0)
+        give_up_at = time.monotonic() + self.deadline
+        delays = backoff_delays()
+        while True:
+            try:
+                return await super().process_request(callback, args, kwargs, endpoint, data,
+                                                     rate_limit_args)
+            except Exception as error:
+                delay = next(delays)
+                if not is_transient(error) or time.monotonic() + delay > give_up_at:
+                    raise
+                self.retried += 1
+                # The error text is httpx's or Telegram's; neither carries the URL (token).
+                log.warning("%s failed (%s); retrying in %.1f s", endpoint, error, delay)
+                await asyncio.sleep(delay)
