@@ -22,7 +22,7 @@ from telegram.error import BadRequest, ChatMigrated
 from bot.breakdown import Breakdown, Source
 from bot.fetch import errors as fetch_errors
 from bot.render.telegram import BUTTONS, plain_text, render_reply
-from bot.service import breakdown_link
+from bot.service import LinkBreakdown, breakdown_link
 from bot.settings import Settings
 from bot.store import Store
 from bot.store.usage import UsageEvent, domain_of
@@ -132,13 +132,14 @@ async def _keep_typing(message: Message, stop: asyncio.Event) -> None:
 
 
 async def _compute(services: BotServices, *, text: str | None,
-                   url: str | None) -> tuple[Breakdown, bool]:
+                   url: str | None) -> LinkBreakdown:
     if url is not None:
-        result = await breakdown_link(url, settings=services.settings, store=services.store,
-                                      analyzer=services.pool.analyze)
-        return result.breakdown, result.cached
+        return await breakdown_link(url, settings=services.settings, store=services.store,
+                                    analyzer=services.pool.analyze)
     assert text is not None
-    return await services.pool.analyze(text, source=Source(kind="text")), False
+    started = time.monotonic()
+    breakdown = await services.pool.analyze(text, source=Source(kind="text"))
+    return LinkBreakdown(breakdown, cached=False, analysis_seconds=time.monotonic() - started)
 
 
 async def deliver_breakdown(message: Message, services: BotServices, *, text: str | None = None,
@@ -161,7 +162,7 @@ async def deliver_breakdown(message: Message, services: BotServices, *, text: st
     stop = asyncio.Event()
     typing = asyncio.create_task(_keep_typing(message, stop))
     try:
-        breakdown, cached = await _compute(services, text=text, url=url)
+        computed = await _compute(services, text=text, url=url)
     except (fetch_errors.FetchError, AnalysisFailed) as error:
         await message.reply_text(error.user_message)
         await _record(services, message, url, started, failure_code(error))
@@ -169,17 +170,23 @@ async def deliver_breakdown(message: Message, services: BotServices, *, text: st
     finally:
         stop.set()
         await typing
-    token = services.memory.remember(breakdown)
-    await send_html(message, render_reply(breakdown, truncated_note=note),
-                    reply_markup=keyboard(token) if breakdown.language == "en" else None)
+    breakdown = computed.breakdown
+    rendering = time.monotonic()
+    html = render_reply(breakdown, truncated_note=note)
+    markup = keyboard(services.memory.remember(breakdown)) if breakdown.language == "en" \
+        else None
+    sending = time.monotonic()
+    await send_html(message, html, reply_markup=markup)
+    stages = {"fetch_ms": computed.fetch_seconds, "analysis_ms": computed.analysis_seconds,
+              "render_ms": sending - rendering, "send_ms": time.monotonic() - sending}
     outcome = "ok" if breakdown.language == "en" else "not_english"
     await _record(services, message, url, started, outcome, breakdown=breakdown,
-                  cached=cached)
+                  cached=computed.cached, stages=stages)
 
 
 async def _record(services: BotServices, message: Message, url: str | None, started: float,
                   outcome: str, *, breakdown: Breakdown | None = None,
-                  cached: bool = False) -> None:
+                  cached: bool = False, stages: dict[str, float | None] | None = None) -> None:
     """One usage event: who, where, how big, how long, how it went — never the text.
 
     Recording must never cost the user their reply: a failure here is logged and dropped.
@@ -191,7 +198,9 @@ async def _record(services: BotServices, message: Message, url: str | None, star
         user_id=message.from_user.id if message.from_user else None,
         input_kind="link" if url else "text",
         domain=domain_of(url) if url else None,
-        words=words, latency_ms=latency, outcome=outcome, cached=cached)
+        words=words, latency_ms=latency, outcome=outcome, cached=cached,
+        **{name: None if seconds is None else int(seconds * 1000)
+           for name, seconds in (stages or {}).items()})
     try:
         await services.store.record_event(event)
     except Exception:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 
@@ -21,6 +22,8 @@ Analyzer = Callable[..., Awaitable[Breakdown]]  # (text, *, published, source) -
 class LinkBreakdown:
     breakdown: Breakdown
     cached: bool
+    fetch_seconds: float | None = None  # None when served from the cache
+    analysis_seconds: float | None = None
 
 
 def source_of(article: Article, url: str) -> Source:
@@ -51,10 +54,14 @@ async def breakdown_link(url: str, *, settings: Settings, store: Store | None,
             cached = Breakdown.from_dict(data)
             source = replace(cached.source, published_reliable=reliable)
             return LinkBreakdown(replace(cached, source=source), cached=True)
+    started = time.monotonic()
     article = await (fetch(url) if fetch else fetch_article(url, settings=settings))
+    fetched = time.monotonic()
     breakdown = await analyzer(article.text, published=article.published,
                                source=source_of(article, url))
+    analysed = time.monotonic()
     if store is not None:
         await store.cache_breakdown(url, breakdown.to_dict(),
                                     published_reliable=breakdown.source.published_reliable)
-    return LinkBreakdown(breakdown, cached=False)
+    return LinkBreakdown(breakdown, cached=False, fetch_seconds=fetched - started,
+                         analysis_seconds=analysed - fetched)

@@ -68,7 +68,7 @@ async def store(tmp_path: Path):
         yield opened
 
 
-async def test_migration_1_to_2_keeps_the_cache(tmp_path: Path) -> None:
+async def test_migrations_from_1_keep_the_cache(tmp_path: Path) -> None:
     path = tmp_path / "v1.sqlite3"
     with sqlite3.connect(path) as raw:
         raw.executescript(MIGRATIONS[0])
@@ -77,7 +77,7 @@ async def test_migration_1_to_2_keeps_the_cache(tmp_path: Path) -> None:
                     "'{\"n\": 1}', 0)")
     raw.close()
     async with await Store.open(path) as store:
-        assert await store.schema_version() == 2 == len(MIGRATIONS)
+        assert await store.schema_version() == 3 == len(MIGRATIONS)
         assert await store.cached_breakdown("https://example.com/a", ttl=50,
                                             now=120.0) == ({"n": 1}, False)
         await store.record_event(EVENTS[0])
@@ -94,7 +94,8 @@ async def test_events_table_cannot_hold_text(store: Store) -> None:
     allowed = {("id", "INTEGER"), ("at", "REAL"), ("chat_id", "INTEGER"),
                ("chat_type", "TEXT"), ("user_id", "INTEGER"), ("input_kind", "TEXT"),
                ("domain", "TEXT"), ("words", "INTEGER"), ("latency_ms", "INTEGER"),
-               ("outcome", "TEXT"), ("cached", "INTEGER")}
+               ("outcome", "TEXT"), ("cached", "INTEGER"), ("fetch_ms", "INTEGER"),
+               ("analysis_ms", "INTEGER"), ("render_ms", "INTEGER"), ("send_ms", "INTEGER")}
     columns = {(name, kind) for _, name, kind, *_ in
                await store.read_rows("PRAGMA table_info(usage_events)")}
     assert columns == allowed
@@ -113,6 +114,8 @@ async def test_events_table_cannot_hold_text(store: Store) -> None:
     {"input_kind": "article text"},
     {"words": "forty"},
     {"latency_ms": -1},
+    {"send_ms": -5},
+    {"analysis_ms": 1.5},
     {"chat_id": "12"},
     {"cached": 1},
 ])

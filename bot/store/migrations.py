@@ -45,4 +45,16 @@ MIGRATIONS: tuple[str, ...] = (
         updated_at REAL NOT NULL
     );
     """,
+    # 3: where each breakdown's time went, in milliseconds: fetching the page, analysing
+    # (queueing for a worker included), rendering, and sending the reply to Telegram.
+    """
+    ALTER TABLE usage_events ADD COLUMN fetch_ms INTEGER NULL
+        CHECK (typeof(fetch_ms) IN ('integer', 'null'));
+    ALTER TABLE usage_events ADD COLUMN analysis_ms INTEGER NULL
+        CHECK (typeof(analysis_ms) IN ('integer', 'null'));
+    ALTER TABLE usage_events ADD COLUMN render_ms INTEGER NULL
+        CHECK (typeof(render_ms) IN ('integer', 'null'));
+    ALTER TABLE usage_events ADD COLUMN send_ms INTEGER NULL
+        CHECK (typeof(send_ms) IN ('integer', 'null'));
+    """,
 )

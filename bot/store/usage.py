@@ -32,6 +32,8 @@ FAILURE_REASONS: Final = frozenset({
 })
 OUTCOMES: Final = FAILURE_REASONS | {OK}
 
+STAGES: Final = ("fetch_ms", "analysis_ms", "render_ms", "send_ms")
+
 # Host names, IPv4 and (bracket-less) IPv6 addresses: no spaces, no markup, ≤ 253 chars.
 _DOMAIN = re.compile(r"[a-z0-9_.:-]{1,253}")
 
@@ -74,6 +76,11 @@ class UsageEvent:
     words: int | None = None  # size of the analysed text, not the text
     latency_ms: int | None = None
     cached: bool = False  # a link breakdown served from the cache
+    # Where latency_ms went (None when a stage did not run): see bot/replies.py.
+    fetch_ms: int | None = None
+    analysis_ms: int | None = None
+    render_ms: int | None = None
+    send_ms: int | None = None
     at: float = field(default_factory=time.time)  # unix time (UTC)
 
     def __post_init__(self) -> None:
@@ -82,7 +89,8 @@ class UsageEvent:
         _check_int("chat_id", self.chat_id, optional=False)
         _check_int("user_id", self.user_id, optional=True)
         _check_int("words", self.words, optional=True, minimum=0)
-        _check_int("latency_ms", self.latency_ms, optional=True, minimum=0)
+        for name in ("latency_ms", *STAGES):
+            _check_int(name, getattr(self, name), optional=True, minimum=0)
         if self.chat_type not in CHAT_TYPES:
             raise ValueError(f"unknown chat_type {self.chat_type!r:.40}")
         if self.input_kind not in INPUT_KINDS:
@@ -112,13 +120,15 @@ class UsageMixin:
         than that. Raises the last OperationalError when every attempt fails.
         """
         row = (event.at, event.chat_id, event.chat_type, event.user_id, event.input_kind,
-               event.domain, event.words, event.latency_ms, event.outcome, int(event.cached))
+               event.domain, event.words, event.latency_ms, event.outcome, int(event.cached),
+               *(getattr(event, name) for name in STAGES))
         for attempt, delay in enumerate((*RETRY_DELAYS, None), start=1):
             try:
                 await self._db.execute(
                     "INSERT INTO usage_events (at, chat_id, chat_type, user_id, input_kind, "
-                    "domain, words, latency_ms, outcome, cached) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", row)
+                    "domain, words, latency_ms, outcome, cached, fetch_ms, analysis_ms, "
+                    "render_ms, send_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    row)
                 await self._db.commit()
                 return
             except sqlite3.OperationalError as error:
