@@ -27,6 +27,7 @@ from telegram.error import (
     InvalidToken,
     NetworkError,
     RetryAfter,
+    TimedOut,
 )
 from telegram.ext import ApplicationBuilder, CommandHandler, ContextTypes
 
@@ -158,6 +159,7 @@ async def test_flood_blocked_migrated_and_server_errors(
     await bot.send_message(CHAT, "recovered")
     statuses = [r["status"] for r in server.requests if r["method"] == "sendMessage"]
     assert statuses == [200, 429, 200, 403, 400, 500, 200]
+    assert server.faults["flood"] == 1 and server.faults["http_error"] == 1
 
 
 async def test_send_photo_and_download(server: BotAPIServer, bot: Bot) -> None:
@@ -254,3 +256,95 @@ async def test_application_polling_end_to_end(server: BotAPIServer) -> None:
     assert methods[0] == "getMe" and "deleteWebhook" in methods
     assert methods.index("sendChatAction") < methods.index("sendMessage")
     assert server.pending_updates == []  # stop() confirmed the handled update
+
+
+async def test_outage_resets_connections_then_listens_again_with_state(
+    server: BotAPIServer, bot: Bot
+) -> None:
+    server.add_chat(-5, "supergroup", "Team")
+    await bot.send_message(CHAT, "before the outage")  # leaves a pooled keep-alive connection
+    port = server.port
+    poll = asyncio.create_task(bot.get_updates(timeout=10))  # parks: no updates yet
+    await server.wait_for(lambda: server.requests[-1]["method"] == "getUpdates")
+    started = time.monotonic()
+    server.outage(1.0)
+    assert server.down and server.faults["outage"] == 1
+    assert (
+        server.fault_effects["aborted_connection"] >= 2
+    )  # the pooled connection and the long poll
+    with pytest.raises(NetworkError):
+        await poll  # cut at once, not after its 10 s
+    with pytest.raises(ConnectionRefusedError):
+        await asyncio.open_connection(server.host, port)
+    with pytest.raises(NetworkError):
+        await bot.get_me()
+    assert time.monotonic() - started < 0.9
+
+    await server.wait_for(lambda: not server.down, timeout=5)
+    assert time.monotonic() - started >= 0.95
+    assert server.port == port
+    assert (await bot.get_me()).username == "test_bot"
+    assert (await bot.get_chat(-5)).title == "Team"
+    assert [m["text"] for m in server.sent_messages(CHAT)] == ["before the outage"]
+    assert (await bot.send_message(CHAT, "after")).message_id == 2
+
+
+async def test_outage_keeps_unconfirmed_updates(server: BotAPIServer, bot: Bot) -> None:
+    server.send_user_message(CHAT, USER, "kept")
+    server.outage(0.3)
+    server.outage(0.2)  # during an outage: it ends no earlier than the longest
+    assert server.faults["outage"] == 2
+    started = time.monotonic()
+    await server.wait_for(lambda: not server.down, timeout=5)
+    assert time.monotonic() - started >= 0.25
+    [update] = await bot.get_updates(timeout=0)
+    assert update.message.text == "kept" and update.update_id == 1
+
+
+async def test_stall_holds_requests_without_processing_them(server: BotAPIServer, bot: Bot) -> None:
+    seen = len(server.requests)  # the fixture's getMe
+    server.stall(1.0)
+    started = time.monotonic()
+    with pytest.raises(TimedOut):
+        await bot.send_message(CHAT, "held", read_timeout=0.3)
+    assert server.sent_messages() == [] and len(server.requests) == seen  # not processed at all
+    with pytest.raises(NetworkError) as closed:  # outlasts the window: closed unanswered
+        await bot.get_me(read_timeout=5)
+    assert not isinstance(closed.value, TimedOut)
+    assert 0.9 <= time.monotonic() - started < 2.0
+    assert server.faults["stall"] == 1 and server.fault_effects["stalled_request"] == 2
+
+    msg = await bot.send_message(CHAT, "after", read_timeout=2)
+    assert msg.message_id == 1  # the held send consumed nothing
+    assert [m["text"] for m in server.sent_messages()] == ["after"]
+    assert [r["method"] for r in server.requests[seen:]] == ["sendMessage"]
+
+
+async def test_polling_application_survives_outage_and_stall(server: BotAPIServer) -> None:
+    async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await update.effective_message.reply_text(f"echo {update.effective_message.text}")
+
+    application = (
+        ApplicationBuilder()
+        .token(TOKEN)
+        .base_url(server.base_url)
+        .base_file_url(server.base_file_url)
+        .build()
+    )
+    application.add_handler(CommandHandler("start", echo))
+    async with application:
+        await application.start()
+        await application.updater.start_polling(poll_interval=0.0, timeout=1)
+        await server.wait_for(lambda: server.requests[-1]["method"] == "getUpdates")
+        server.outage(1.0)
+        server.send_user_message(CHAT, USER, "/start 1")  # waits in the queue meanwhile
+        await server.wait_for(lambda: server.sent_messages(CHAT), timeout=8)
+        server.stall(1.0)
+        await asyncio.sleep(1.0)
+        server.send_user_message(CHAT, USER, "/start 2")
+        await server.wait_for(lambda: len(server.sent_messages(CHAT)) == 2, timeout=8)
+        await application.updater.stop()
+        await application.stop()
+    assert [m["text"] for m in server.sent_messages(CHAT)] == ["echo /start 1", "echo /start 2"]
+    assert server.faults["outage"] == 1 and server.faults["stall"] == 1
+    assert server.pending_updates == []
