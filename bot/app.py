@@ -25,6 +25,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
+from bot.fetch import pool as extraction_pool
 from bot.replies import BotServices, RateLimiter
 from bot.sending import PatientRateLimiter
 from bot.settings import Settings
@@ -120,6 +121,7 @@ async def _post_shutdown(application: Application) -> None:
     if services is not None:
         await services.store.close()
     application.bot_data["pool"].shutdown()
+    await asyncio.to_thread(extraction_pool.shutdown)
 
 
 async def start_polling(application: Application, *, poll_timeout: int = 10) -> None:

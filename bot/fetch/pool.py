@@ -15,6 +15,7 @@ so nothing here is bound to one event loop.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import contextlib
 import os
 import queue
@@ -54,8 +55,8 @@ def _serve(conn: Connection, bot_pid: int) -> None:
 class _Worker:
     def __init__(self) -> None:
         self.conn, child = WORKER_CONTEXT.Pipe()
-        self.process = WORKER_CONTEXT.Process(target=_serve, args=(child, os.getpid()), daemon=True,
-                                        name="extract-worker")
+        self.process = WORKER_CONTEXT.Process(target=_serve, args=(child, os.getpid()),
+                                              daemon=True, name="extract-worker")
         self.process.start()
         child.close()
 
@@ -141,6 +142,10 @@ class ExtractionPool:
 
 
 _pool = ExtractionPool()
+# Before multiprocessing's own exit hook, which would SIGTERM these daemon workers and wait
+# for them forever: they ignore SIGTERM (see bot.worker_process). atexit runs hooks last-in,
+# first-out, and multiprocessing registered its hook when it was imported, before this.
+atexit.register(lambda: _pool.shutdown())
 
 
 async def extract_in_worker(html: bytes, url: str | None, *, timeout: float,
