@@ -233,6 +233,19 @@ async def test_usage_events_hold_no_text(bot: Application) -> None:
             assert not (isinstance(value, str) and any(w in value for w in seed_words))
 
 
+async def test_usage_events_split_the_latency_by_stage(bot: Application) -> None:
+    store = bot.bot_data["services"].store
+    rows = await store.read_rows(
+        "SELECT input_kind, cached, latency_ms, fetch_ms, analysis_ms, render_ms, send_ms "
+        "FROM usage_events WHERE outcome = 'ok'", ())
+    assert {row[0] for row in rows} == {"text", "link"}
+    for kind, cached, latency, fetch, analysis, render, send in rows:
+        assert render is not None and send is not None
+        assert (fetch is None) == (kind == "text" or bool(cached))
+        assert (analysis is None) == bool(cached)
+        assert sum(ms or 0 for ms in (fetch, analysis, render, send)) <= latency
+
+
 async def test_forwarded_channel_post_is_broken_down(bot: Application,
                                                      botapi: BotAPIServer) -> None:
     botapi.send_user_message(23, 23, SEED, forward_from_chat=-1009999)
