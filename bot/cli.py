@@ -10,7 +10,7 @@ import re
 import sys
 from pathlib import Path
 
-from bot.breakdown import Breakdown, analyze
+from bot.breakdown import Breakdown
 from bot.render import render_json, render_terminal
 from bot.settings import Settings, SettingsError
 
@@ -145,6 +145,8 @@ def main(argv: list[str] | None = None) -> int:
         except SourceError as error:
             print(f"error: {error}", file=sys.stderr)
             return 3
+    from bot.breakdown.engine import analyze  # not at the top: `bot run` must not load spaCy
+
     breakdowns = [fetched[name] if name in fetched else
                   analyze(texts[name], published=args.published) for name in args.sources]
     _print(breakdowns, as_json=args.json)

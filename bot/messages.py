@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from bot.breakdown.engine import count_words
+from bot.breakdown.words import count_words
 
 # Links as people paste them; Telegram's own url entities are preferred when present.
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'«»“”]+", re.IGNORECASE)

@@ -8,7 +8,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 
-from bot.breakdown import Breakdown, Source, analyze
+from bot.breakdown import Breakdown, Source
 from bot.fetch import Article, fetch_article
 from bot.fetch.guard import parse_url
 from bot.settings import Settings
@@ -36,6 +36,8 @@ def source_of(article: Article, url: str) -> Source:
 async def analyze_in_thread(text: str, *, published: dt.date | None = None,
                             source: Source | None = None) -> Breakdown:
     """The engine off the event loop, for the CLI; the bot passes its process pool."""
+    from bot.breakdown.engine import analyze  # spaCy only where analysis runs
+
     return await asyncio.to_thread(analyze, text, published=published, source=source)
 
 

@@ -13,7 +13,7 @@ import os
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
-from bot.breakdown import Breakdown, Source, analyze
+from bot.breakdown import Breakdown, Source
 from bot.worker_process import WORKER_CONTEXT, become_worker
 
 
@@ -32,6 +32,8 @@ def _start_worker(bot_pid: int) -> None:
 
 
 def _analyze(text: str, published: dt.date | None, source: Source | None) -> Breakdown:
+    from bot.breakdown.engine import analyze  # loaded once per worker, by _start_worker
+
     return analyze(text, published=published, source=source)
 
 

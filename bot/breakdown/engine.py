@@ -18,17 +18,11 @@ from bot.breakdown.nlp import get_nlp
 from bot.breakdown.quotemarks import find_quoted_spans
 from bot.breakdown.segment import Sentence, find_sentences
 from bot.breakdown.summary import summarize
+from bot.breakdown.words import count_words
 
 # Past this many characters only the beginning is analysed (about 150,000 words): enough
 # for any article, and it bounds time and memory for hostile input.
 MAX_ANALYSED_CHARS = 1_000_000
-_WORD = re.compile(r"\w+(?:['’.-]\w+)*")
-
-
-def count_words(text: str) -> int:
-    return len(_WORD.findall(text))
-
-
 def analyze(text: str, *, published: dt.date | None = None,
             source: Source | None = None) -> Breakdown:
     """Break an article down. Never raises for any string input.
