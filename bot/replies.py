@@ -29,6 +29,9 @@ from bot.store.usage import UsageEvent, domain_of
 from bot.workers import AnalysisFailed, AnalysisPool
 
 log = logging.getLogger("bot.replies")
+# "typing…" only once a reply takes a while: most come sooner, and under load the calls
+# it saves are the ones that kept /help waiting behind a burst of chat actions.
+TYPING_AFTER = 0.5
 TYPING_EVERY = 4.0  # Telegram shows "typing…" for about 5 s
 CALLBACK_PREFIX = "bd"
 
@@ -124,6 +127,8 @@ async def send_html(message: Message, html: str, **kwargs: Any) -> Message:
 
 
 async def _keep_typing(message: Message, stop: asyncio.Event) -> None:
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), TYPING_AFTER)
     while not stop.is_set():
         with contextlib.suppress(Exception):  # "typing…" is a courtesy, never a failure
             await message.chat.send_action(ChatAction.TYPING)

@@ -66,7 +66,7 @@ class PatientRateLimiter(AIORateLimiter):
     ) -> bool | dict[str, Any] | list[dict[str, Any]]:
         if endpoint in COURTESY_ENDPOINTS:
             base = self._base_limiter
-            if base is not None and not base.has_capacity():
+            if base is not None and not base.has_capacity(base.max_rate / 2):
                 self.chat_actions_dropped += 1
                 return True
             return await super().process_request(callback, args, kwargs, endpoint, data, 0)
