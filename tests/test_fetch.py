@@ -39,6 +39,7 @@ from bot.fetch.errors import (
 from bot.fetch.guard import is_public_address, parse_url, resolve_allowed
 from bot.fetch.http import FetchedPage, PinnedBackend, fetch_page
 from bot.settings import Settings
+from tests import figures
 
 FAKE_PUBLIC = "93.184.216.34"  # a public address nothing here ever really connects to
 LOOPBACK_HOSTS = {"127.0.0.1", "::1", "localhost"}
@@ -95,6 +96,7 @@ def tripwire(monkeypatch: pytest.MonkeyPatch) -> Iterator[Tripwire]:
         loop_class.sock_connect,
         lambda sock, address: address[0] if isinstance(address, tuple) else None))
     yield wire
+    figures.add("disallowed_requests", len(wire.violations))
     assert not wire.violations, f"connections beyond loopback attempted: {wire.violations}"
 
 
@@ -395,6 +397,7 @@ async def test_loopback_refused_before_connecting(server: ArticleServer, spellin
     with pytest.raises(AddressNotAllowed):
         await fetch_page(f"http://{spelling}:{server.port}/article", settings=STRICT,
                          resolver=NoDNS())
+    figures.add("disallowed_requests", len(server.seen))
     assert server.seen == []
 
 
@@ -441,6 +444,7 @@ async def test_redirect_to_private_address_refused(server: ArticleServer, target
     url = "http://public.test/to?url=" + quote(target.format(port=server.port))
     with pytest.raises(AddressNotAllowed):
         await fetch_public(server, url)
+    figures.add("disallowed_requests", len(server.seen) - 1)  # the first hop is allowed
     assert [p for p, _ in server.seen] == [urlsplit(url).path + "?" + urlsplit(url).query]
 
 

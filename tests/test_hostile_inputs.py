@@ -38,6 +38,7 @@ from bot.app import build_application, start_polling, stop_polling
 from bot.fetch import guard
 from bot.settings import Settings
 from bot.workers import AnalysisPool
+from tests import figures
 from tests.article_site import SiteHandler
 from tests.botapi.server import BotAPIServer
 
@@ -565,6 +566,7 @@ async def test_hostile_input(case: Case, bots: Bots, caplog: pytest.LogCaptureFi
     if case.check is not None:
         case.check(reply, bots)
     if case.site_untouched:
+        figures.add("disallowed_requests", len(HostileSiteHandler.requests[site_before:]))
         assert HostileSiteHandler.requests[site_before:] == []
     OUTCOMES[case.id] = "ok"
     print(f"\n{case.id}: {reply['text'][:160]!r}")
@@ -584,5 +586,8 @@ async def test_bots_survive_the_catalogue(bots: Bots, capsys: pytest.CaptureFixt
               f"silent drops: {len(silent)}"
               + (f" (known bugs, xfail: {', '.join(crashes + silent)})" if crashes or silent
                  else ""))
+    figures.add("hostile_inputs", tried)
+    figures.add("crashes", len(crashes))
+    figures.add("lost_replies", len(silent))
     assert tried == len(CASES)
     assert set(crashes + silent) <= known, OUTCOMES
