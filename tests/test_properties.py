@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from bot.breakdown import Breakdown, Claim, KeyDate, Quote, Source, analyze
 from bot.breakdown.engine import without_surrogates
+from bot.breakdown.words import count_words, has_words
 from bot.render.telegram import (
     BUTTONS,
     plain_text,
@@ -183,6 +184,12 @@ def test_any_text_breaks_down_safely(text: str) -> None:
 @example(text="He said. She said. They said.\n\n\n\n“”\n" * 10, published=dt.date(9999, 12, 31))
 def test_newsy_text_breaks_down_safely(text: str, published: dt.date | None) -> None:
     check_analysis(text, published)
+
+
+@settings(BASE, max_examples=200)
+@given(text=ANY_TEXT | NEWSY_TEXT, count=st.integers(0, 80))
+def test_has_words_agrees_with_count_words(text: str, count: int) -> None:
+    assert has_words(text, count) == (count_words(text) >= count)
 
 
 # Found here and fixed: analyze("a\ud800") raised UnicodeEncodeError in spaCy's tokenizer.
