@@ -29,7 +29,7 @@ from telegram.error import (
     RetryAfter,
     TimedOut,
 )
-from telegram.ext import ApplicationBuilder, CommandHandler, ContextTypes
+from telegram.ext import Application, ApplicationBuilder, CommandHandler, ContextTypes
 
 from tests.botapi import BotAPIServer
 
@@ -230,18 +230,23 @@ async def test_callback_query_answer(server: BotAPIServer, bot: Bot) -> None:
         await bot.answer_callback_query(update.callback_query.id)
 
 
-async def test_application_polling_end_to_end(server: BotAPIServer) -> None:
-    async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        await context.bot.send_chat_action(update.effective_chat.id, "typing")
-        await update.effective_message.reply_text("hi")
-
-    application = (
+def polling_application(server: BotAPIServer) -> Application:
+    """A bare python-telegram-bot Application pointed at the emulator."""
+    return (
         ApplicationBuilder()
         .token(TOKEN)
         .base_url(server.base_url)
         .base_file_url(server.base_file_url)
         .build()
     )
+
+
+async def test_application_polling_end_to_end(server: BotAPIServer) -> None:
+    async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await context.bot.send_chat_action(update.effective_chat.id, "typing")
+        await update.effective_message.reply_text("hi")
+
+    application = polling_application(server)
     application.add_handler(CommandHandler("start", start))
     async with application:
         await application.start()
@@ -324,13 +329,7 @@ async def test_polling_application_survives_outage_and_stall(server: BotAPIServe
     async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await update.effective_message.reply_text(f"echo {update.effective_message.text}")
 
-    application = (
-        ApplicationBuilder()
-        .token(TOKEN)
-        .base_url(server.base_url)
-        .base_file_url(server.base_file_url)
-        .build()
-    )
+    application = polling_application(server)
     application.add_handler(CommandHandler("start", echo))
     async with application:
         await application.start()
