@@ -8,8 +8,8 @@ python-telegram-bot's `AIORateLimiter` keeps the bot under Telegram's limits and
   backoff until `deadline` seconds have passed. Errors that retrying cannot fix
   (400 Bad Request, 403 Forbidden, migrated chats) are raised at once.
 - "typing…" is a courtesy. Under load it must not queue in front of real answers, so a
-  chat action is sent only when the flood limiter has room, is tried once, and is
-  dropped otherwise (`ChatActionsDropped` counts how often).
+  chat action is sent only while the flood limiter has half its budget free, is not
+  retried when the Bot API fails, and is dropped otherwise (`chat_actions_dropped`).
 """
 
 from __future__ import annotations
@@ -69,7 +69,8 @@ class PatientRateLimiter(AIORateLimiter):
             if base is not None and not base.has_capacity(base.max_rate / 2):
                 self.chat_actions_dropped += 1
                 return True
-            return await super().process_request(callback, args, kwargs, endpoint, data, 0)
+            return await super().process_request(callback, args, kwargs, endpoint, data,
+                                                 rate_limit_args)
         give_up_at = time.monotonic() + self.deadline
         delays = backoff_delays()
         while True:
