@@ -32,21 +32,29 @@ WORKER_NICENESS = 10  # CFS then gives a waking event loop ~9x the weight of a b
 WORKER_CONTEXT = multiprocessing.get_context("spawn")
 
 
+def proc_stat(pid: int) -> list[str] | None:
+    """The fields of /proc/<pid>/stat after the command name (state first, then the parent
+    pid), or None when the process is gone or there is no /proc."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+
+
 def process_alive(pid: int) -> bool:
     """True while `pid` runs; a zombie (dead, not yet reaped) counts as gone."""
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (OSError, IndexError):
-        if Path("/proc/self").exists():
-            return False  # Linux, and the process is gone
-        try:  # no /proc: ask the kernel whether the pid exists
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return False
-        except PermissionError:
-            pass
-        return True
-    return state != "Z"
+    fields = proc_stat(pid)
+    if fields is not None:
+        return fields[0] != "Z"
+    if Path("/proc/self").exists():
+        return False  # Linux, and the process is gone
+    try:  # no /proc: ask the kernel whether the pid exists
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass
+    return True
 
 
 def _watch(pid: int) -> None:

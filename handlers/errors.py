@@ -6,8 +6,10 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
+from telegram.error import Forbidden, RetryAfter
 from telegram.ext import ContextTypes
+
+from bot.sending import is_transient
 
 log = logging.getLogger("bot.errors")
 
@@ -17,7 +19,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     if isinstance(error, Forbidden):
         log.info("user blocked the bot or removed it from the chat")
         return
-    if isinstance(error, (RetryAfter, NetworkError)) and not isinstance(error, BadRequest):
+    if isinstance(error, RetryAfter) or is_transient(error):
         log.warning("Telegram unavailable or flood-limited: %s", type(error).__name__)
         return
     log.error("unhandled %s while handling an update", type(error).__name__,

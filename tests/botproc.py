@@ -16,20 +16,17 @@ import time
 from pathlib import Path
 from typing import IO
 
+from bot.worker_process import proc_stat
 from tests.botapi.server import BotAPIServer
 
 
 def children_of(pid: int) -> list[int]:
-    """Every descendant of `pid` (workers, the forkserver and its children), from /proc."""
+    """Every descendant of `pid` (analysis and extraction workers, multiprocessing's resource
+    tracker), from /proc."""
     parents: dict[int, int] = {}
     for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        parents[int(entry.name)] = int(fields[1])
+        if entry.name.isdigit() and (fields := proc_stat(int(entry.name))) is not None:
+            parents[int(entry.name)] = int(fields[1])
     found, frontier = [], [pid]
     while frontier:
         parent = frontier.pop()

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from bot.worker_process import process_alive
+from bot.worker_process import proc_stat, process_alive
 from tests import figures
 from tests.article_site import SEED
 from tests.botapi.server import BotAPIServer
@@ -132,7 +132,7 @@ def test_a_killed_worker_costs_one_reply_and_the_pool_recovers(botapi: BotAPISer
     botapi.wait_until(lambda: typing_seen(botapi, victim), 30)
 
     def busy_workers() -> list[int]:
-        return [pid for pid in children_of(bot.pid) if _state(pid) == "R"]
+        return [pid for pid in children_of(bot.pid) if (proc_stat(pid) or ["gone"])[0] == "R"]
 
     workers = botapi.wait_until(busy_workers, 10)
     for pid in workers:
@@ -143,13 +143,6 @@ def test_a_killed_worker_costs_one_reply_and_the_pool_recovers(botapi: BotAPISer
     ask(botapi, later)
     expect_one_breakdown_each(botapi, later, timeout=60)
     assert bot.alive()
-
-
-def _state(pid: int) -> str:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return "gone"
 
 
 def test_a_locked_database_delays_the_usage_event_but_loses_it_not(botapi: BotAPIServer,

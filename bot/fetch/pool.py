@@ -145,7 +145,7 @@ _pool = ExtractionPool()
 # Before multiprocessing's own exit hook, which would SIGTERM these daemon workers and wait
 # for them forever: they ignore SIGTERM (see bot.worker_process). atexit runs hooks last-in,
 # first-out, and multiprocessing registered its hook when it was imported, before this.
-atexit.register(lambda: _pool.shutdown())
+atexit.register(_pool.shutdown)
 
 
 async def extract_in_worker(html: bytes, url: str | None, *, timeout: float,
