@@ -12,11 +12,13 @@ Passes over the body sentences, in text order:
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from itertools import pairwise
+from typing import Literal
 
 from spacy.tokens import Doc
 
+from bot.breakdown.attribution_tagger.attributions import model_attributions
 from bot.breakdown.cues import (
     MIN_CONTENT_CHARS,
     Attribution,
@@ -32,6 +34,8 @@ from bot.breakdown.nlp import text_of
 from bot.breakdown.quotemarks import QuotedSpan
 from bot.breakdown.segment import SIGNATURE, Sentence
 from bot.breakdown.speakers import SourcePhrase, SpeakerResolver
+
+AttributionStrategy = Literal["rules", "model", "hybrid"]
 
 
 def _continues(previous: Attribution | None, gap_sentences: int) -> bool:
@@ -96,8 +100,68 @@ def _merge_interrupted(result: Attribution, here: list[QuotedSpan], used: set[Qu
     return result
 
 
-def find_quotes(doc: Doc, sentences: list[Sentence], quoted: list[QuotedSpan]) -> list[Quote]:
+@dataclass(frozen=True, slots=True)
+class QuoteSets:
+    """The quotes shown, and the rules' own quotes (which the claim logic was fitted to)."""
+
+    quotes: list[Quote]
+    rule_quotes: list[Quote]
+
+
+def find_quotes(doc: Doc, sentences: list[Sentence], quoted: list[QuotedSpan], *,
+                strategy: AttributionStrategy = "hybrid") -> list[Quote]:
     """Every attributed statement in the body of the text, in text order."""
+    return find_quote_sets(doc, sentences, quoted, strategy=strategy).quotes
+
+
+def find_quote_sets(doc: Doc, sentences: list[Sentence], quoted: list[QuotedSpan], *,
+                    strategy: AttributionStrategy = "hybrid") -> QuoteSets:
+    """The quotes of `strategy`, with the rules' quotes beside them.
+
+    `strategy` picks who finds the quotes: the rules, the learned tagger, or both (the
+    default): the tagger's attributions, plus the rules' wherever the tagger found none.
+    """
+    text = text_of(doc)
+    rules = rule_attributions(doc, sentences, quoted)
+    rule_quotes = _finish(text, join_continuations(sorted(rules, key=lambda f: f.start), text))
+    if strategy == "rules":
+        return QuoteSets(rule_quotes, rule_quotes)
+    model = model_attributions(doc, sentences, quoted)
+    found = merge_attributions(model, rules) if strategy == "hybrid" else model
+    quotes = _finish(text, join_continuations(sorted(found, key=lambda f: f.start), text))
+    return QuoteSets(quotes, rule_quotes)
+
+
+def merge_attributions(model: list[Attribution], rules: list[Attribution]) -> list[Attribution]:
+    """The tagger's attributions, and each rule attribution whose content no tagger
+    attribution touches (rules know quote-mark layouts the tagger has not seen)."""
+    merged = [_with_rule_speaker(m, rules) for m in model]
+    for rule in rules:
+        if not any(_overlap(m, rule) for m in model):
+            merged.append(rule)
+    return merged
+
+
+def _overlap(a: Attribution, b: Attribution) -> bool:
+    return a.start < b.end and b.start < a.end
+
+
+def _with_rule_speaker(found: Attribution, rules: list[Attribution]) -> Attribution:
+    """Where the tagger found no source and the rules found the same statement, the
+    rules' speaker: they follow quote structure and continuations across sentences."""
+    if found.source.text:
+        return found
+    size = found.end - found.start
+    for rule in rules:
+        overlap = min(found.end, rule.end) - max(found.start, rule.start)
+        if overlap > 0 and overlap * 2 >= min(size, rule.end - rule.start):
+            return replace(found, source=rule.source, speaker=rule.speaker)
+    return found
+
+
+def rule_attributions(doc: Doc, sentences: list[Sentence],
+                      quoted: list[QuotedSpan]) -> list[Attribution]:
+    """Attributions found by the rules alone (labels, signatures, cues, continuations)."""
     resolver = SpeakerResolver(doc)
     text = text_of(doc)
     found: list[Attribution] = []
@@ -136,7 +200,7 @@ def find_quotes(doc: Doc, sentences: list[Sentence], quoted: list[QuotedSpan]) -
         for token in sentence.span:
             resolver.note_subject(token)
     found += lead_in_paragraphs(quoted, used, found, text)
-    return _finish(text, join_continuations(sorted(found, key=lambda f: f.start), text))
+    return found
 
 
 def lead_in_paragraphs(quoted: list[QuotedSpan], used: set[QuotedSpan], found: list[Attribution],

@@ -173,7 +173,7 @@ def quotes_overlapping(start: int, end: int, quoted: list[QuotedSpan]) -> list[Q
     return [q for q in quoted if q.start < end and start < q.end]
 
 
-def _shape(doc: Doc, start: int, end: int,
+def shape_content(doc: Doc, start: int, end: int,
            quoted: list[QuotedSpan]) -> tuple[QuoteKind, int, int]:
     """Direct, mixed or indirect; a direct quote's content is the whole quotation."""
     overlapping = quotes_overlapping(start, end, quoted)
@@ -225,7 +225,7 @@ def quote_from_cue(cue: Token, sentence: Sentence, quoted: list[QuotedSpan],
         first = _first_word(sentence.span)
     start = doc[first].idx
     end = doc[last].idx + len(doc[last])
-    kind, start, end = _shape(doc, start, end, quoted)
+    kind, start, end = shape_content(doc, start, end, quoted)
     if end - start < MIN_CONTENT_CHARS or (lemma in QUOTATION_ONLY_CUES and kind == "indirect"):
         return None
     if kind == "mixed" and _quoted_but_for(doc, start, end, quoted, subject, cue):
@@ -317,7 +317,7 @@ def _parenthetical(cue: Token, subject: Token, sentence: Sentence, quoted: list[
     start, end = words[0].idx, words[-1].idx + len(words[-1])
     if end - start < MIN_CONTENT_CHARS:
         return None
-    kind, start, end = _shape(doc, start, end, quoted)
+    kind, start, end = shape_content(doc, start, end, quoted)
     return _found(subject, cue, kind, start, end, resolver)
 
 
@@ -351,7 +351,7 @@ def quote_from_according_to(token: Token, quoted: list[QuotedSpan],
     start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
     if end - start < MIN_CONTENT_CHARS:
         return None
-    kind, start, end = _shape(doc, start, end, quoted)
+    kind, start, end = shape_content(doc, start, end, quoted)
     if inside(pobj.idx, quoted):
         return None
     return _found(pobj, token, kind, start, end, resolver, "according to")

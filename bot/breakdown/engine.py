@@ -9,12 +9,14 @@ import datetime as dt
 import re
 from dataclasses import replace
 
-from bot.breakdown.attribution import find_quotes
+from spacy.tokens import Doc
+
+from bot.breakdown.attribution import AttributionStrategy, find_quote_sets
 from bot.breakdown.claims import find_claims
 from bot.breakdown.dates import find_dates
 from bot.breakdown.language import detect_language
 from bot.breakdown.model import Breakdown, Source
-from bot.breakdown.nlp import get_nlp
+from bot.breakdown.nlp import get_nlp, text_of
 from bot.breakdown.quotemarks import find_quoted_spans
 from bot.breakdown.segment import Sentence, find_sentences
 from bot.breakdown.summary import summarize
@@ -23,8 +25,10 @@ from bot.breakdown.words import count_words
 # Past this many characters only the beginning is analysed (about 150,000 words): enough
 # for any article, and it bounds time and memory for hostile input.
 MAX_ANALYSED_CHARS = 1_000_000
-def analyze(text: str, *, published: dt.date | None = None,
-            source: Source | None = None) -> Breakdown:
+
+
+def analyze(text: str, *, published: dt.date | None = None, source: Source | None = None,
+            attribution: AttributionStrategy = "hybrid") -> Breakdown:
     """Break an article down. Never raises for any string input.
 
     `Breakdown.text` is the input as given, except that lone surrogates (which no UTF-8
@@ -32,6 +36,8 @@ def analyze(text: str, *, published: dt.date | None = None,
 
     `published` anchors relative and year-less dates; without it no year is invented.
     `source` carries metadata for fetched articles; plain text gets ``kind="text"``.
+    `attribution` chooses who finds the quotes (`bot.breakdown.attribution.find_quotes`);
+    the default is the product's; the others exist to be measured beside it.
     """
     if not isinstance(text, str):
         raise TypeError(f"analyze() takes str, not {type(text).__name__}")
@@ -41,20 +47,28 @@ def analyze(text: str, *, published: dt.date | None = None,
     language = detect_language(text)
     if language != "en" or not text.strip():
         return Breakdown(source, language, (), (), (), (), text)
-    nlp = get_nlp()
-    analysed = text[:MAX_ANALYSED_CHARS]
-    doc = nlp(analysed)
+    doc = get_nlp()(text[:MAX_ANALYSED_CHARS])
+    return breakdown_of_doc(doc, text=text, published=published, source=source,
+                            attribution=attribution)
+
+
+def breakdown_of_doc(doc: Doc, *, text: str, published: dt.date | None, source: Source,
+                     attribution: AttributionStrategy = "hybrid") -> Breakdown:
+    """Everything after the parse (`doc` is `text`, or its beginning, parsed by
+    `get_nlp()`): the evaluation harnesses call it on cached parses."""
     sentences = find_sentences(doc)
-    quotes = find_quotes(doc, sentences, find_quoted_spans(analysed))
+    quoted = find_quoted_spans(text_of(doc))
+    found = find_quote_sets(doc, sentences, quoted, strategy=attribution)
+    quotes = found.quotes
     if source.title is None:
         source = replace(source, title=find_title(sentences))
     return Breakdown(
         source=source,
-        language=language,
+        language="en",
         summary=tuple(summarize(sentences)),
         quotes=tuple(quotes),
         dates=tuple(find_dates(doc, sentences, published)),
-        claims=tuple(find_claims(sentences, quotes)),
+        claims=tuple(find_claims(sentences, quotes, rule_quotes=found.rule_quotes)),
         text=text,
     )
 

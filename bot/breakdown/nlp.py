@@ -53,9 +53,26 @@ def _load(name: str) -> Language:
     return nlp
 
 
+def with_attribution_tagger(nlp: Language) -> Language:
+    """Add the learned attribution tagger last: it reads the parse and `doc.tensor`."""
+    # Imported here: the component module imports this one (text_of).
+    from bot.breakdown.attribution_tagger.component import COMPONENT
+
+    if COMPONENT not in nlp.pipe_names and "parser" in nlp.pipe_names:
+        nlp.add_pipe(COMPONENT, last=True)
+    return nlp
+
+
 @functools.cache
 def get_nlp(name: str | None = None) -> Language:
-    """The process-wide pipeline (``SPACY_MODEL`` or the English small model)."""
+    """The process-wide pipeline (``SPACY_MODEL`` or the English small model), with the
+    attribution tagger; its weights load here, once per process."""
+    return with_attribution_tagger(_load(name or Settings.from_env().spacy_model))
+
+
+@functools.cache
+def get_parsing_nlp(name: str | None = None) -> Language:
+    """The pipeline without the attribution tagger: what the tagger is trained on."""
     return _load(name or Settings.from_env().spacy_model)
 
 

@@ -1,0 +1,162 @@
+"""The tagger's spans as the engine's attributions, with the rules' speaker resolution.
+
+The model finds *where* attributions are (source, cue and content spans, indirect speech
+included); who the source is — a pronoun's antecedent, a surname's full name, a role,
+anonymity — is the rules' job (`bot.breakdown.speakers`), run in text order so that "he"
+means the person last spoken of.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from spacy.attrs import SENT_START
+from spacy.tokens import Doc, Token
+
+from bot.breakdown.attribution_tagger.component import PROBABILITIES
+from bot.breakdown.attribution_tagger.decode import (
+    TaggedAttribution,
+    TokenSpan,
+    best_labels,
+    link_attributions,
+    read_spans,
+)
+from bot.breakdown.cues import MIN_CONTENT_CHARS, Attribution, find_subject, shape_content
+from bot.breakdown.nlp import text_of
+from bot.breakdown.quotemarks import QuotedSpan
+from bot.breakdown.segment import Sentence
+from bot.breakdown.speakers import SourcePhrase, SpeakerResolver, describe_source
+
+# Attributions whose content the model labelled with less mean confidence are dropped
+# (chosen on held-back training articles, see the model card).
+MIN_CONFIDENCE = 0.6
+UNNAMED = "unnamed source"
+
+
+def tagged_spans(doc: Doc) -> list[TokenSpan]:
+    """The model's spans for `doc`, or none when the tagger did not run."""
+    probabilities = doc.user_data.get(PROBABILITIES)
+    if probabilities is None or len(probabilities) != len(doc):
+        return []
+    return read_spans(best_labels(probabilities), probabilities)
+
+
+def _cue_head(doc: Doc, cue: TokenSpan) -> Token:
+    """The verb of a cue span ("has said" → said), else the span's syntactic root."""
+    tokens = doc[cue.start : cue.end]
+    verbs = [t for t in tokens if t.tag_.startswith("VB")]
+    return verbs[-1] if verbs else tokens.root
+
+
+def _subject(cue: Token) -> Token | None:
+    if cue.lower_ == "according":
+        to = next((c for c in cue.children if c.lower_ == "to"), None)
+        return next((c for c in to.children if c.dep_ == "pobj"), None) if to else None
+    if cue.lower_ == "to" and cue.head.lower_ == "according":
+        return next((c for c in cue.children if c.dep_ == "pobj"), None)
+    return find_subject(cue)
+
+
+def _paragraph_ids(doc: Doc) -> np.ndarray:
+    breaks = np.array([t.is_space and "\n" in t.text for t in doc], dtype=np.int64)
+    return np.cumsum(breaks)
+
+
+def _sentence_ids(doc: Doc) -> np.ndarray:
+    starts = doc.to_array([SENT_START]).reshape(-1).astype(np.int64) == 1
+    ids = np.cumsum(starts)
+    return ids - ids[0] if len(ids) else ids
+
+
+def _run_on(doc: Doc, end: int, sentence_end: int, taken: set[int]) -> int:
+    """Content that stops short of its sentence's end runs on to it when only unlabelled
+    words follow (the tagger tends to stop at commas in long indirect speech)."""
+    last = sentence_end - 1
+    while last >= end and (doc[last].is_punct or doc[last].is_space):
+        last -= 1
+    if last < end or any(i in taken for i in range(end, last + 1)):
+        return end
+    return last + 1
+
+
+_NOT_A_HEAD = frozenset({"DET", "ADP", "PUNCT", "ADJ", "NUM", "CCONJ", "PART", "SPACE"})
+
+
+def source_head(doc: Doc, span: TokenSpan) -> Token:
+    """The noun a source span names: its root, or the noun above a span the tagger cut
+    short ("the" of "the officials")."""
+    root = doc[span.start : span.end].root
+    while root.pos_ in _NOT_A_HEAD and root.head is not root:
+        root = root.head
+    return root
+
+
+def _source_phrase(doc: Doc, attribution: TaggedAttribution, cue: Token) -> SourcePhrase:
+    if attribution.source is None:
+        return SourcePhrase("", UNNAMED, None, False, False, True, cue.idx)
+    return describe_source(source_head(doc, attribution.source))
+
+
+def model_attributions(doc: Doc, sentences: list[Sentence],
+                       quoted: list[QuotedSpan]) -> list[Attribution]:
+    """The tagger's attributions in body sentences, speakers resolved in text order."""
+    spans = tagged_spans(doc)
+    if not spans:
+        return []
+    sentence_of = _sentence_ids(doc)
+    cues = [s for s in spans if s.kind == "CUE"]
+    subjects = {}
+    for cue in cues:
+        subject = _subject(_cue_head(doc, cue))
+        if subject is not None:
+            subjects[cue.start] = subject.i
+    linked = link_attributions(doc, spans, paragraph_of=_paragraph_ids(doc),
+                               sentence_of=sentence_of, subject_of_cue=subjects)
+    linked = [a for a in linked if a.confidence >= MIN_CONFIDENCE]
+    labelled = {i for s in spans for i in range(s.start, s.end)}
+    sentence_bounds = {int(sentence_of[s.start]): s.end for s in doc.sents}
+    body = [s for s in sentences if s.is_body]
+    text = text_of(doc)
+    resolver = SpeakerResolver(doc)
+    results: list[Attribution] = []
+    pending = sorted(linked, key=lambda a: a.cue.start)
+    cursor = 0
+    for sentence in sentences:
+        sentence_end_token = sentence.span.end
+        while cursor < len(pending) and pending[cursor].cue.start < sentence_end_token:
+            attribution = pending[cursor]
+            cursor += 1
+            found = _attribution(doc, attribution, resolver, quoted=quoted,
+                                 sentence_end=sentence_bounds[int(sentence_of[
+                                     attribution.content_end - 1])], labelled=labelled)
+            if found is not None and any(s.start <= found.start < s.end for s in body):
+                results.append(found)
+        for token in sentence.span:
+            resolver.note_subject(token)
+    del text
+    return results
+
+
+def _attribution(doc: Doc, attribution: TaggedAttribution, resolver: SpeakerResolver, *,
+                 quoted: list[QuotedSpan], sentence_end: int,
+                 labelled: set[int]) -> Attribution | None:
+    cue = _cue_head(doc, attribution.cue)
+    end_token = attribution.content_end
+    if attribution.content_start > attribution.cue.start:
+        # Only content that follows its cue runs on: after "“…,” Jeffrey said," the rest
+        # of the sentence is the author's comment on it.
+        end_token = _run_on(doc, end_token, sentence_end, labelled)
+    start = doc[attribution.content_start].idx
+    last = doc[end_token - 1]
+    end = last.idx + len(last)
+    kind, start, end = shape_content(doc, start, end, quoted)
+    if end - start < MIN_CONTENT_CHARS:
+        return None
+    source = _source_phrase(doc, attribution, cue)
+    pieces = [doc[attribution.cue.start], doc[attribution.cue.end - 1]]
+    if attribution.source is not None:
+        pieces += [doc[attribution.source.start], doc[attribution.source.end - 1]]
+    frame_start = min(start, *(t.idx for t in pieces))
+    frame_end = max(end, *(t.idx + len(t) for t in pieces))
+    cue_text = doc[attribution.cue.start : attribution.cue.end].text
+    return Attribution(source, resolver.resolve(source), cue_text, kind, start, end,
+                       frame_start, frame_end)
