@@ -171,6 +171,10 @@ RULES: tuple[Rule, ...] = (
         |happy\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekend|
         holidays|new\s+year))(?:\s+[\w'’]+){0,4}\s*[,.!:;—–-]*\s*$""",
           max_words=8, in_sentence=True),
+    # The greeting and the writer's first words: "Hi everyone, it's Jane with today's news."
+    _rule("greeting", r"""^(?:good\s+(?:morning|afternoon|evening)|hi|hello|hey)(?:\s+[\w'’]+){0,3}
+        \s*[,!—–-]+\s*(?:here['’]?s|this\s+is|it['’]?s|i['’]?m|we['’]re)\b""",
+          max_words=25, in_sentence=True),
     # "Good morning, and welcome to …", "Welcome back to the Monday briefing."
     _rule("greeting", r"""^(?:(?:good\s+(?:morning|afternoon|evening)|hi|hello|hey)
         (?:\s+[\w'’]+){0,3}\s*[,.!—–-]+\s*(?:and\s+)?welcome(?:\s+back)?\s+to\b

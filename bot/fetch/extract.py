@@ -8,6 +8,8 @@ Settings measured on pages-dev (120 WCXB pages, `bench/extraction.py`): trafilat
 favor_recall 0.928, include_tables=False 0.925, deduplicate no change. Dates: htmldate with
 original_date=True is exact on 100/120 from markup alone (extensive_search=False) and 102/120
 with the extensive fallback; original_date=False (the latest date) only 68.
+Page furniture the extractor keeps (credits, related-story lines, sign-up boxes, share bars,
+ads, author bios: `bot.breakdown.furniture`) is dropped after it: body word F1 0.947 -> 0.949.
 """
 
 from __future__ import annotations
