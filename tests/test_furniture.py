@@ -114,6 +114,11 @@ def _assert_no_furniture(breakdown: Breakdown, furniture: list[str]) -> None:
     ("byline", "Published February 3, 2020"),
     ("byline", "Updated 3:15 p.m. ET"),
     ("byline", "5 min read"),
+    ("byline", "by Jane Doe—4 min read"),
+    ("byline", "March 3, 2024 - Updated March 4, 2024"),
+    ("credit", "Photo by Jane Doe"),
+    ("credit", "Image provided by the Harbor Society."),
+    ("signup", "Great, you're subscribed!"),
     ("byline", "(Reporting by Jane Doe; Editing by John Roe)"),
     ("bio", "Contact the author at jdoe@example.com."),
     ("bio", "Follow her on Twitter @janedoe."),
@@ -148,6 +153,9 @@ NEAR_MISSES = [
     "Read more about the study in the journal, researchers said.",
     "Sign-ups for the program opened on Monday.",
     "Hi-tech firms have boomed in the region.",
+    "Photos by the agency show the damage to the pier.",
+    "Images from the satellite show the damage to the pier.",
+    "The meeting lasted 45 minutes.",
 ]
 
 

@@ -79,6 +79,10 @@ RULES: tuple[Rule, ...] = (
         audio|file\s+photo|top\s+image|main\s+image|lead\s+image|featured\s+image)s?
         (?:\s+(?:credit|courtesy|source|by))?s? | photograph(?:s|er)? | credits? | caption
         | source | pictured | watch | listen)\s*[:|]""", max_words=40),
+    # "Photo by Jane Doe", "Image provided by the Harbor Society": names only, so not
+    # "Photos by the agency show the damage."
+    _rule("credit", r"""^\(?(?:photo|image|picture)s?\s+(?:provided\s+)?by\s+(?:the\s+)?
+        (?-i:[A-Z])[\w.'’&-]*(?:\s+(?-i:[A-Z])[\w.'’&-]*){0,4}\s*[.)]?\s*$""", max_words=10),
     # "Courtesy of the Smith family", "Photo courtesy Jane Doe": a credit with no clause.
     _rule("credit", r"""^\(?(?:(?:photo|image|picture|video)s?\s+)?courtesy(?:\s+of)?\s+
         [^.!?,;]{1,60}[.)]?\s*$""", max_words=12),
@@ -120,7 +124,8 @@ RULES: tuple[Rule, ...] = (
     _rule("signup", r"""^(?:we\s+(?:respect|value|take|care\s+about)\s+your\s+privacy
         | (?:you\s+(?:can|may)\s+)?unsubscribe\s+(?:at\s+any\s+time|anytime)
         | thanks?\s+(?:you\s+)?for\s+(?:signing\s+up|subscribing|registering|reading)
-        | you['’]re\s+(?:all\s+)?(?:signed\s+up|subscribed)\b
+        | (?:\W*(?:awesome|great|success|done|yay)[,!]\s*)?you['’]re\s+(?:all\s+)?
+          (?:signed\s+up|subscribed)\b
         | (?:this\s+site\s+is\s+)?protected\s+by\s+recaptcha)""",
           max_words=40, in_sentence=True),
     # A call to sign up for anything: "Sign up to get an email when …", "Subscribe to our
@@ -193,8 +198,14 @@ RULES: tuple[Rule, ...] = (
         first\s+published|modified)(?:\s+on)?\s*[:|]?\s*(?:\d
         |(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d|(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\b|an?\s+hour|yesterday|today
         |just\s+now)""", max_words=25),
-    _rule("byline", r"""^(?:\d+\s*(?:-\s*)?min(?:ute)?s?\.?\s+read|(?:estimated\s+)?
-        reading\s+time\b)""", max_words=10),
+    # "5 min read", "- 2 min read", "by Jane Doe—10 min read", "Reading time: 4 minutes".
+    _rule("byline", r"""^[-•·*\s]*(?:\d+\s*(?:-\s*)?min(?:ute)?s?\.?\s+read|(?:estimated\s+)?
+        reading\s+time\b) | \b\d+\s*min(?:ute)?s?\.?\s+read\s*$""", max_words=10),
+    # A date label alone ("Updated:", "Posted on"), or a date line with its update
+    # ("August 16, 2019 - Updated July 9, 2025").
+    _rule("byline", r"""^(?:published|updated|last\s+updated|posted)(?:\s+(?:at|on))?\s*:?\s*$
+        | ^[\w ,.:]{0,30}\d{4}\s*[-–—|•·]\s*(?:last\s+)?(?:updated|modified)\b""",
+          max_words=10),
     _rule("byline", r"""^\(?(?:(?:additional\s+)?reporting|writing|editing|compiled|
         produced)\s+by\s+(?-i:[A-Z])""", max_words=60, in_sentence=True),
     _rule("byline", r"^contribut(?:ing|ors?)\s*:", max_words=40),
@@ -221,7 +232,7 @@ _SENTENCE_RULES = tuple(rule for rule in RULES if rule.in_sentence)
 NOTE_RULES: tuple[Rule, ...] = (
     _rule("bio", r"""^this\s+(?:story|article|report|piece|post)(?:\s+about\s+[^.!?]{1,80}?)?
         \s+(?:was\s+|has\s+been\s+|
-        first\s+|originally\s+)+(?:published|produced|written|reported|updated|corrected|
+        first\s+|originally\s+|last\s+)+(?:published|produced|written|reported|updated|corrected|
         appeared|developed)\b""", max_words=80),
     _rule("bio", r"^the\s+(?:views|opinions)\s+expressed\b", max_words=80),
 )
