@@ -156,6 +156,8 @@ NEAR_MISSES = [
     "Photos by the agency show the damage to the pier.",
     "Images from the satellite show the damage to the pier.",
     "The meeting lasted 45 minutes.",
+    "More — far more — is at stake in the vote.",
+    '"I agree to our terms," the developer told the council.',
 ]
 
 

@@ -70,7 +70,8 @@ _RELATED_LABEL = r"""
       | you\s+(?:may|might|could)\s+(?:also\s+)?(?:like|enjoy|be\s+interested\s+in)
       | don['’]?t\s+miss | further\s+reading | keep\s+reading | what\s+to\s+read\s+next
       | up\s+next | latest\s+(?:news|stories|headlines) | explore\s+more)"""
-_SEPARATOR = r"(?::|\||»|›|>|→|—|–)"
+# Not a dash: "More — far more — is at stake." is prose.
+_SEPARATOR = r"(?::|\||»|›|>|→)"
 
 RULES: tuple[Rule, ...] = (
     # --- photo credits and captions
@@ -119,8 +120,12 @@ RULES: tuple[Rule, ...] = (
     _rule("signup", r"""^by\s+(?:signing\s+up|subscribing|registering|clicking|submitting|
         entering\s+your\s+e-?mail|providing\s+your\s+e-?mail|continuing|creating\s+an\s+
         account)\b""", max_words=60, in_sentence=True),
-    _rule("signup", r"""\b(?:you|I)\s+(?:hereby\s+)?(?:agree|consent)\s+to\s+(?:our|these)\s+
+    # "… you agree to our Terms of Use": the site's small print ("I agree to these terms,"
+    # in quotation marks, is someone speaking).
+    _rule("signup", r"""\byou\s+(?:hereby\s+)?(?:agree|consent)\s+to\s+our\s+
         (?:terms|privacy|cookie|user\s+agreement)""", max_words=60, in_sentence=True),
+    _rule("signup", r"""^I\s+(?:have\s+read\s+and\s+)?(?:agree|consent)\s+to\s+the\s+
+        (?:terms|privacy)""", max_words=20),
     _rule("signup", r"""^(?:we\s+(?:respect|value|take|care\s+about)\s+your\s+privacy
         | (?:you\s+(?:can|may)\s+)?unsubscribe\s+(?:at\s+any\s+time|anytime)
         | thanks?\s+(?:you\s+)?for\s+(?:signing\s+up|subscribing|registering|reading)
