@@ -146,9 +146,10 @@ RULES: tuple[Rule, ...] = (
     # A line of share buttons: "Share", "Share this article", "Tweet Email Print", "Facebook
     # Twitter" (a lone network name may be a sub-head: "TikTok" in a piece on platforms).
     _rule("share", rf"""^(?=.*\b(?:share|tweet|e-?mail|print|save|copy|pin|comments?)\b
-        |[^\s|•·,/]+(?:[\s|•·,/]+\w|,\s*$))(?:(?:share|tweet|email|e-mail|print|save|copy\s+link|pin\s+it|
-        {_SOCIAL}|comments?|\d+\s+comments?)(?:\s+(?:this|the))?(?:\s+(?:article|story|post|
-        page|video|link))?(?:\s+on\s+{_SOCIAL})?[\s|•·,/:!.-]*+)+$""", max_words=12),
+        |[^\s|•·,/]+(?:[\s|•·,/]+\w|,\s*$))
+        (?:(?:share|tweet|email|e-mail|print|save|copy\s+link|pin\s+it|{_SOCIAL}|comments?
+        |\d+\s+comments?)(?:\s+(?:this|the))?(?:\s+(?:article|story|post|page|video|link))?
+        (?:\s+on\s+{_SOCIAL})?[\s|•·,/:!.-]*+)+$""", max_words=12),
     _rule("share", r"^share\s+(?:this|the)\s+(?:article|story|post|page|video|link)\b",
           max_words=20, in_sentence=True),
     # "Follow us on Twitter", "Follow Reviewed on Facebook,", "Like us on Facebook".
@@ -164,7 +165,8 @@ RULES: tuple[Rule, ...] = (
     _rule("ad", r"""^(?:advertisement|ad|sponsored(?:\s+(?:content|links?|
         stories))?|paid\s+(?:content|post|partner(?:\s+content)?)|partner\s+content
         | promoted(?:\s+(?:content|stories))?
-        | (?:story|article)\s+continues\s+(?:below|after)(?:\s+(?:this\s+)?ad(?:vertisement)?)?
+        | (?:story|article)\s+continues\s+(?:below|after)
+          (?:\s+(?:this\s+)?ad(?:vertisement)?)?
         | continue\s+reading(?:\s+(?:the\s+main\s+story|below|after\s+(?:the\s+)?
           ad(?:vertisement)?))?
         | skip\s+(?:advertisement|ad) | scroll\s+(?:down\s+)?to\s+continue(?:\s+with\s+content)?
@@ -182,8 +184,9 @@ RULES: tuple[Rule, ...] = (
         holidays|new\s+year))(?:\s+[\w'’]+){0,4}\s*[,.!:;—–-]*\s*$""",
           max_words=8, in_sentence=True),
     # The greeting and the writer's first words: "Hi everyone, it's Jane with today's news."
-    _rule("greeting", r"""^(?:good\s+(?:morning|afternoon|evening)|hi|hello|hey)(?:\s+[\w'’]+){0,3}
-        \s*[,!—–-]+\s*(?:here['’]?s|this\s+is|it['’]?s|i['’]?m|we['’]re)\b""",
+    _rule("greeting", r"""^(?:good\s+(?:morning|afternoon|evening)|hi|hello|hey)
+        (?:\s+[\w'’]+){0,3}\s*[,!—–-]+\s*
+        (?:here['’]?s|this\s+is|it['’]?s|i['’]?m|we['’]re)\b""",
           max_words=25, in_sentence=True),
     # "Good morning, and welcome to …", "Welcome back to the Monday briefing."
     _rule("greeting", r"""^(?:(?:good\s+(?:morning|afternoon|evening)|hi|hello|hey)
@@ -194,15 +197,18 @@ RULES: tuple[Rule, ...] = (
     # --- bylines, dates and reading times above the story
     # "By Jane Doe and John Roe, Associated Press", "By JANE DOE | Reuters": names and
     # connectors only (not "By Tuesday, the fire had spread.").
-    _rule("byline", r"""^by\s+(?-i:[A-Z])[\w.'’-]*+(?:[\s,|•·—–/-]++(?:(?-i:[A-Z])[\w.'’-]*+
+    # Possessive quantifiers: a long line that fails cannot make the matcher backtrack.
+    _rule("byline", r"""^by\s+(?-i:[A-Z])[\w.'’-]*+
+        (?:[\s,|•·—–/-]++(?:(?-i:[A-Z])[\w.'’-]*+
         |(?:and|&|for|of|the|in|at|with|staff|via|on|updated|published|a\.m\.|p\.m\.|am|pm)
         \b|\d[\d:.,]*+))*+\s*$""", max_words=20),
     # "Published February 3, 2020", "Updated 3:15 p.m. ET" (not "Updated 2020 figures
     # show that rents rose.": a date line does not end on a word and a full stop).
     _rule("byline", r"""^(?![^\n]*[a-ln-z]\.\s*$)(?:published|updated|last\s+updated|posted|
         first\s+published|modified)(?:\s+on)?\s*[:|]?\s*(?:\d
-        |(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d|(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\b|an?\s+hour|yesterday|today
-        |just\s+now)""", max_words=25),
+        |(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d
+        |(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\b|an?\s+hour|yesterday|today|just\s+now)""",
+          max_words=25),
     # "5 min read", "- 2 min read", "by Jane Doe—10 min read", "Reading time: 4 minutes".
     _rule("byline", r"""^[-•·*\s]*(?:\d+\s*(?:-\s*)?min(?:ute)?s?\.?\s+read|(?:estimated\s+)?
         reading\s+time\b) | \b\d+\s*min(?:ute)?s?\.?\s+read\s*$""", max_words=10),
@@ -230,15 +236,13 @@ RULES: tuple[Rule, ...] = (
         |jump\s+to(?:\s+\w+){0,3}|skip\s+to\s+(?:main\s+)?content|back\s+to\s+top)\s*[:]?$""",
           max_words=6),
 )
-_SENTENCE_RULES = tuple(rule for rule in RULES if rule.in_sentence)
 
 # Notes on the story itself, above or below it: "This story was produced in partnership
 # with …", "The views expressed are the author's own." Mid-article they may be reporting.
 NOTE_RULES: tuple[Rule, ...] = (
     _rule("bio", r"""^this\s+(?:story|article|report|piece|post)(?:\s+about\s+[^.!?]{1,80}?)?
-        \s+(?:was\s+|has\s+been\s+|
-        first\s+|originally\s+|last\s+)+(?:published|produced|written|reported|updated|corrected|
-        appeared|developed)\b""", max_words=80),
+        \s+(?:was\s+|has\s+been\s+|first\s+|originally\s+|last\s+)+(?:published|produced|
+        written|reported|updated|corrected|appeared|developed)\b""", max_words=80),
     _rule("bio", r"^the\s+(?:views|opinions)\s+expressed\b", max_words=80),
 )
 # Author bios close a story: "Jane Doe is a senior reporter at …", "Jane Doe covers health
@@ -262,6 +266,8 @@ _CONTACT = _rule("bio", rf"""^(?:(?:contact|e-?mail|write\s+to)\s+the\s+(?:autho
     | follow\s+(?:him|her|them|me|{_NAME})\s+on\s+{_SOCIAL}\b
     | {_SOCIAL}\s*:\s*@\w+\s*$)""", max_words=40, in_sentence=True)
 EDGE_LINES = 8  # how far into the text, from either end, edge rules may apply
+_LINE_RULES = (*RULES, _CONTACT)
+_SENTENCE_RULES = tuple(rule for rule in _LINE_RULES if rule.in_sentence)
 
 
 def word_count(text: str) -> int:
@@ -279,12 +285,12 @@ def _first_match(text: str, rules: Sequence[Rule]) -> FurnitureKind | None:
 
 def line_furniture(text: str) -> FurnitureKind | None:
     """The kind of furniture a whole line is, judged from the line alone; None for prose."""
-    return _first_match(text, (*RULES, _CONTACT))
+    return _first_match(text, _LINE_RULES)
 
 
 def sentence_furniture(text: str) -> FurnitureKind | None:
     """The kind of furniture one sentence of a body line is (the safest rules only)."""
-    return _first_match(text, (*_SENTENCE_RULES, _CONTACT))
+    return _first_match(text, _SENTENCE_RULES)
 
 
 def _looks_like_label(text: str) -> bool:
