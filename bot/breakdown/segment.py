@@ -1,7 +1,9 @@
 """Lines and sentences of a pasted article, each marked as body, headline or boilerplate.
 
-Only body sentences can become quotes, claims or summary: headlines, captions, bylines,
-share and donation widgets are what a pasted page drags along, not what the article says.
+Only body sentences can become quotes, claims or summary: headlines, and the page
+furniture of `bot.breakdown.furniture` (captions, credits, bylines, related stories, sign-ups,
+bios, share bars, ads, greetings), are what a pasted page drags along, not what the article
+says. Furniture is judged per line, and per sentence inside body lines for the safest rules.
 """
 
 from __future__ import annotations
@@ -12,32 +14,11 @@ from typing import Literal
 
 from spacy.tokens import Doc, Span
 
+from bot.breakdown.furniture import FurnitureKind, furniture_kinds, sentence_furniture
 from bot.breakdown.nlp import text_of
 
 LineKind = Literal["body", "headline", "boilerplate"]
 
-# Whole lines that pages drag into a copy-paste: captions, widgets, calls to action.
-_BOILERPLATE = re.compile(
-    r"""^(?:
-        click\ (?:here\ )?to\ (?:see|view|enlarge|play|watch|read)
-      | (?:see|view)\ (?:full[- ]size|larger)\ image
-      | (?:photo|image|picture|pictured|video|watch|listen|credit|source|caption|file\ photo)\s*[:|]
-      | (?:advertisement|sponsored(?:\ content)?|related(?:\ articles?|\ stories)?)\b
-      | (?:read\ more|more\ on\ this)\b
-      | (?:share|tweet|email|print|comment)s?\s*(?:this|on|$)
-      | (?:sign\ up|subscribe|follow\ us|like\ us|join\ us|donate|support\ us)\b
-      | (?:by|published|updated|last\ updated|posted)\b.{0,80}$
-      | (?:copyright|©|all\ rights\ reserved)
-      | do\ you\ like\ this\ content
-    )""",
-    re.IGNORECASE | re.VERBOSE,
-)
-_WIDGET_ANYWHERE = re.compile(
-    r"consider (?:helping|supporting|donating to) us|all rights reserved|"
-    r"(?:getty images|ap photo|reuters/|afp via getty)\)?\s*$|"
-    r"\b(?:subscribe|sign up) (?:to|for) (?:our|the) newsletter",
-    re.IGNORECASE,
-)
 # "“…” ― Jane Doe": a signed quotation (reader letters, epigraphs) ends a body line.
 SIGNATURE = re.compile(r"[”\"»]\s*[―—–]+\s*([A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*){0,4})\s*$")
 _SENTENCE_END = re.compile(r"[.!?…:;]['\"’”)\]]*\s*$")
@@ -67,15 +48,16 @@ class Sentence:
         return self.kind == "body"
 
 
-def classify_line(text: str, *, seen: set[str], first: bool) -> LineKind:
-    """Body, headline or boilerplate, judged from the line's own text."""
+def classify_line(text: str, *, seen: set[str], first: bool,
+                  furniture: FurnitureKind | None) -> LineKind:
+    """Body, headline or boilerplate, from the line's own text and its furniture kind."""
     stripped = text.strip()
     words = _WORD.findall(stripped)
     key = " ".join(w.lower() for w in words)
     if not words or (key in seen and len(words) > 1):
         return "boilerplate"  # numbers, symbols, or a repeat of an earlier line
-    if (_BOILERPLATE.match(stripped) or _WIDGET_ANYWHERE.search(stripped)) and len(words) <= 25:
-        return "boilerplate"  # short: a whole article pasted as one line is not a widget
+    if furniture is not None:
+        return "boilerplate"
     if not _SENTENCE_END.search(stripped) and not SIGNATURE.search(stripped) \
             and len(words) <= 20:
         return "headline"  # titles, sub-heads, captions without a full stop
@@ -89,10 +71,11 @@ def find_lines(text: str) -> list[Line]:
     """Every non-blank line of the text with its kind."""
     lines: list[Line] = []
     seen: set[str] = set()
-    for match in re.finditer(r"[^\n]+", text):
-        if not match.group().strip():
-            continue
-        kind = classify_line(match.group(), seen=seen, first=not lines)
+    matches = [m for m in re.finditer(r"[^\n]+", text) if m.group().strip()]
+    furniture = furniture_kinds([m.group() for m in matches])
+    for match, kind_of_furniture in zip(matches, furniture, strict=True):
+        kind = classify_line(match.group(), seen=seen, first=not lines,
+                             furniture=kind_of_furniture)
         seen.add(" ".join(w.lower() for w in _WORD.findall(match.group())))
         lines.append(Line(match.start(), match.end(), kind))
     return lines
@@ -117,6 +100,8 @@ def find_sentences(doc: Doc) -> list[Sentence]:
             paragraph += 1
         previous_end = end
         kind = lines[line_index].kind if lines else "body"
+        if kind == "body" and sentence_furniture(text[start:end]) is not None:
+            kind = "boilerplate"  # "… . Follow her on Twitter @jdoe." inside a body line
         span = doc.char_span(start, end, alignment_mode="expand") or sent
         sentences.append(Sentence(start, end, text[start:end], kind, paragraph, span))
     return sentences

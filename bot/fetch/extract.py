@@ -8,6 +8,8 @@ Settings measured on pages-dev (120 WCXB pages, `bench/extraction.py`): trafilat
 favor_recall 0.928, include_tables=False 0.925, deduplicate no change. Dates: htmldate with
 original_date=True is exact on 100/120 from markup alone (extensive_search=False) and 102/120
 with the extensive fallback; original_date=False (the latest date) only 68.
+Page furniture the extractor keeps (credits, related-story lines, sign-up boxes, share bars,
+ads, author bios: `bot.breakdown.furniture`) is dropped after it: body word F1 0.947 -> 0.949.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from charset_normalizer import from_bytes
 from htmldate import find_date
 from trafilatura import bare_extraction, baseline
 
+from bot.breakdown.furniture import strip_furniture
 from bot.breakdown.language import detect_language
 from bot.fetch.article import Article
 from bot.fetch.errors import NoArticleText
@@ -68,6 +71,9 @@ def extract_article(html: bytes | str, url: str | None = None, *,
         _, wider_text, _ = baseline(decoded)
         if len(_WORD.findall(wider_text)) > RECALL_GAIN * len(_WORD.findall(text)):
             text = wider_text.strip()
+    # Credits, related-story cards, sign-up boxes, share bars, ads and author bios that the
+    # extractor kept: the same line rules that keep them out of a pasted article's analysis.
+    text = strip_furniture(text).strip()
     # Count only prose lines: on a page of links trafilatura returns the link texts, one
     # short line each. (Lowest prose count on pages-dev: 78 words.)
     prose = sum(n for line in text.splitlines() if (n := len(_WORD.findall(line))) >= 8)
