@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from bot.breakdown.date_rules import DAY, MONTH, YEAR, normalise_date
+from bot.breakdown.date_words import GENERIC_TODAY_NOUNS, SEASON_NOUNS
 from bot.breakdown.model import KeyDate
 from bot.breakdown.segment import Sentence
 
@@ -31,6 +32,7 @@ _FULL_MONTH = (r"(?:January|February|March|April|May|June|July|August|September|
                r"November|December)")
 _CAP_WEEKDAY = r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
 _NUMBER = r"(?:\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+_SEASON = r"(?:[Ss]pring|[Ss]ummer|[Ff]all|[Aa]utumn|[Ww]inter)"
 
 # Ordered loosely from specific to general; overlaps keep the earliest, then longest.
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
@@ -41,7 +43,9 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("month", re.compile(rf"\b{_CAP_MONTH}\s*,?\s+(?:of\s+)?{YEAR}\b")),
     ("day", re.compile(r"\b(?:(?:last|next)\s+)?(?:Thanksgiving(?:\s+Day)?|Christmas(?:\s+Eve|"
                        r"\s+Day)?|New\s+Year's\s+(?:Day|Eve)|Independence\s+Day|Election\s+Day|"
-                       r"Halloween|Valentine's\s+Day)\b")),
+                       r"Halloween|Valentine's\s+Day|Easter(?:\s+(?:Sunday|Monday|[Ww]eek))?"
+                       r"(?!\s+(?:Island|[Ee]ggs?|Bunny|[Rr]ising|[Uu]prising))|"
+                       r"Good\s+Friday|Holy\s+Week)\b")),
     ("day", re.compile(rf"\b(?:(?:[Ll]ast|[Nn]ext|[Tt]his|[Ee]arly|[Ll]ate)\s+)?{_CAP_WEEKDAY}"
                        r"(?:['’]s)?(?:\s+(?:morning|afternoon|evening|night))?\b")),
     ("day", re.compile(r"\b(?:today|tonight|yesterday|tomorrow|this\s+(?:morning|afternoon|"
@@ -54,8 +58,32 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("quarter", re.compile(rf"\b(?:the\s+)?(?:first|second|third|fourth|final|last|"
                            rf"[1-4](?:st|nd|rd|th))"
                            rf"[\s-]+(?:fiscal[\s-]+)?quarter(?:\s+of\s+(?:fiscal\s+)?{YEAR})?\b"
-                           rf"|\bQ[1-4](?:\s+{YEAR})?\b|\b(?:first|second)\s+half\s+of\s+"
-                           rf"{YEAR}\b", re.I)),
+                           rf"|\bQ[1-4](?:\s+{YEAR})?\b", re.I)),
+    # Halves of a named year ("the first half of 1990", "the second half of last year",
+    # "H1 2019"); a bare "the second half" is as often a match's as a year's.
+    ("half", re.compile(rf"\b(?:the\s+)?(?:first|second|1st|2nd)[\s-]+half\s+of\s+"
+                        rf"(?:{YEAR}|(?:this|last|next|the)\s+year)\b|\bH[12]\s*{YEAR}\b"
+                        rf"|\b{YEAR}\s*H[12]\b", re.I)),
+    # Seasons of a named year: "summer 1998", "the fall of 2019", "early spring 2001".
+    ("season", re.compile(rf"\b(?:(?:early|late|mid)[\s-]+)?(?:the\s+)?{_SEASON}\s*,?\s+"
+                          rf"(?:of\s+)?{YEAR}\b")),
+    # A season after a time preposition: "in the summer", "by the late fall" (the match is
+    # group x, without the preposition); "the fall of Rome" and "summer school" are not.
+    ("season", re.compile(rf"\b(?:[Ii]n|[Bb]y|[Dd]uring|[Uu]ntil|[Oo]ver|[Tt]hrough|[Ss]ince)\s+"
+                          rf"(?P<x>the\s+(?:(?:early|late)\s+)?{_SEASON})\b(?!\s+of\b)")),
+    # "the week of March 6": the week around a day.
+    ("week", re.compile(rf"\b(?:the\s+)?week\s+of\s+(?:{_CAP_MONTH}\s*{DAY}\b"
+                        rf"(?:,?\s+{YEAR}\b)?|{DAY}\s+(?:of\s+)?{_CAP_MONTH})")),
+    # No calendar date, a TIMEX3 reference value: the present, the past, the future.
+    ("ref", re.compile(r"\b(?:right\s+)?now\b|\b(?:currently|nowadays|lately|recently)\b"
+                       r"|\bat\s+(?:present|the\s+moment)\b|\bthese\s+days\b"
+                       r"|\b(?:the\s+)?(?:(?:near|distant|foreseeable)\s+)?future\b", re.I)),
+    # "in the past", "until the present": the nouns (not "the past 20 years", a duration).
+    ("ref", re.compile(r"\b(?:in|from|of|to|until|till|through)\s+(?P<x>the\s+(?:(?:recent|"
+                       r"distant)\s+)?(?:past|present(?:\s+day)?))\b(?=\s*(?:[.,;:!?)\"”]|"
+                       r"and\b|or\b|but\b|$))", re.I)),
+    # "current" only as an adjective ("his current wife"): checked against the parse.
+    ("current", re.compile(r"\bcurrent\b", re.I)),
     ("decade", re.compile(r"(?:\b(?:early|mid|late)[\s-]+)?(?:\b(?:1[5-9]|20)\d0|['’]\d0)s\b")),
     ("month", re.compile(rf"\b(?:(?:[Ll]ast|[Tt]his|[Nn]ext|[Ee]arly|[Ll]ate|[Mm]id|[Ee]arlier)"
                          rf"[\s-]+)?{_FULL_MONTH}\b(?:\s+(?:this|last|next)\s+year\b)?"
@@ -77,6 +105,17 @@ _DATE_WORD = re.compile(rf"\b{MONTH}\b|{_CAP_WEEKDAY}|\b(?:ago|today|yesterday|t
 _TIME_LEAD = re.compile(r"(?:\b(?:in|since|from|until|till|by|before|after|during|of|on|"
                         r"through|to|between|and|early|late|mid|last|this|next|"
                         r"post|pre)[\s-]*|[(,-]\s*)$", re.I)
+# "every (other|first...) Monday", "each spring"; "... of each month", "... of the month".
+_FREQUENCY_LEAD = re.compile(r"\b(?:every|each)\s+(?:other\s+|(?:first|second|third|fourth|"
+                             r"fifth|last|single)\s+)?$", re.I)
+_FREQUENCY_TAIL = re.compile(r"\s+(?:of|in)\s+(?:each|every|the)\s+month\b", re.I)
+# A capitalised month opening a name: "March for Life", "March on Washington", "March of
+# Dimes" (not "March of 2019", not "March on Monday").
+_MONTH_AS_NAME = re.compile(rf"\s+(?:for|on|of|against|to)\s+(?:the\s+)?(?!{_CAP_WEEKDAY}|"
+                            rf"{_FULL_MONTH})[A-Z]")
+# A clock time just before a weekday, to be skipped when reading the cue before it.
+_CLOCK_TAIL = re.compile(r"\s(?:\d{1,2}(?::\d\d)?\s*[ap]\.?m\.?|noon|midnight)"
+                         r"(?:\s+[a-z]{2,4})?\s+$")
 _FUTURE_AUX = {"will", "shall", "'ll", "’ll", "wo", "ll", "would"}
 _PLAN_LEMMAS = {"schedule", "plan", "expect", "set", "due", "slate", "intend", "prepare",
                 "hope", "aim", "propose"}
@@ -141,17 +180,27 @@ def find_date_mentions(
               if base <= s < sentence.end]
     spans = [(start, end) for start, end, _ in inside]
     found: list[Mention] = []
-    rejected: list[Mention] = []  # "today's youth": no entity may bring it back
+    # "every Monday", "the March for Life": no entity may bring them back
+    rejected: list[Mention] = []
     for kind, pattern in _PATTERNS:
         for match in pattern.finditer(text):
-            start, end = match.start(), match.end()
+            start, end = match.span("x") if "x" in pattern.groupindex else match.span()
             if kind in ("year", "month") and not is_time_use(text, start, end, spans):
                 continue
-            if is_generic_today(text, start, end):
+            if is_frequency(text, start, end) or (
+                    kind == "month" and _MONTH_AS_NAME.match(text, end)):
                 rejected.append(Mention(start, end, kind))
+            elif kind == "current":
+                if is_adjective(sentence, start, end):
+                    found.append(Mention(start, end, "ref"))
+            elif kind == "season" and is_season_name(text, end):
                 continue
-            found.append(Mention(start, end, kind))
-    found = split_day_ranges(text, found)
+            elif is_generic_today(text, start, end):
+                found.append(Mention(start, end, "ref", "nowadays"))
+            else:
+                found.append(Mention(start, end, kind))
+    found = [m for m in split_day_ranges(text, found)
+             if not any(overlaps(m, r) for r in rejected)]
     for start, end, label in inside:
         candidate = Mention(start, end, "entity")
         if (label == "DATE" and is_date_entity(text[start:end])
@@ -203,8 +252,32 @@ def is_dateline(text: str, start: int, end: int) -> bool:
 
 
 def is_generic_today(text: str, start: int, end: int) -> bool:
-    """"today's youth" means nowadays, not the publication day."""
-    return text[start:end].lower() == "today" and bool(re.match(r"['’]s\b", text[end:end + 3]))
+    """"today's youth" means nowadays, not the publication day ("today's vote" is the day)."""
+    if text[start:end].lower() != "today":
+        return False
+    after = re.match(r"['’]s\s+(\w+)(?:\s+(\w+))?", text[end:end + 40])
+    return bool(after) and any(word and word.lower() in GENERIC_TODAY_NOUNS
+                               for word in after.groups())
+
+
+def is_frequency(text: str, start: int, end: int) -> bool:
+    """"every Monday", "each first Saturday", "the last Friday of each month": a
+    frequency, not a date."""
+    return bool(_FREQUENCY_LEAD.search(text[max(0, start - 30):start])
+                or _FREQUENCY_TAIL.match(text, end))
+
+
+def is_adjective(sentence: Sentence, start: int, end: int) -> bool:
+    """The word at these sentence offsets is an adjective in the parse ("current wife",
+    not "the current" of a river)."""
+    span = sentence.span.doc.char_span(sentence.start + start, sentence.start + end)
+    return span is not None and span.root.pos_ == "ADJ"
+
+
+def is_season_name(text: str, end: int) -> bool:
+    """"the summer school", "the winter games": the season names something else."""
+    after = re.match(r"[\s-]+(\w+)", text[end:end + 30])
+    return bool(after) and after.group(1).lower() in SEASON_NOUNS
 
 
 def is_date_entity(text: str) -> bool:
@@ -228,16 +301,16 @@ def without_overlaps(mentions: list[Mention]) -> list[Mention]:
 def clause_direction(span: Span) -> int:
     """-1 if the date's clause is about the past, +1 about the future, 0 if unclear.
 
-    Read from the verb the date hangs on: "will"/"'ll" or a plan verb ("is scheduled
-    to", "expects to") means future; past tense or "has/had" + participle means past;
-    a present-tense non-reporting verb ("the talks begin Tuesday") means future.
+    Read from cue words ("next", "ago", "as soon as", "since", "until") and then from the
+    verb the date hangs on (`verb_direction`).
     """
     words = {t.lower_ for t in span}
     if words & {"next", "coming", "upcoming"}:
         return 1
     if words & {"last", "past", "previous", "ago", "earlier"}:
         return -1
-    lead = span.doc[max(0, span.start - 4):span.start].text.lower() + " "
+    # a clock time may come between the cue and the day: "until 9 a.m. EST Tuesday"
+    lead = _CLOCK_TAIL.sub(" ", span.doc[max(0, span.start - 7):span.start].text.lower() + " ")
     if re.search(r"\b(?:as (?:soon|early) as|no later than|starting)\s+$", lead):
         return 1  # openings look forward
     if re.search(r"\bsince\s+(?:the\s+)?$", lead):
@@ -245,25 +318,73 @@ def clause_direction(span: Span) -> int:
     verb = governing_verb(span.root)
     if verb is None:
         return 0
-    auxiliaries = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
-    if re.search(r"\b(?:until|till)\s+$", lead) and not any(a.lower_ == "had" for a in auxiliaries):
+    if re.search(r"\b(?:until|till)\s+$", lead) and not any(
+            a.lower_ == "had" for a in auxiliaries(verb)):
         return 1  # deadlines look forward, unless "had not ... until"
-    if any(a.lower_ in _FUTURE_AUX or a.lower_ == "going" for a in auxiliaries):
+    return verb_direction(verb, span.start)
+
+
+def verb_direction(verb: Token, date_index: int) -> int:
+    """The tense of the date's verb: +1 future or plan, -1 past, 0 reporting or unclear.
+
+    "will"/"'ll"/"going to" is future. A plan looks forward to the date after it ("is
+    scheduled to testify Tuesday", "planned to leave on Thursday", "has scheduled a vote
+    for Tuesday"), but a date before a past-tense plan is when the plan was made ("On
+    Friday, the ministry planned to pay"), and a plan in a participle takes the tense of
+    its clause ("a rally planned for Saturday was called off" reports what happened).
+    Past tense and "has/had" + participle ("have been searching since") are past; a
+    present-tense non-reporting verb ("the talks begin Tuesday", "is meeting Monday") is
+    future.
+    """
+    helpers = auxiliaries(verb)
+    if any(a.lower_ in _FUTURE_AUX or a.lower_ == "going" for a in helpers):
         return 1
-    head = verb.head if verb.dep_ in ("xcomp", "ccomp") else None
-    if verb.tag_ == "VB" and head is not None and head.lemma_ in _PLAN_LEMMAS:
+    plan = verb if is_plan(verb) else None
+    if plan is None and verb.tag_ == "VB" and verb.dep_ in ("xcomp", "ccomp"):
+        plan = verb.head if verb.head.lemma_ in _PLAN_LEMMAS else None
+    if plan is not None:
+        bearer = tense_bearer(plan)
+        if bearer.i != plan.i or date_index < plan.i:
+            return -1 if is_past(bearer) else 1
         return 1
-    if verb.lemma_ in _PLAN_LEMMAS - {"set"} and span.root.head.i != verb.i:
-        return 1  # "planned a rally on Saturday": the rally comes later than the plan
-    if verb.tag_ == "VBD" or any(a.tag_ == "VBD" for a in auxiliaries):
+    if is_past(tense_bearer(verb)):
         return -1
-    if verb.tag_ == "VBN" and any(a.lemma_ == "have" for a in auxiliaries):
+    if verb.tag_ == "VBN" and any(a.lemma_ == "have" for a in helpers):
+        return -1
+    if verb.tag_ == "VBG" and any(a.lower_ == "been" for a in helpers):
         return -1
     if verb.tag_ in ("VBZ", "VBP") and verb.lemma_ not in _REPORT_LEMMAS:
         return 1
-    if verb.tag_ == "VBG" and any(a.tag_ in ("VBZ", "VBP") for a in auxiliaries):
+    if verb.tag_ == "VBG" and any(a.tag_ in ("VBZ", "VBP") for a in helpers):
         return 1
     return 0
+
+
+def is_plan(verb: Token) -> bool:
+    """A verb of planning: "set" only in the passive ("is set for Monday"), since "set a
+    record on Tuesday" or "set Friday as the deadline" are acts, not plans."""
+    if verb.lemma_ == "set":
+        return any(a.dep_ == "auxpass" for a in auxiliaries(verb))
+    return verb.lemma_ in _PLAN_LEMMAS
+
+
+def auxiliaries(verb: Token) -> list[Token]:
+    return [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
+
+
+def tense_bearer(verb: Token) -> Token:
+    """The verb whose tense a participle takes: "a rally planned for Saturday was called
+    off" reads "planned" in the tense of "was called"."""
+    if verb.tag_ in ("VBN", "VBG") and verb.dep_ in ("acl", "amod") and not auxiliaries(verb):
+        outer = governing_verb(verb.head)
+        if outer is not None and outer.i != verb.i:
+            return outer
+    return verb
+
+
+def is_past(verb: Token) -> bool:
+    """Simple past, or a past auxiliary: "planned", "was scheduled", "had hoped"."""
+    return verb.tag_ == "VBD" or any(a.tag_ == "VBD" for a in auxiliaries(verb))
 
 
 def governing_verb(token: Token) -> Token | None:
