@@ -15,6 +15,13 @@ import functools
 import re
 from typing import TYPE_CHECKING
 
+from bot.breakdown.date_calendar import (
+    holiday_date,
+    iso_week,
+    safe_date,
+    safe_iso_date,
+    shift_month,
+)
 from bot.breakdown.date_words import REFERENCE_VALUES
 
 if TYPE_CHECKING:
@@ -81,8 +88,6 @@ _HOLIDAY = re.compile(r"(?P<h>thanksgiving|christmas(?: eve)?|new year's (?:day|
                       r"independence day|election day|halloween|valentine's day|"
                       r"easter(?: sunday| monday)?|good friday)(?P<week> week)?"
                       r"|(?P<holy>holy week)", re.I)
-# Days counted from Easter Sunday.
-_EASTER_OFFSETS = {"easter": 0, "easter sunday": 0, "easter monday": 1, "good friday": -2}
 
 
 def month_number(word: str) -> int:
@@ -93,23 +98,6 @@ def clean(text: str) -> str:
     """One-line, lower-case, apostrophes straightened, possessive dropped."""
     text = re.sub(r"\s+", " ", text.replace("’", "'")).strip().lower()
     return text.removesuffix("'s")  # "Tuesday's vote", "last month's report"
-
-
-def iso_week(day: dt.date) -> str:
-    year, week, _ = day.isocalendar()
-    return f"{year}-W{week:02d}"
-
-
-def shift_month(year: int, month: int, by: int) -> tuple[int, int]:
-    index = year * 12 + month - 1 + by
-    return index // 12, index % 12 + 1
-
-
-def safe_date(year: int, month: int, day: int) -> dt.date | None:
-    try:
-        return dt.date(year, month, day)
-    except ValueError:
-        return None
 
 
 def choose_year(month: int, day: int, anchor: dt.date, direction: int) -> int:
@@ -268,9 +256,9 @@ def period_value(text: str, anchor: dt.date | None, direction: int = 0) -> str |
         if not year and "last" in text and anchor:
             index = anchor.year * 4 + (anchor.month - 1) // 3 - 1
             return f"{index // 4}-Q{index % 4 + 1}"
-        if not year and anchor is None:
-            return f"XXXX-Q{quarter}"
-        return f"{year or anchor.year}-Q{quarter}"
+        if not year:
+            year = str(anchor.year) if anchor else "XXXX"
+        return f"{year}-Q{quarter}"
     match = _HALF.search(text)
     if match:
         return half_value(match, anchor)
@@ -295,36 +283,6 @@ def half_value(match: re.Match[str], anchor: dt.date | None) -> str:
         step = {"last": -1, "next": 1}.get((match["rel"] or "").lower(), 0)
         year = str(anchor.year + step)
     return f"{year}-H{half}"
-
-
-def holiday_date(name: str, year: int) -> dt.date:
-    """The date of a fixed or rule-based US holiday in a given year."""
-    if name.startswith("thanksgiving"):
-        first = dt.date(year, 11, 1)
-        return first + dt.timedelta(days=(3 - first.weekday()) % 7 + 21)
-    if name.startswith("election"):
-        first = dt.date(year, 11, 2)  # the Tuesday after the first Monday
-        return first + dt.timedelta(days=(1 - first.weekday()) % 7)
-    if name in _EASTER_OFFSETS:
-        return easter_sunday(year) + dt.timedelta(days=_EASTER_OFFSETS[name])
-    fixed = {"christmas eve": (12, 24), "christmas": (12, 25), "new year's day": (1, 1),
-             "new year's eve": (12, 31), "independence day": (7, 4), "halloween": (10, 31),
-             "valentine's day": (2, 14)}
-    month, day = fixed[name]
-    return dt.date(year, month, day)
-
-
-def easter_sunday(year: int) -> dt.date:
-    """Western Easter (the anonymous Gregorian computus)."""
-    a, b, c = year % 19, year // 100, year % 100
-    d, e = divmod(b, 4)
-    g = (8 * b + 13) // 25
-    h = (19 * a + b - d - g + 15) % 30
-    i, k = divmod(c, 4)
-    leap = (32 + 2 * e + 2 * i - h - k) % 7
-    m = (a + 11 * h + 22 * leap) // 451
-    month, day = divmod(h + leap - 7 * m + 114, 31)
-    return dt.date(year, month, day + 1)
 
 
 def holiday_value(text: str, anchor: dt.date | None, direction: int) -> str | None:
@@ -380,13 +338,6 @@ def week_of_value(day_text: str, anchor: dt.date | None, direction: int) -> str 
     value = normalise_date(day_text, anchor, direction)
     day = safe_iso_date(value) if value else None
     return iso_week(day) if day else value
-
-
-def safe_iso_date(value: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        return None
 
 
 @functools.lru_cache(maxsize=64)
