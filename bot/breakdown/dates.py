@@ -34,62 +34,74 @@ _FULL_MONTH = (r"(?:January|February|March|April|May|June|July|August|September|
 _CAP_WEEKDAY = r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
 _NUMBER = r"(?:\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
 _SEASON = r"(?:[Ss]pring|[Ss]ummer|[Ff]all|[Aa]utumn|[Ww]inter)"
+_SEASON_WORDS = ("spring", "summer", "fall", "autumn", "winter")
+_HOLIDAY_WORDS = ("thanksgiving", "christmas", "new year", "independence", "election",
+                  "halloween", "valentine", "easter", "good friday", "holy week")
 
 # Ordered loosely from specific to general; overlaps keep the earliest, then longest.
-_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("day", re.compile(rf"(?:{_CAP_WEEKDAY},?\s+)?{_CAP_MONTH}\s*{DAY}\b(?:,?\s+{YEAR}\b)?")),
-    ("day", re.compile(rf"\b{DAY}\s+(?:of\s+)?{_CAP_MONTH}(?:,?\s+{YEAR}\b)?")),
+# Each pattern runs only on sentences holding one of its trigger words (lower case; none:
+# always): most sentences have no date, and a substring test is far cheaper than a regex.
+_PATTERNS: list[tuple[str, re.Pattern[str], tuple[str, ...]]] = [
+    ("day", re.compile(rf"(?:{_CAP_WEEKDAY},?\s+)?{_CAP_MONTH}\s*{DAY}\b(?:,?\s+{YEAR}\b)?"),
+     ()),
+    ("day", re.compile(rf"\b{DAY}\s+(?:of\s+)?{_CAP_MONTH}(?:,?\s+{YEAR}\b)?"), ()),
     ("day", re.compile(r"\b\d{4}-\d\d-\d\d\b|\b(?:1[0-2]|0?[1-9])/(?:[12]\d|3[01]|0?[1-9])/"
-                       r"(?:\d{4}|\d\d)\b")),
-    ("month", re.compile(rf"\b{_CAP_MONTH}\s*,?\s+(?:of\s+)?{YEAR}\b")),
+                       r"(?:\d{4}|\d\d)\b"), ()),
+    ("month", re.compile(rf"\b{_CAP_MONTH}\s*,?\s+(?:of\s+)?{YEAR}\b"), ()),
     ("day", re.compile(r"\b(?:(?:last|next)\s+)?(?:Thanksgiving(?:\s+Day)?|Christmas(?:\s+Eve|"
                        r"\s+Day)?|New\s+Year's\s+(?:Day|Eve)|Independence\s+Day|Election\s+Day|"
                        r"Halloween|Valentine's\s+Day|Easter(?:\s+(?:Sunday|Monday|[Ww]eek))?"
                        r"(?!\s+(?:Island|[Ee]ggs?|Bunny|[Rr]ising|[Uu]prising))|"
-                       r"Good\s+Friday|Holy\s+Week)\b")),
+                       r"Good\s+Friday|Holy\s+Week)\b"), _HOLIDAY_WORDS),
     ("day", re.compile(rf"\b(?:(?:[Ll]ast|[Nn]ext|[Tt]his|[Ee]arly|[Ll]ate)\s+)?{_CAP_WEEKDAY}"
-                       r"(?:['’]s)?(?:\s+(?:morning|afternoon|evening|night))?\b")),
+                       r"(?:['’]s)?(?:\s+(?:morning|afternoon|evening|night))?\b"), ("day",)),
     ("day", re.compile(r"\b(?:today|tonight|yesterday|tomorrow|this\s+(?:morning|afternoon|"
-                       r"evening))\b", re.I)),
+                       r"evening))\b", re.I),
+     ("today", "tonight", "yesterday", "tomorrow", "this")),
     ("week", re.compile(r"\b(?:(?:early|late|mid|earlier|later)[\s-]+)?(?:this|last|next|"
                         r"coming)\s+(?:week(?:end)?|month|year|quarter|spring|summer|fall|"
-                        r"autumn|winter)\b(?!\s*(?:'s|’s)?\s*\w+\s+(?:of|in)\b)", re.I)),
+                        r"autumn|winter)\b(?!\s*(?:'s|’s)?\s*\w+\s+(?:of|in)\b)", re.I),
+     ("this", "last", "next", "coming")),
     ("ago", re.compile(rf"\b(?:(?:about|almost|nearly|some|more than)\s+)?{_NUMBER}\s+"
-                       r"(?:day|week|month|year|decade)s?\s+ago\b", re.I)),
+                       r"(?:day|week|month|year|decade)s?\s+ago\b", re.I), ("ago",)),
     ("quarter", re.compile(rf"\b(?:the\s+)?(?:first|second|third|fourth|final|last|"
                            rf"[1-4](?:st|nd|rd|th))"
                            rf"[\s-]+(?:fiscal[\s-]+)?quarter(?:\s+of\s+(?:fiscal\s+)?{YEAR})?\b"
-                           rf"|\bQ[1-4](?:\s+{YEAR})?\b", re.I)),
+                           rf"|\bQ[1-4](?:\s+{YEAR})?\b", re.I),
+     ("quarter", "q1", "q2", "q3", "q4")),
     # Halves of a named year ("the first half of 1990", "the second half of last year",
     # "H1 2019"); a bare "the second half" is as often a match's as a year's.
     ("half", re.compile(rf"\b(?:the\s+)?(?:first|second|1st|2nd)[\s-]+half\s+of\s+"
                         rf"(?:{YEAR}|(?:this|last|next|the)\s+year)\b|\bH[12]\s*{YEAR}\b"
-                        rf"|\b{YEAR}\s*H[12]\b", re.I)),
+                        rf"|\b{YEAR}\s*H[12]\b", re.I), ("half", "h1", "h2")),
     # Seasons of a named year: "summer 1998", "the fall of 2019", "early spring 2001".
     ("season", re.compile(rf"\b(?:(?:early|late|mid)[\s-]+)?(?:the\s+)?{_SEASON}\s*,?\s+"
-                          rf"(?:of\s+)?{YEAR}\b")),
+                          rf"(?:of\s+)?{YEAR}\b"), _SEASON_WORDS),
     # A season after a time preposition: "in the summer", "by the late fall" (the match is
     # group x, without the preposition); "the fall of Rome" and "summer school" are not.
     ("season", re.compile(rf"\b(?:[Ii]n|[Bb]y|[Dd]uring|[Uu]ntil|[Oo]ver|[Tt]hrough|[Ss]ince)\s+"
-                          rf"(?P<x>the\s+(?:(?:early|late)\s+)?{_SEASON})\b(?!\s+of\b)")),
+                          rf"(?P<x>the\s+(?:(?:early|late)\s+)?{_SEASON})\b(?!\s+of\b)"),
+     _SEASON_WORDS),
     # "the week of March 6": the week around a day.
     ("week", re.compile(rf"\b(?:the\s+)?week\s+of\s+(?:{_CAP_MONTH}\s*{DAY}\b"
-                        rf"(?:,?\s+{YEAR}\b)?|{DAY}\s+(?:of\s+)?{_CAP_MONTH})")),
+                        rf"(?:,?\s+{YEAR}\b)?|{DAY}\s+(?:of\s+)?{_CAP_MONTH})"), ("week of",)),
     # No calendar date, a TIMEX3 reference value: the present, the past, the future.
     ("ref", re.compile(r"\b(?:right\s+)?now\b|\b(?:currently|nowadays|lately|recently)\b"
                        r"|\bat\s+(?:present|the\s+moment)\b|\bthese\s+days\b"
-                       r"|\b(?:the\s+)?(?:(?:near|distant|foreseeable)\s+)?future\b", re.I)),
+                       r"|\b(?:the\s+)?(?:(?:near|distant|foreseeable)\s+)?future\b", re.I),
+     ("now", "current", "recent", "lately", "present", "moment", "days", "future")),
     # "in the past", "until the present": the nouns (not "the past 20 years", a duration).
     ("ref", re.compile(r"\b(?:in|from|of|to|until|till|through)\s+(?P<x>the\s+(?:(?:recent|"
                        r"distant)\s+)?(?:past|present(?:\s+day)?))\b(?=\s*(?:[.,;:!?)\"”]|"
-                       r"and\b|or\b|but\b|$))", re.I)),
+                       r"and\b|or\b|but\b|$))", re.I), ("past", "present")),
     # "current" only as an adjective ("his current wife"): checked against the parse.
-    ("current", re.compile(r"\bcurrent\b", re.I)),
-    ("decade", re.compile(r"(?:\b(?:early|mid|late)[\s-]+)?(?:\b(?:1[5-9]|20)\d0|['’]\d0)s\b")),
+    ("current", re.compile(r"\bcurrent\b", re.I), ("current",)),
+    ("decade", re.compile(r"(?:\b(?:early|mid|late)[\s-]+)?(?:\b(?:1[5-9]|20)\d0|['’]\d0)s\b"),
+     ("0s",)),
     ("month", re.compile(rf"\b(?:(?:[Ll]ast|[Tt]his|[Nn]ext|[Ee]arly|[Ll]ate|[Mm]id|[Ee]arlier)"
                          rf"[\s-]+)?{_FULL_MONTH}\b(?:\s+(?:this|last|next)\s+year\b)?"
-                         r"(?!\s+\d)")),
-    ("year", re.compile(rf"(?<![\d$£€.,/])(?<!\d-){YEAR}(?!\d|,\d|\s*(?:%|percent))")),
+                         r"(?!\s+\d)"), ()),
+    ("year", re.compile(rf"(?<![\d$£€.,/])(?<!\d-){YEAR}(?!\d|,\d|\s*(?:%|percent))"), ()),
 ]
 # Durations, frequencies and ages are not calendar dates.
 _DURATION = re.compile(
@@ -135,7 +147,9 @@ def find_dates(doc: Doc, sentences: list[Sentence], published: dt.date | None) -
         if sentence.kind == "boilerplate":
             continue
         for mention in find_date_mentions(sentence, entities):
-            span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+            # the tense matters only to dates it can move ("now" has no direction)
+            span = (doc.char_span(mention.start, mention.end, alignment_mode="expand")
+                    if mention.kind != "ref" else None)
             direction = clause_direction(span) if span is not None else 0
             text = sentence.text[mention.start - sentence.start:mention.end - sentence.start]
             reading = mention.reading or text
@@ -176,7 +190,10 @@ def find_date_mentions(
     found: list[Mention] = []
     # "every Monday", "the March for Life": no entity may bring them back
     rejected: list[Mention] = []
-    for kind, pattern in _PATTERNS:
+    lowered = text.lower()
+    for kind, pattern, triggers in _PATTERNS:
+        if triggers and not any(word in lowered for word in triggers):
+            continue
         for match in pattern.finditer(text):
             start, end = match.span("x") if "x" in pattern.groupindex else match.span()
             if kind in ("year", "month") and not is_time_use(text, start, end, spans):
