@@ -164,10 +164,22 @@ def absolute_value(text: str, anchor: dt.date | None, direction: int) -> str | N
         return f"{match['y']}-{month_number(match['m']):02d}"
     match = _DECADE.search(text)
     if match:
-        century = match["c"] or (str(anchor.year)[:2] if anchor else None)
-        return f"{century}{match['d']}X" if century else None
+        return decade_value(match, anchor)
     match = _YEAR_ONLY.search(text)
     return match["y"] if match else None
+
+
+def decade_value(match: re.Match[str], anchor: dt.date | None) -> str | None:
+    """"the 1970s" → 197X; "the '90s" is the latest such decade up to publication (1990s
+    in 2000, 2020s in 2024), unknown without a publication date."""
+    if match["c"]:
+        return f"{match['c']}{match['d']}X"
+    if anchor is None:
+        return None
+    start = anchor.year // 100 * 100 + int(match["d"]) * 10
+    if start > anchor.year:
+        start -= 100
+    return f"{start // 10}X"
 
 
 def month_value(text: str, anchor: dt.date | None, direction: int) -> str | None:

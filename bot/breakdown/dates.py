@@ -34,6 +34,7 @@ _FULL_MONTH = (r"(?:January|February|March|April|May|June|July|August|September|
 _CAP_WEEKDAY = r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
 _NUMBER = r"(?:\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
 _SEASON = r"(?:[Ss]pring|[Ss]ummer|[Ff]all|[Aa]utumn|[Ww]inter)"
+_SEASON_END = re.compile(rf"{_SEASON}$")  # an entity ending in a season: "summer" school
 _SEASON_WORDS = ("spring", "summer", "fall", "autumn", "winter")
 _HOLIDAY_WORDS = ("thanksgiving", "christmas", "new year", "independence", "election",
                   "halloween", "valentine", "easter", "good friday", "holy week")
@@ -205,7 +206,7 @@ def find_date_mentions(
                 if is_adjective(sentence, start, end):
                     found.append(Mention(start, end, "ref"))
             elif kind == "season" and is_season_name(text, end):
-                continue
+                rejected.append(Mention(start, end, kind))
             elif is_generic_today(text, start, end):
                 found.append(Mention(start, end, "ref", "nowadays"))
             else:
@@ -215,6 +216,7 @@ def find_date_mentions(
     for start, end, label in inside:
         candidate = Mention(start, end, "entity")
         if (label == "DATE" and is_date_entity(text[start:end])
+                and not (_SEASON_END.search(text, start, end) and is_season_name(text, end))
                 and not any(overlaps(candidate, m) for m in found + rejected)):
             found.append(candidate)
     return [Mention(m.start + base, m.end + base, m.kind, m.reading)
