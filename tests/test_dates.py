@@ -359,3 +359,36 @@ def test_renderers_show_only_calendar_key_dates() -> None:
     stray = replace(breakdown, dates=tuple(replace(d, key=True) for d in breakdown.dates))
     assert "_REF" not in render_terminal(stray)
     assert "_REF" not in plain_text(render_reply(stray))
+
+
+# --- Dates read from the last date the story gave -------------------------------------------
+
+@pytest.mark.parametrize(
+    ("text", "anaphor", "value"),
+    [
+        ("The mill closed in May 1987 and reopened later that year.", "later that year", "1987"),
+        ("The flood struck on March 3. The next morning, crews cleared the road.",
+         "The next morning", "2000-03-04"),
+        ("The flood struck on March 3, and the bridge fell the day before.", "the day before",
+         "2000-03-02"),
+        ("The strike began last October. The plant shut that same day.", "that same day",
+         "1999-10-XX"),
+        ("Voters went to the polls in 1994; turnout fell the following year.",
+         "the following year", "1995"),
+    ],
+)
+def test_anaphoric_dates_follow_the_last_date(text: str, anaphor: str, value: str) -> None:
+    found = {d.text: d for d in dates_of(text, THURSDAY)}
+    assert found[anaphor].value == value, found
+    assert not found[anaphor].key  # its reference may be the wrong one: listed, not key
+
+
+def test_anaphors_without_a_reference_or_with_an_event_are_dropped() -> None:
+    assert dates_of("Nobody knew what happened that day.", THURSDAY) == []
+    found = values("The ship left on March 3, the day before sailing home.", THURSDAY)
+    assert found == {"March 3": "2000-03-03"}
+
+
+def test_most_recently_orders_events_and_is_no_date() -> None:
+    found = values("Three mills closed, most recently last October.", THURSDAY)
+    assert found == {"last October": "1999-10"}

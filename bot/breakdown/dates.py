@@ -1,15 +1,19 @@
 """Key dates: every calendar-date mention of an article, normalised TIMEX3-style.
 
 Candidates are our own patterns for what news writes (weekdays, month-days, "last
-week", quarters, years, ...) plus spaCy's DATE entities they miss. Each is normalised
-against the publication date by `date_rules.normalise_date`, with the clause's tense
-deciding which way a bare weekday or a year-less date goes. Durations and frequencies
-("two years", "daily", "approximately 2 weeks") are not dates and are dropped, and so
-is anything that cannot be pinned down (no value is ever guessed from today's date).
+week", quarters, halves, seasons, years, ...) plus spaCy's DATE entities they miss. Each
+is normalised against the publication date by `date_rules.normalise_date`, with the
+clause's tense (`date_tense`) deciding which way a bare weekday or a year-less date goes;
+"that day" or "the next morning" is read from the last date given (`date_anaphora`).
+Durations and frequencies ("two years", "daily", "every Monday") are not dates and are
+dropped, and so is anything that cannot be pinned down (no value is ever guessed from
+today's date). "now", "recently", "the future" get TIMEX3 reference values (PRESENT_REF,
+PAST_REF, FUTURE_REF).
 
 `key` marks what a reader would want listed: the first mention of each day-, week- or
-month-level date in a body sentence. Years, decades, quarters, repeats, wire datelines
-("WASHINGTON, March 12 (Xinhua) --") and dates in headlines are listed but not key.
+month-level date in a body sentence. Years, decades, seasons, halves, quarters, reference
+values, dates read from another date, repeats, wire datelines ("WASHINGTON, March 12
+(Xinhua) --") and dates in headlines are listed but not key.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc
 
+from bot.breakdown.date_anaphora import ANAPHOR, anaphor_value
 from bot.breakdown.date_rules import DAY, MONTH, YEAR, normalise_date
 from bot.breakdown.date_tense import clause_direction
 from bot.breakdown.date_words import GENERIC_TODAY_NOUNS, SEASON_NOUNS
@@ -87,7 +92,9 @@ _PATTERNS: list[tuple[str, re.Pattern[str], tuple[str, ...]]] = [
     ("week", re.compile(rf"\b(?:the\s+)?week\s+of\s+(?:{_CAP_MONTH}\s*{DAY}\b"
                         rf"(?:,?\s+{YEAR}\b)?|{DAY}\s+(?:of\s+)?{_CAP_MONTH})"), ("week of",)),
     # No calendar date, a TIMEX3 reference value: the present, the past, the future.
-    ("ref", re.compile(r"\b(?:right\s+)?now\b|\b(?:currently|nowadays|lately|recently)\b"
+    # ("most recently" orders instances, it is no time: "most recently last October")
+    ("ref", re.compile(r"\b(?:right\s+)?now\b|\b(?:currently|nowadays|lately)\b"
+                       r"|(?<!most )(?<!more )\brecently\b"
                        r"|\bat\s+(?:present|the\s+moment)\b|\bthese\s+days\b"
                        r"|\b(?:the\s+)?(?:(?:near|distant|foreseeable)\s+)?future\b", re.I),
      ("now", "current", "recent", "lately", "present", "moment", "days", "future")),
@@ -95,6 +102,10 @@ _PATTERNS: list[tuple[str, re.Pattern[str], tuple[str, ...]]] = [
     ("ref", re.compile(r"\b(?:in|from|of|to|until|till|through)\s+(?P<x>the\s+(?:(?:recent|"
                        r"distant)\s+)?(?:past|present(?:\s+day)?))\b(?=\s*(?:[.,;:!?)\"”]|"
                        r"and\b|or\b|but\b|$))", re.I), ("past", "present")),
+    # Dates read from the last date given: "that day", "the next morning", "later that
+    # year", "the day after" (`date_anaphora`).
+    ("anaphor", re.compile(ANAPHOR, re.I),
+     ("that", "same", "next", "following", "previous", "preceding", "day before", "day after")),
     # "current" only as an adjective ("his current wife"): checked against the parse.
     ("current", re.compile(r"\bcurrent\b", re.I), ("current",)),
     ("decade", re.compile(r"(?:\b(?:early|mid|late)[\s-]+)?(?:\b(?:1[5-9]|20)\d0|['’]\d0)s\b"),
@@ -142,24 +153,24 @@ def find_dates(doc: Doc, sentences: list[Sentence], published: dt.date | None) -
     """Every calendar-date mention in body and headline sentences, in time order."""
     dates: list[KeyDate] = []
     seen_values: set[str] = set()
+    reference: str | None = None  # the last date the story gave: "that day" points at it
     # doc.ents once, and no doc.text: both walk every token of the document on each access
     entities = date_entities(doc)
     for sentence in sentences:
         if sentence.kind == "boilerplate":
             continue
         for mention in find_date_mentions(sentence, entities):
-            # the tense matters only to dates it can move ("now" has no direction)
-            span = (doc.char_span(mention.start, mention.end, alignment_mode="expand")
-                    if mention.kind != "ref" else None)
-            direction = clause_direction(span) if span is not None else 0
             text = sentence.text[mention.start - sentence.start:mention.end - sentence.start]
-            reading = mention.reading or text
-            value = normalise_date(reading, published, direction)
+            value = mention_value(doc, mention, text, published, reference)
             if not value:
                 continue
+            if not value.endswith("_REF"):
+                reference = value
             local = mention.start - sentence.start, mention.end - sentence.start
-            key = (is_key(value, sentence) and value not in seen_values
-                   and not is_dateline(sentence.text, *local))
+            # a date read from another date ("the next day") is listed, not key: its
+            # reference may be the wrong one
+            key = (mention.kind != "anaphor" and is_key(value, sentence)
+                   and value not in seen_values and not is_dateline(sentence.text, *local))
             if key:
                 seen_values.add(value)
             dates.append(KeyDate(
@@ -167,6 +178,19 @@ def find_dates(doc: Doc, sentences: list[Sentence], published: dt.date | None) -
                 start=mention.start, end=mention.end,
                 context=date_context(sentence, mention.start, mention.end)))
     return sorted(dates, key=lambda d: (*value_order(d.value, published), d.start))
+
+
+def mention_value(doc: Doc, mention: Mention, text: str, published: dt.date | None,
+                  reference: str | None) -> str | None:
+    """The TIMEX3 value of one mention, read with its clause's tense where that matters."""
+    reading = mention.reading or text
+    if mention.kind == "anaphor":
+        return anaphor_value(reading, reference)
+    if mention.kind == "ref":
+        return normalise_date(reading, published)  # "now" has no direction
+    span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+    direction = clause_direction(span) if span is not None else 0
+    return normalise_date(reading, published, direction)
 
 
 def date_entities(doc: Doc) -> list[tuple[int, int, str]]:
