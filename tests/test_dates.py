@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -33,13 +34,15 @@ def seed_text() -> str:
 
 def test_seed_article_without_publication_date(seed_text: str) -> None:
     found = dates_of(seed_text, None)
-    assert [(d.text, d.value) for d in found] == [
+    key = [d for d in found if d.key]
+    assert [(d.text, d.value) for d in key] == [
         ("January 18th", "XXXX-01-18"),
         ("January 22nd", "XXXX-01-22"),
         ("January 31st", "XXXX-01-31"),
         ("February 5th", "XXXX-02-05"),
     ]
-    assert all(d.key for d in found)
+    # "currently occupied by US forces": the present, kept in the JSON but not a key date
+    assert [(d.text, d.value) for d in found if not d.key] == [("currently", "PRESENT_REF")]
     for d in found:
         assert seed_text[d.start:d.end] == d.text
 
@@ -171,5 +174,221 @@ def test_wire_dateline_is_listed_but_not_key() -> None:
         ("March 12", "1999-03-12", False), ("March 12", "1999-03-12", True)]
 
 
-def test_generic_today_is_not_a_date() -> None:
-    assert dates_of("The case is for today's youth a symbol.", THURSDAY) == []
+def test_generic_today_is_the_present_not_a_key_date() -> None:
+    (found,) = dates_of("The case is for today's youth a symbol.", THURSDAY)
+    assert (found.text, found.value, found.key) == ("today", "PRESENT_REF", False)
+    # "today's vote" is the day itself
+    (found,) = dates_of("Lawmakers criticised today's vote.", THURSDAY)
+    assert (found.value, found.key) == ("2000-02-10", True)
+
+
+# --- Reference values: the present, the past, the future ----------------------------------
+
+@pytest.mark.parametrize(
+    ("sentence", "text", "value"),
+    [
+        ("Prices are now higher than a year ago.", "now", "PRESENT_REF"),
+        ("The ferry currently sails twice a week.", "currently", "PRESENT_REF"),
+        ("Few people read paper maps these days.", "these days", "PRESENT_REF"),
+        ("The bank recently cut its rates.", "recently", "PAST_REF"),
+        ("Floods hit the valley in the past, farmers said.", "the past", "PAST_REF"),
+        ("The plant may close in the future.", "the future", "FUTURE_REF"),
+        ("She met his current partner at the fair.", "current", "PRESENT_REF"),
+    ],
+)
+def test_reference_values_are_kept_but_never_key(sentence: str, text: str, value: str) -> None:
+    for published in (THURSDAY, None):
+        found = {d.text: d for d in dates_of(sentence, published)}
+        assert found[text].value == value, found
+        assert not found[text].key
+
+
+def test_reference_words_that_are_not_times() -> None:
+    # a river's current is a noun; "the past 20 years" is a duration
+    assert dates_of("The boat drifted with the current.", THURSDAY) == []
+    assert dates_of("Rents rose over the past 20 years.", THURSDAY) == []
+
+
+def test_today_is_the_publication_day_or_the_present() -> None:
+    # TimeBank gives a deictic "today" the document date; with no date it is still "now"
+    (found,) = dates_of("The court rules today on the appeal.", THURSDAY)
+    assert (found.value, found.key) == ("2000-02-10", True)
+    (found,) = dates_of("The court rules today on the appeal.", None)
+    assert (found.value, found.key) == ("PRESENT_REF", False)
+
+
+# --- A weekday's direction follows the clause's tense -------------------------------------
+
+@pytest.mark.parametrize(
+    ("sentence", "value"),
+    [
+        ("The ferry sank on Tuesday.", "2000-02-08"),  # past report: the previous one
+        ("The ferry will sail on Tuesday.", "2000-02-15"),  # future: the next one
+        ("The new ferry service starts Tuesday.", "2000-02-15"),  # present, not reporting
+        ("The council has scheduled a vote for Tuesday.", "2000-02-15"),
+        ("The ferry line planned to resume service on Tuesday.", "2000-02-15"),
+        ("On Tuesday, the ferry line planned a new route.", "2000-02-08"),
+        ("A march planned for Tuesday was called off.", "2000-02-08"),
+        ("A march planned for Tuesday is expected to draw thousands.", "2000-02-15"),
+        ("Divers have been searching the lake since Tuesday.", "2000-02-08"),
+        ("Tenants have until 5 p.m. Tuesday to leave.", "2000-02-15"),
+        ("The mayor said Tuesday that she would resign.", "2000-02-08"),
+    ],
+)
+def test_weekday_follows_tense(sentence: str, value: str) -> None:
+    (found,) = dates_of(sentence, THURSDAY)
+    assert found.value == value, sentence
+
+
+def test_year_less_date_in_perfect_progressive_is_past() -> None:
+    # six months ahead of publication, but "have been searching since" looks back
+    found = values("Police have been searching for him since the Aug. 3 robbery.", THURSDAY)
+    assert found == {"Aug. 3": "1999-08-03"}
+
+
+# --- Frequencies are not dates ---------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The market opens every Monday.",
+        "The club meets every first Saturday of the month.",
+        "Rubbish is collected every other Thursday.",
+        "Each Friday, volunteers clean the beach.",
+        "The board meets on the last Wednesday of each month.",
+    ],
+)
+def test_frequencies_are_not_dates(sentence: str) -> None:
+    assert dates_of(sentence, THURSDAY) == []
+
+
+def test_a_weekday_next_to_a_frequency_is_still_a_date() -> None:
+    found = values("Every Monday the market opens, but on Tuesday it stayed shut.", THURSDAY)
+    assert found == {"Tuesday": "2000-02-08"}
+
+
+# --- Halves, seasons, decades ------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("sentence", "text", "value"),
+    [
+        ("Exports grew in the first half of 1990.", "the first half of 1990", "1990-H1"),
+        ("Profit fell in the second half of last year.", "the second half of last year",
+         "1999-H2"),
+        ("The chain opened 40 stores in H2 2019.", "H2 2019", "2019-H2"),
+        ("The dam was finished in the summer of 1998.", "the summer of 1998", "1998-SU"),
+        ("Tourism recovered in spring 2003.", "spring 2003", "2003-SP"),
+        ("The harvest failed in autumn 1846.", "autumn 1846", "1846-FA"),
+        ("The works will end in the winter.", "the winter", "2000-WI"),
+        ("The strike ended in the summer.", "the summer", "1999-SU"),
+        ("Disco ruled the 1970s.", "1970s", "197X"),
+        ("The band formed in the early '90s.", "early '90s", "199X"),
+        ("The band formed in the '30s.", "'30s", "193X"),
+    ],
+)
+def test_halves_seasons_decades(sentence: str, text: str, value: str) -> None:
+    found = {d.text: d for d in dates_of(sentence, THURSDAY)}
+    assert found[text].value == value, found
+    assert not found[text].key  # coarser than a month: listed, not key
+
+
+def test_seasons_and_halves_without_publication_date() -> None:
+    assert values("The dam was finished in the summer of 1998.", None) == {
+        "the summer of 1998": "1998-SU"}
+    assert values("The strike ended in the summer.", None) == {}
+
+
+def test_season_words_that_are_not_seasons() -> None:
+    text = ("Pupils went to the summer school. Prices fall in the spring sales. "
+            "He wrote about the fall of Rome.")
+    assert dates_of(text, THURSDAY) == []
+
+
+def test_named_marches_and_easter() -> None:
+    assert dates_of("Thousands joined the March for Life in Washington.", THURSDAY) == []
+    found = values("Pilgrims gathered as Easter week began.", dt.date(2000, 4, 17))
+    assert found == {"Easter week": "2000-W16"}
+    assert values("The shops shut on Good Friday.", dt.date(2024, 3, 25)) == {
+        "Good Friday": "2024-03-29"}
+
+
+def test_the_week_of_a_day() -> None:
+    found = values("A hearing is set for the week of March 6.", THURSDAY)
+    assert found == {"the week of March 6": "2000-W10"}
+
+
+# --- Rendering the new value shapes ------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("value", "label"),
+    [
+        ("2000-02-05", "Feb 5, 2000"), ("XXXX-02-05", "Feb 5"), ("2000-02", "Feb 2000"),
+        ("2000", "2000"), ("2000-W06", "week of Feb 7, 2000"), ("2019-Q3", "Q3 2019"),
+        ("XXXX-Q3", "Q3"), ("1990-H1", "first half of 1990"), ("1998-SU", "summer 1998"),
+        ("197X", "1970s"), ("197", "1970s"), ("PRESENT_REF", "now"),
+        ("PAST_REF", "in the past"), ("FUTURE_REF", "in the future"),
+        ("2000-W99", "2000-W99"), ("2000-13", "2000-13"), ("", ""),
+    ],
+)
+def test_format_date_labels(value: str, label: str) -> None:
+    from bot.render.common import format_date
+
+    assert format_date(value) == label
+
+
+def test_renderers_show_only_calendar_key_dates() -> None:
+    from bot.breakdown import analyze
+    from bot.render.telegram import plain_text, render_reply, render_section
+    from bot.render.terminal import render_terminal
+
+    text = ("The museum reopened on Monday after repairs. It is now the largest in the region, "
+            "and recently it won a prize. It was built in the summer of 1998 and extended in "
+            "the 1970s wing plan of the first half of 1990. It may grow in the future.")
+    breakdown = analyze(text, published=THURSDAY)
+    values_found = {d.value for d in breakdown.dates}
+    assert {"PRESENT_REF", "PAST_REF", "FUTURE_REF", "1998-SU", "1990-H1"} <= values_found
+    terminal = render_terminal(breakdown)
+    reply = plain_text(render_reply(breakdown))
+    timeline = plain_text("\n".join(render_section(breakdown, "timeline")))
+    for shown in (terminal, reply):
+        assert "Feb 7" in shown
+        assert "PRESENT_REF" not in shown and "_REF" not in shown
+    assert "summer 1998" in timeline and "first half of 1990" in timeline
+    assert "_REF" not in timeline and "“now”" not in timeline
+    # a stray key REF (an old cached breakdown, say) is still never listed as a key date
+    stray = replace(breakdown, dates=tuple(replace(d, key=True) for d in breakdown.dates))
+    assert "_REF" not in render_terminal(stray)
+    assert "_REF" not in plain_text(render_reply(stray))
+
+
+# --- Dates read from the last date the story gave -------------------------------------------
+
+@pytest.mark.parametrize(
+    ("text", "anaphor", "value"),
+    [
+        ("The mill closed in May 1987 and reopened later that year.", "later that year", "1987"),
+        ("The flood struck on March 3. The next morning, crews cleared the road.",
+         "The next morning", "2000-03-04"),
+        ("The flood struck on March 3, and the bridge fell the day before.", "the day before",
+         "2000-03-02"),
+        ("The strike began last October. The plant shut that same day.", "that same day",
+         "1999-10-XX"),
+        ("Voters went to the polls in 1994; turnout fell the following year.",
+         "the following year", "1995"),
+    ],
+)
+def test_anaphoric_dates_follow_the_last_date(text: str, anaphor: str, value: str) -> None:
+    found = {d.text: d for d in dates_of(text, THURSDAY)}
+    assert found[anaphor].value == value, found
+    assert not found[anaphor].key  # its reference may be the wrong one: listed, not key
+
+
+def test_anaphors_without_a_reference_or_with_an_event_are_dropped() -> None:
+    assert dates_of("Nobody knew what happened that day.", THURSDAY) == []
+    found = values("The ship left on March 3, the day before sailing home.", THURSDAY)
+    assert found == {"March 3": "2000-03-03"}
+
+
+def test_most_recently_orders_events_and_is_no_date() -> None:
+    found = values("Three mills closed, most recently last October.", THURSDAY)
+    assert found == {"last October": "1999-10"}

@@ -26,7 +26,10 @@ SOURCE_KEYS = ["kind", "url", "title", "site", "author", "published", "words"]
 QUOTE_KEYS = ["speaker", "role", "anonymous", "kind", "cue", "content", "start", "end"]
 DATE_KEYS = ["text", "value", "key", "start", "end", "context"]
 CLAIM_KEYS = ["kind", "text", "start", "end", "cues"]
-TIMEX = re.compile(r"(?:\d{4}|XXXX)(?:-(?:\d{2}(?:-\d{2})?|W\d{2}|Q[1-4]))?")
+# TIMEX3 values: calendar dates, weeks, quarters, halves, seasons, decades ("199X") and the
+# reference values of "now", "recently", "the future" (never key dates)
+TIMEX = re.compile(r"(?:\d{4}|XXXX)(?:-(?:\d{2}(?:-\d{2})?|W\d{2}|Q[1-4]|H[12]|SP|SU|FA|WI))?"
+                   r"|\d{3}X|(?:PRESENT|PAST|FUTURE)_REF")
 
 
 # --- helpers ---------------------------------------------------------------------------

@@ -15,6 +15,15 @@ import functools
 import re
 from typing import TYPE_CHECKING
 
+from bot.breakdown.date_calendar import (
+    holiday_date,
+    iso_week,
+    safe_date,
+    safe_iso_date,
+    shift_month,
+)
+from bot.breakdown.date_words import REFERENCE_VALUES
+
 if TYPE_CHECKING:
     from dateparser.date import DateDataParser
 
@@ -61,11 +70,24 @@ _AGO = re.compile(r"^(?:about\s+|almost\s+|nearly\s+|some\s+|more than\s+)?"
 _QUARTER = re.compile(rf"(?P<o>first|second|third|fourth|final|[1-4](?:st|nd|rd|th))[\s-]+"
                       rf"(?:fiscal\s+)?quarter(?:\s+of\s+(?:fiscal\s+)?(?P<y>{YEAR}))?"
                       rf"|\bq(?P<q>[1-4])\s*(?P<y2>{YEAR})?", re.I)
-_HALF = re.compile(rf"(?P<o>first|second)\s+half(?:\s+of\s+(?P<y>{YEAR}))?", re.I)
+_HALF = re.compile(rf"(?P<o>first|second|1st|2nd)[\s-]+half(?:\s+of\s+(?:(?P<y>{YEAR})|"
+                   rf"(?P<rel>this|last|next|the)\s+year))?"
+                   rf"|\bh(?P<h>[12])\s*(?P<y2>{YEAR})|\b(?P<y3>{YEAR})\s*h(?P<h2>[12])\b", re.I)
+# "summer 1998", "the fall of 2019", "early spring 2001": the season of that year.
+_SEASON_YEAR = re.compile(rf"(?P<s>spring|summer|fall|autumn|winter)\s*,?\s+(?:of\s+)?"
+                          rf"(?P<y>{YEAR})\b", re.I)
+# "(in) the summer", "the early spring": a season of the year the clause is about.
+_SEASON_ONLY = re.compile(r"^(?:the\s+)?(?:(?:early|late|mid)[\s-]+)?"
+                          r"(?P<s>spring|summer|fall|autumn|winter)$", re.I)
+# A season's middle month, to place it before or after publication like a month.
+_SEASON_MONTH = {"SP": 4, "SU": 7, "FA": 10, "WI": 12}
+_WEEK_OF = re.compile(r"^(?:the\s+)?week\s+of\s+(?P<d>.+)$", re.I)
 _DEICTIC = {"today": 0, "tonight": 0, "this morning": 0, "this afternoon": 0,
             "this evening": 0, "yesterday": -1, "tomorrow": 1}
 _HOLIDAY = re.compile(r"(?P<h>thanksgiving|christmas(?: eve)?|new year's (?:day|eve)|"
-                      r"independence day|election day|halloween|valentine's day)", re.I)
+                      r"independence day|election day|halloween|valentine's day|"
+                      r"easter(?: sunday| monday)?|good friday)(?P<week> week)?"
+                      r"|(?P<holy>holy week)", re.I)
 
 
 def month_number(word: str) -> int:
@@ -76,23 +98,6 @@ def clean(text: str) -> str:
     """One-line, lower-case, apostrophes straightened, possessive dropped."""
     text = re.sub(r"\s+", " ", text.replace("’", "'")).strip().lower()
     return text.removesuffix("'s")  # "Tuesday's vote", "last month's report"
-
-
-def iso_week(day: dt.date) -> str:
-    year, week, _ = day.isocalendar()
-    return f"{year}-W{week:02d}"
-
-
-def shift_month(year: int, month: int, by: int) -> tuple[int, int]:
-    index = year * 12 + month - 1 + by
-    return index // 12, index % 12 + 1
-
-
-def safe_date(year: int, month: int, day: int) -> dt.date | None:
-    try:
-        return dt.date(year, month, day)
-    except ValueError:
-        return None
 
 
 def choose_year(month: int, day: int, anchor: dt.date, direction: int) -> int:
@@ -159,10 +164,22 @@ def absolute_value(text: str, anchor: dt.date | None, direction: int) -> str | N
         return f"{match['y']}-{month_number(match['m']):02d}"
     match = _DECADE.search(text)
     if match:
-        century = match["c"] or (str(anchor.year)[:2] if anchor else None)
-        return f"{century}{match['d']}X" if century else None
+        return decade_value(match, anchor)
     match = _YEAR_ONLY.search(text)
     return match["y"] if match else None
+
+
+def decade_value(match: re.Match[str], anchor: dt.date | None) -> str | None:
+    """"the 1970s" → 197X; "the '90s" is the latest such decade up to publication (1990s
+    in 2000, 2020s in 2024), unknown without a publication date."""
+    if match["c"]:
+        return f"{match['c']}{match['d']}X"
+    if anchor is None:
+        return None
+    start = anchor.year // 100 * 100 + int(match["d"]) * 10
+    if start > anchor.year:
+        start -= 100
+    return f"{start // 10}X"
 
 
 def month_value(text: str, anchor: dt.date | None, direction: int) -> str | None:
@@ -241,8 +258,9 @@ def ago_value(number: str, unit: str, anchor: dt.date) -> str | None:
     return str(anchor.year - count * (10 if unit == "decade" else 1))
 
 
-def period_value(text: str, anchor: dt.date | None) -> str | None:
-    """Quarters and halves: "the third quarter (of 2019)", "Q3", "the first half"."""
+def period_value(text: str, anchor: dt.date | None, direction: int = 0) -> str | None:
+    """Quarters, halves and seasons: "the third quarter (of 2019)", "Q3", "the first half of
+    1990" (1990-H1), "summer 1998" (1998-SU), "in the fall" (placed by the clause's tense)."""
     match = _QUARTER.search(text)
     if match:
         quarter = int(match["q"]) if match["q"] else ORDINALS[match["o"].lower()]
@@ -250,39 +268,48 @@ def period_value(text: str, anchor: dt.date | None) -> str | None:
         if not year and "last" in text and anchor:
             index = anchor.year * 4 + (anchor.month - 1) // 3 - 1
             return f"{index // 4}-Q{index % 4 + 1}"
-        if not year and anchor is None:
-            return f"XXXX-Q{quarter}"
-        return f"{year or anchor.year}-Q{quarter}"
+        if not year:
+            year = str(anchor.year) if anchor else "XXXX"
+        return f"{year}-Q{quarter}"
     match = _HALF.search(text)
     if match:
-        year = match["y"] or (str(anchor.year) if anchor else "XXXX")
-        return f"{year}-H{1 if match['o'].lower() == 'first' else 2}"
+        return half_value(match, anchor)
+    match = _SEASON_YEAR.search(text)
+    if match:
+        return f"{match['y']}-{SEASONS[match['s'].lower()]}"
+    match = _SEASON_ONLY.match(text)
+    if match and anchor:
+        season = SEASONS[match["s"].lower()]
+        return f"{choose_year(_SEASON_MONTH[season], 15, anchor, direction)}-{season}"
     return None
 
 
-def holiday_date(name: str, year: int) -> dt.date:
-    """The date of a fixed or rule-based US holiday in a given year."""
-    if name.startswith("thanksgiving"):
-        first = dt.date(year, 11, 1)
-        return first + dt.timedelta(days=(3 - first.weekday()) % 7 + 21)
-    if name.startswith("election"):
-        first = dt.date(year, 11, 2)  # the Tuesday after the first Monday
-        return first + dt.timedelta(days=(1 - first.weekday()) % 7)
-    fixed = {"christmas eve": (12, 24), "christmas": (12, 25), "new year's day": (1, 1),
-             "new year's eve": (12, 31), "independence day": (7, 4), "halloween": (10, 31),
-             "valentine's day": (2, 14)}
-    month, day = fixed[name]
-    return dt.date(year, month, day)
+def half_value(match: re.Match[str], anchor: dt.date | None) -> str:
+    """"the first half of 1990" → 1990-H1; "H2 2019"; "the second half of last year"."""
+    half = match["h"] or match["h2"] or ("1" if match["o"].lower() in ("first", "1st") else "2")
+    year = match["y"] or match["y2"] or match["y3"]
+    if not year and anchor is None:
+        return f"XXXX-H{half}"
+    if not year:
+        assert anchor is not None
+        step = {"last": -1, "next": 1}.get((match["rel"] or "").lower(), 0)
+        year = str(anchor.year + step)
+    return f"{year}-H{half}"
 
 
 def holiday_value(text: str, anchor: dt.date | None, direction: int) -> str | None:
+    """A holiday's date; "Easter week" and "Holy Week" are the ISO week of Easter Sunday."""
     match = _HOLIDAY.search(text)
     if not match or anchor is None:
         return None
-    name = match["h"].lower()
+    day = holiday_day(match["h"].lower() if match["h"] else "easter", text, anchor, direction)
+    return iso_week(day) if match["week"] or match["holy"] else day.isoformat()
+
+
+def holiday_day(name: str, text: str, anchor: dt.date, direction: int) -> dt.date:
     year_match = _YEAR_ONLY.search(text)
     if year_match:
-        return holiday_date(name, int(year_match["y"])).isoformat()
+        return holiday_date(name, int(year_match["y"]))
     if "last" in text:
         direction = -1
     elif "next" in text:
@@ -291,25 +318,38 @@ def holiday_value(text: str, anchor: dt.date | None, direction: int) -> str | No
     year = choose_year(day.month, day.day, anchor, direction)
     if "last" in text and holiday_date(name, year) >= anchor:
         year -= 1
-    return holiday_date(name, year).isoformat()
+    return holiday_date(name, year)
 
 
 @functools.lru_cache(maxsize=4096)
 def normalise_date(text: str, anchor: dt.date | None, direction: int = 0) -> str | None:
     """The TIMEX3 value of a date expression, or None when it cannot be pinned down."""
     text = clean(text)
-    value = (period_value(text, anchor) or holiday_value(text, anchor, direction)
+    if text in REFERENCE_VALUES:
+        return REFERENCE_VALUES[text]  # "now", "recently", "the future": no calendar date
+    week_of = _WEEK_OF.match(text)
+    if week_of:
+        return week_of_value(week_of["d"], anchor, direction)
+    value = (period_value(text, anchor, direction) or holiday_value(text, anchor, direction)
              or absolute_value(text, anchor, direction) or month_value(text, anchor, direction))
     if value:
         return value
     if anchor is None:
-        return None
+        # without a publication date "today" is still the present, just not a known day
+        return "PRESENT_REF" if text == "today" else None
     value = relative_value(re.sub(r"^(?:on|the|by|until|since)\s+", "", text), anchor,
                            direction)
     if value:
         return value
     # dateparser only for short leftovers: it is slow, and long strings are not dates
     return parsed_value(text, anchor) if len(text) <= 40 else None
+
+
+def week_of_value(day_text: str, anchor: dt.date | None, direction: int) -> str | None:
+    """"the week of March 6": the ISO week of that day, or the day when its year is unknown."""
+    value = normalise_date(day_text, anchor, direction)
+    day = safe_iso_date(value) if value else None
+    return iso_week(day) if day else value
 
 
 @functools.lru_cache(maxsize=64)

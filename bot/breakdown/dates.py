@@ -1,15 +1,19 @@
 """Key dates: every calendar-date mention of an article, normalised TIMEX3-style.
 
 Candidates are our own patterns for what news writes (weekdays, month-days, "last
-week", quarters, years, ...) plus spaCy's DATE entities they miss. Each is normalised
-against the publication date by `date_rules.normalise_date`, with the clause's tense
-deciding which way a bare weekday or a year-less date goes. Durations and frequencies
-("two years", "daily", "approximately 2 weeks") are not dates and are dropped, and so
-is anything that cannot be pinned down (no value is ever guessed from today's date).
+week", quarters, halves, seasons, years, ...) plus spaCy's DATE entities they miss. Each
+is normalised against the publication date by `date_rules.normalise_date`, with the
+clause's tense (`date_tense`) deciding which way a bare weekday or a year-less date goes;
+"that day" or "the next morning" is read from the last date given (`date_anaphora`).
+Durations and frequencies ("two years", "daily", "every Monday") are not dates and are
+dropped, and so is anything that cannot be pinned down (no value is ever guessed from
+today's date). "now", "recently", "the future" get TIMEX3 reference values (PRESENT_REF,
+PAST_REF, FUTURE_REF).
 
 `key` marks what a reader would want listed: the first mention of each day-, week- or
-month-level date in a body sentence. Years, decades, quarters, repeats, wire datelines
-("WASHINGTON, March 12 (Xinhua) --") and dates in headlines are listed but not key.
+month-level date in a body sentence. Years, decades, seasons, halves, quarters, reference
+values, dates read from another date, repeats, wire datelines ("WASHINGTON, March 12
+(Xinhua) --") and dates in headlines are listed but not key.
 """
 
 from __future__ import annotations
@@ -18,9 +22,12 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc
 
+from bot.breakdown.date_anaphora import ANAPHOR, anaphor_value
 from bot.breakdown.date_rules import DAY, MONTH, YEAR, normalise_date
+from bot.breakdown.date_tense import clause_direction
+from bot.breakdown.date_words import GENERIC_TODAY_NOUNS, SEASON_NOUNS
 from bot.breakdown.model import KeyDate
 from bot.breakdown.segment import Sentence
 
@@ -31,36 +38,82 @@ _FULL_MONTH = (r"(?:January|February|March|April|May|June|July|August|September|
                r"November|December)")
 _CAP_WEEKDAY = r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
 _NUMBER = r"(?:\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+_SEASON = r"(?:[Ss]pring|[Ss]ummer|[Ff]all|[Aa]utumn|[Ww]inter)"
+_SEASON_END = re.compile(rf"{_SEASON}$")  # an entity ending in a season: "summer" school
+_SEASON_WORDS = ("spring", "summer", "fall", "autumn", "winter")
+_HOLIDAY_WORDS = ("thanksgiving", "christmas", "new year", "independence", "election",
+                  "halloween", "valentine", "easter", "good friday", "holy week")
 
 # Ordered loosely from specific to general; overlaps keep the earliest, then longest.
-_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("day", re.compile(rf"(?:{_CAP_WEEKDAY},?\s+)?{_CAP_MONTH}\s*{DAY}\b(?:,?\s+{YEAR}\b)?")),
-    ("day", re.compile(rf"\b{DAY}\s+(?:of\s+)?{_CAP_MONTH}(?:,?\s+{YEAR}\b)?")),
+# Each pattern runs only on sentences holding one of its trigger words (lower case; none:
+# always): most sentences have no date, and a substring test is far cheaper than a regex.
+_PATTERNS: list[tuple[str, re.Pattern[str], tuple[str, ...]]] = [
+    ("day", re.compile(rf"(?:{_CAP_WEEKDAY},?\s+)?{_CAP_MONTH}\s*{DAY}\b(?:,?\s+{YEAR}\b)?"),
+     ()),
+    ("day", re.compile(rf"\b{DAY}\s+(?:of\s+)?{_CAP_MONTH}(?:,?\s+{YEAR}\b)?"), ()),
     ("day", re.compile(r"\b\d{4}-\d\d-\d\d\b|\b(?:1[0-2]|0?[1-9])/(?:[12]\d|3[01]|0?[1-9])/"
-                       r"(?:\d{4}|\d\d)\b")),
-    ("month", re.compile(rf"\b{_CAP_MONTH}\s*,?\s+(?:of\s+)?{YEAR}\b")),
+                       r"(?:\d{4}|\d\d)\b"), ()),
+    ("month", re.compile(rf"\b{_CAP_MONTH}\s*,?\s+(?:of\s+)?{YEAR}\b"), ()),
     ("day", re.compile(r"\b(?:(?:last|next)\s+)?(?:Thanksgiving(?:\s+Day)?|Christmas(?:\s+Eve|"
                        r"\s+Day)?|New\s+Year's\s+(?:Day|Eve)|Independence\s+Day|Election\s+Day|"
-                       r"Halloween|Valentine's\s+Day)\b")),
+                       r"Halloween|Valentine's\s+Day|Easter(?:\s+(?:Sunday|Monday|[Ww]eek))?"
+                       r"(?!\s+(?:Island|[Ee]ggs?|Bunny|[Rr]ising|[Uu]prising))|"
+                       r"Good\s+Friday|Holy\s+Week)\b"), _HOLIDAY_WORDS),
     ("day", re.compile(rf"\b(?:(?:[Ll]ast|[Nn]ext|[Tt]his|[Ee]arly|[Ll]ate)\s+)?{_CAP_WEEKDAY}"
-                       r"(?:['’]s)?(?:\s+(?:morning|afternoon|evening|night))?\b")),
+                       r"(?:['’]s)?(?:\s+(?:morning|afternoon|evening|night))?\b"), ("day",)),
     ("day", re.compile(r"\b(?:today|tonight|yesterday|tomorrow|this\s+(?:morning|afternoon|"
-                       r"evening))\b", re.I)),
+                       r"evening))\b", re.I),
+     ("today", "tonight", "yesterday", "tomorrow", "this")),
     ("week", re.compile(r"\b(?:(?:early|late|mid|earlier|later)[\s-]+)?(?:this|last|next|"
                         r"coming)\s+(?:week(?:end)?|month|year|quarter|spring|summer|fall|"
-                        r"autumn|winter)\b(?!\s*(?:'s|’s)?\s*\w+\s+(?:of|in)\b)", re.I)),
+                        r"autumn|winter)\b(?!\s*(?:'s|’s)?\s*\w+\s+(?:of|in)\b)", re.I),
+     ("this", "last", "next", "coming")),
     ("ago", re.compile(rf"\b(?:(?:about|almost|nearly|some|more than)\s+)?{_NUMBER}\s+"
-                       r"(?:day|week|month|year|decade)s?\s+ago\b", re.I)),
+                       r"(?:day|week|month|year|decade)s?\s+ago\b", re.I), ("ago",)),
     ("quarter", re.compile(rf"\b(?:the\s+)?(?:first|second|third|fourth|final|last|"
                            rf"[1-4](?:st|nd|rd|th))"
                            rf"[\s-]+(?:fiscal[\s-]+)?quarter(?:\s+of\s+(?:fiscal\s+)?{YEAR})?\b"
-                           rf"|\bQ[1-4](?:\s+{YEAR})?\b|\b(?:first|second)\s+half\s+of\s+"
-                           rf"{YEAR}\b", re.I)),
-    ("decade", re.compile(r"(?:\b(?:early|mid|late)[\s-]+)?(?:\b(?:1[5-9]|20)\d0|['’]\d0)s\b")),
+                           rf"|\bQ[1-4](?:\s+{YEAR})?\b", re.I),
+     ("quarter", "q1", "q2", "q3", "q4")),
+    # Halves of a named year ("the first half of 1990", "the second half of last year",
+    # "H1 2019"); a bare "the second half" is as often a match's as a year's.
+    ("half", re.compile(rf"\b(?:the\s+)?(?:first|second|1st|2nd)[\s-]+half\s+of\s+"
+                        rf"(?:{YEAR}|(?:this|last|next|the)\s+year)\b|\bH[12]\s*{YEAR}\b"
+                        rf"|\b{YEAR}\s*H[12]\b", re.I), ("half", "h1", "h2")),
+    # Seasons of a named year: "summer 1998", "the fall of 2019", "early spring 2001".
+    ("season", re.compile(rf"\b(?:(?:early|late|mid)[\s-]+)?(?:the\s+)?{_SEASON}\s*,?\s+"
+                          rf"(?:of\s+)?{YEAR}\b"), _SEASON_WORDS),
+    # A season after a time preposition: "in the summer", "by the late fall" (the match is
+    # group x, without the preposition); "the fall of Rome" and "summer school" are not.
+    ("season", re.compile(rf"\b(?:[Ii]n|[Bb]y|[Dd]uring|[Uu]ntil|[Oo]ver|[Tt]hrough|[Ss]ince)\s+"
+                          rf"(?P<x>the\s+(?:(?:early|late)\s+)?{_SEASON})\b(?!\s+of\b)"),
+     _SEASON_WORDS),
+    # "the week of March 6": the week around a day.
+    ("week", re.compile(rf"\b(?:the\s+)?week\s+of\s+(?:{_CAP_MONTH}\s*{DAY}\b"
+                        rf"(?:,?\s+{YEAR}\b)?|{DAY}\s+(?:of\s+)?{_CAP_MONTH})"), ("week of",)),
+    # No calendar date, a TIMEX3 reference value: the present, the past, the future.
+    # ("most recently" orders instances, it is no time: "most recently last October")
+    ("ref", re.compile(r"\b(?:right\s+)?now\b|\b(?:currently|nowadays|lately)\b"
+                       r"|(?<!most )(?<!more )\brecently\b"
+                       r"|\bat\s+(?:present|the\s+moment)\b|\bthese\s+days\b"
+                       r"|\b(?:the\s+)?(?:(?:near|distant|foreseeable)\s+)?future\b", re.I),
+     ("now", "current", "recent", "lately", "present", "moment", "days", "future")),
+    # "in the past", "until the present": the nouns (not "the past 20 years", a duration).
+    ("ref", re.compile(r"\b(?:in|from|of|to|until|till|through)\s+(?P<x>the\s+(?:(?:recent|"
+                       r"distant)\s+)?(?:past|present(?:\s+day)?))\b(?=\s*(?:[.,;:!?)\"”]|"
+                       r"and\b|or\b|but\b|$))", re.I), ("past", "present")),
+    # Dates read from the last date given: "that day", "the next morning", "later that
+    # year", "the day after" (`date_anaphora`).
+    ("anaphor", re.compile(ANAPHOR, re.I),
+     ("that", "same", "next", "following", "previous", "preceding", "day before", "day after")),
+    # "current" only as an adjective ("his current wife"): checked against the parse.
+    ("current", re.compile(r"\bcurrent\b", re.I), ("current",)),
+    ("decade", re.compile(r"(?:\b(?:early|mid|late)[\s-]+)?(?:\b(?:1[5-9]|20)\d0|['’]\d0)s\b"),
+     ("0s",)),
     ("month", re.compile(rf"\b(?:(?:[Ll]ast|[Tt]his|[Nn]ext|[Ee]arly|[Ll]ate|[Mm]id|[Ee]arlier)"
                          rf"[\s-]+)?{_FULL_MONTH}\b(?:\s+(?:this|last|next)\s+year\b)?"
-                         r"(?!\s+\d)")),
-    ("year", re.compile(rf"(?<![\d$£€.,/])(?<!\d-){YEAR}(?!\d|,\d|\s*(?:%|percent))")),
+                         r"(?!\s+\d)"), ()),
+    ("year", re.compile(rf"(?<![\d$£€.,/])(?<!\d-){YEAR}(?!\d|,\d|\s*(?:%|percent))"), ()),
 ]
 # Durations, frequencies and ages are not calendar dates.
 _DURATION = re.compile(
@@ -77,10 +130,14 @@ _DATE_WORD = re.compile(rf"\b{MONTH}\b|{_CAP_WEEKDAY}|\b(?:ago|today|yesterday|t
 _TIME_LEAD = re.compile(r"(?:\b(?:in|since|from|until|till|by|before|after|during|of|on|"
                         r"through|to|between|and|early|late|mid|last|this|next|"
                         r"post|pre)[\s-]*|[(,-]\s*)$", re.I)
-_FUTURE_AUX = {"will", "shall", "'ll", "’ll", "wo", "ll", "would"}
-_PLAN_LEMMAS = {"schedule", "plan", "expect", "set", "due", "slate", "intend", "prepare",
-                "hope", "aim", "propose"}
-_REPORT_LEMMAS = {"say", "tell", "report", "claim", "state", "add", "note", "write"}
+# "every (other|first...) Monday", "each spring"; "... of each month", "... of the month".
+_FREQUENCY_LEAD = re.compile(r"\b(?:every|each)\s+(?:other\s+|(?:first|second|third|fourth|"
+                             r"fifth|last|single)\s+)?$", re.I)
+_FREQUENCY_TAIL = re.compile(r"\s+(?:of|in)\s+(?:each|every|the)\s+month\b", re.I)
+# A capitalised month opening a name: "March for Life", "March on Washington", "March of
+# Dimes" (not "March of 2019", not "March on Monday").
+_MONTH_AS_NAME = re.compile(rf"\s+(?:for|on|of|against|to)\s+(?:the\s+)?(?!{_CAP_WEEKDAY}|"
+                            rf"{_FULL_MONTH})[A-Z]")
 _CONTEXT_CHARS = 120
 
 
@@ -96,22 +153,24 @@ def find_dates(doc: Doc, sentences: list[Sentence], published: dt.date | None) -
     """Every calendar-date mention in body and headline sentences, in time order."""
     dates: list[KeyDate] = []
     seen_values: set[str] = set()
+    reference: str | None = None  # the last date the story gave: "that day" points at it
     # doc.ents once, and no doc.text: both walk every token of the document on each access
     entities = date_entities(doc)
     for sentence in sentences:
         if sentence.kind == "boilerplate":
             continue
         for mention in find_date_mentions(sentence, entities):
-            span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
-            direction = clause_direction(span) if span is not None else 0
             text = sentence.text[mention.start - sentence.start:mention.end - sentence.start]
-            reading = mention.reading or text
-            value = normalise_date(reading, published, direction)
+            value = mention_value(doc, mention, text, published, reference)
             if not value:
                 continue
+            if not value.endswith("_REF"):
+                reference = value
             local = mention.start - sentence.start, mention.end - sentence.start
-            key = (is_key(value, sentence) and value not in seen_values
-                   and not is_dateline(sentence.text, *local))
+            # a date read from another date ("the next day") is listed, not key: its
+            # reference may be the wrong one
+            key = (mention.kind != "anaphor" and is_key(value, sentence)
+                   and value not in seen_values and not is_dateline(sentence.text, *local))
             if key:
                 seen_values.add(value)
             dates.append(KeyDate(
@@ -119,6 +178,19 @@ def find_dates(doc: Doc, sentences: list[Sentence], published: dt.date | None) -
                 start=mention.start, end=mention.end,
                 context=date_context(sentence, mention.start, mention.end)))
     return sorted(dates, key=lambda d: (*value_order(d.value, published), d.start))
+
+
+def mention_value(doc: Doc, mention: Mention, text: str, published: dt.date | None,
+                  reference: str | None) -> str | None:
+    """The TIMEX3 value of one mention, read with its clause's tense where that matters."""
+    reading = mention.reading or text
+    if mention.kind == "anaphor":
+        return anaphor_value(reading, reference)
+    if mention.kind == "ref":
+        return normalise_date(reading, published)  # "now" has no direction
+    span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+    direction = clause_direction(span) if span is not None else 0
+    return normalise_date(reading, published, direction)
 
 
 def date_entities(doc: Doc) -> list[tuple[int, int, str]]:
@@ -141,20 +213,34 @@ def find_date_mentions(
               if base <= s < sentence.end]
     spans = [(start, end) for start, end, _ in inside]
     found: list[Mention] = []
-    rejected: list[Mention] = []  # "today's youth": no entity may bring it back
-    for kind, pattern in _PATTERNS:
+    # "every Monday", "the March for Life": no entity may bring them back
+    rejected: list[Mention] = []
+    lowered = text.lower()
+    for kind, pattern, triggers in _PATTERNS:
+        if triggers and not any(word in lowered for word in triggers):
+            continue
         for match in pattern.finditer(text):
-            start, end = match.start(), match.end()
+            start, end = match.span("x") if "x" in pattern.groupindex else match.span()
             if kind in ("year", "month") and not is_time_use(text, start, end, spans):
                 continue
-            if is_generic_today(text, start, end):
+            if is_frequency(text, start, end) or (
+                    kind == "month" and _MONTH_AS_NAME.match(text, end)):
                 rejected.append(Mention(start, end, kind))
-                continue
-            found.append(Mention(start, end, kind))
-    found = split_day_ranges(text, found)
+            elif kind == "current":
+                if is_adjective(sentence, start, end):
+                    found.append(Mention(start, end, "ref"))
+            elif kind == "season" and is_season_name(text, end):
+                rejected.append(Mention(start, end, kind))
+            elif is_generic_today(text, start, end):
+                found.append(Mention(start, end, "ref", "nowadays"))
+            else:
+                found.append(Mention(start, end, kind))
+    found = [m for m in split_day_ranges(text, found)
+             if not any(overlaps(m, r) for r in rejected)]
     for start, end, label in inside:
         candidate = Mention(start, end, "entity")
         if (label == "DATE" and is_date_entity(text[start:end])
+                and not (_SEASON_END.search(text, start, end) and is_season_name(text, end))
                 and not any(overlaps(candidate, m) for m in found + rejected)):
             found.append(candidate)
     return [Mention(m.start + base, m.end + base, m.kind, m.reading)
@@ -203,8 +289,32 @@ def is_dateline(text: str, start: int, end: int) -> bool:
 
 
 def is_generic_today(text: str, start: int, end: int) -> bool:
-    """"today's youth" means nowadays, not the publication day."""
-    return text[start:end].lower() == "today" and bool(re.match(r"['’]s\b", text[end:end + 3]))
+    """"today's youth" means nowadays, not the publication day ("today's vote" is the day)."""
+    if text[start:end].lower() != "today":
+        return False
+    after = re.match(r"['’]s\s+(\w+)(?:\s+(\w+))?", text[end:end + 40])
+    return after is not None and any(word and word.lower() in GENERIC_TODAY_NOUNS
+                                     for word in after.groups())
+
+
+def is_frequency(text: str, start: int, end: int) -> bool:
+    """"every Monday", "each first Saturday", "the last Friday of each month": a
+    frequency, not a date."""
+    return bool(_FREQUENCY_LEAD.search(text[max(0, start - 30):start])
+                or _FREQUENCY_TAIL.match(text, end))
+
+
+def is_adjective(sentence: Sentence, start: int, end: int) -> bool:
+    """The word at these sentence offsets is an adjective in the parse ("current wife",
+    not "the current" of a river)."""
+    span = sentence.span.doc.char_span(sentence.start + start, sentence.start + end)
+    return span is not None and span.root.pos_ == "ADJ"
+
+
+def is_season_name(text: str, end: int) -> bool:
+    """"the summer school", "the winter games": the season names something else."""
+    after = re.match(r"[\s-]+(\w+)", text[end:end + 30])
+    return after is not None and after.group(1).lower() in SEASON_NOUNS
 
 
 def is_date_entity(text: str) -> bool:
@@ -223,58 +333,6 @@ def without_overlaps(mentions: list[Mention]) -> list[Mention]:
         if not kept or mention.start >= kept[-1].end:
             kept.append(mention)
     return kept
-
-
-def clause_direction(span: Span) -> int:
-    """-1 if the date's clause is about the past, +1 about the future, 0 if unclear.
-
-    Read from the verb the date hangs on: "will"/"'ll" or a plan verb ("is scheduled
-    to", "expects to") means future; past tense or "has/had" + participle means past;
-    a present-tense non-reporting verb ("the talks begin Tuesday") means future.
-    """
-    words = {t.lower_ for t in span}
-    if words & {"next", "coming", "upcoming"}:
-        return 1
-    if words & {"last", "past", "previous", "ago", "earlier"}:
-        return -1
-    lead = span.doc[max(0, span.start - 4):span.start].text.lower() + " "
-    if re.search(r"\b(?:as (?:soon|early) as|no later than|starting)\s+$", lead):
-        return 1  # openings look forward
-    if re.search(r"\bsince\s+(?:the\s+)?$", lead):
-        return -1
-    verb = governing_verb(span.root)
-    if verb is None:
-        return 0
-    auxiliaries = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
-    if re.search(r"\b(?:until|till)\s+$", lead) and not any(a.lower_ == "had" for a in auxiliaries):
-        return 1  # deadlines look forward, unless "had not ... until"
-    if any(a.lower_ in _FUTURE_AUX or a.lower_ == "going" for a in auxiliaries):
-        return 1
-    head = verb.head if verb.dep_ in ("xcomp", "ccomp") else None
-    if verb.tag_ == "VB" and head is not None and head.lemma_ in _PLAN_LEMMAS:
-        return 1
-    if verb.lemma_ in _PLAN_LEMMAS - {"set"} and span.root.head.i != verb.i:
-        return 1  # "planned a rally on Saturday": the rally comes later than the plan
-    if verb.tag_ == "VBD" or any(a.tag_ == "VBD" for a in auxiliaries):
-        return -1
-    if verb.tag_ == "VBN" and any(a.lemma_ == "have" for a in auxiliaries):
-        return -1
-    if verb.tag_ in ("VBZ", "VBP") and verb.lemma_ not in _REPORT_LEMMAS:
-        return 1
-    if verb.tag_ == "VBG" and any(a.tag_ in ("VBZ", "VBP") for a in auxiliaries):
-        return 1
-    return 0
-
-
-def governing_verb(token: Token) -> Token | None:
-    """The nearest verb up the dependency tree from the date."""
-    for _ in range(6):
-        if token.pos_ in ("VERB", "AUX"):
-            return token
-        if token.head is token:
-            return None
-        token = token.head
-    return None
 
 
 def is_key(value: str, sentence: Sentence) -> bool:

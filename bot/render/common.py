@@ -43,26 +43,51 @@ def best_quote(group: SpeakerGroup) -> Quote:
     return max(group.quotes, key=score)
 
 
+_REFERENCES = {"PRESENT_REF": "now", "PAST_REF": "in the past", "FUTURE_REF": "in the future"}
+_SEASONS = {"SP": "spring", "SU": "summer", "FA": "fall", "WI": "winter"}
+
+
 def format_date(value: str) -> str:
-    """TIMEX3 value to what a reader expects: "Feb 5", "Feb 5, 2020", "Feb 2020", "2020"."""
-    if match := re.fullmatch(r"(\d{4}|XXXX)-(\d{2})-(\d{2})", value):
+    """TIMEX3 value to what a reader expects: "Feb 5", "Feb 5, 2020", "Feb 2020", "2020",
+    "week of Feb 7, 2000", "Q3 2019", "first half of 1990", "summer 1998", "1970s", "now".
+
+    Any other value comes back as it is: a label never raises.
+    """
+    if value in _REFERENCES:
+        return _REFERENCES[value]
+    if (match := re.fullmatch(r"(\d{4}|XXXX)-(\d{2})(?:-(\d{2}))?", value)) and (
+            1 <= int(match[2]) <= 12):
         year, month, day = match.groups()
-        text = f"{_MONTHS[int(month) - 1]} {int(day)}"
-        return text if year == "XXXX" else f"{text}, {year}"
-    if match := re.fullmatch(r"(\d{4}|XXXX)-(\d{2})", value):
-        year, month = match.groups()
-        return _MONTHS[int(month) - 1] + ("" if year == "XXXX" else f" {year}")
+        text = _MONTHS[int(month) - 1] + (f" {int(day)}" if day else "")
+        if year == "XXXX":
+            return text
+        return f"{text}, {year}" if day else f"{text} {year}"
     if match := re.fullmatch(r"(\d{4})-W(\d{2})", value):
-        monday = dt.date.fromisocalendar(int(match[1]), int(match[2]), 1)
+        try:
+            monday = dt.date.fromisocalendar(int(match[1]), int(match[2]), 1)
+        except ValueError:
+            return value
         return f"week of {format_date(monday.isoformat())}"
-    if match := re.fullmatch(r"(\d{4})-Q([1-4])", value):
-        return f"Q{match[2]} {match[1]}"
+    if match := re.fullmatch(r"(\d{4}|XXXX)-Q([1-4])", value):
+        return f"Q{match[2]}" + ("" if match[1] == "XXXX" else f" {match[1]}")
+    if match := re.fullmatch(r"(\d{4}|XXXX)-H([12])", value):
+        half = "first half" if match[2] == "1" else "second half"
+        return half + ("" if match[1] == "XXXX" else f" of {match[1]}")
+    if match := re.fullmatch(r"(\d{4}|XXXX)-(SP|SU|FA|WI)", value):
+        return _SEASONS[match[2]] + ("" if match[1] == "XXXX" else f" {match[1]}")
+    if match := re.fullmatch(r"(\d{3})X?", value):
+        return f"{match[1]}0s"  # a decade: "197X" (or "197") is the 1970s
     return value
+
+
+def is_calendar_date(value: str) -> bool:
+    """Not a reference value: "now" (PRESENT_REF) and the like name no point in time."""
+    return not value.endswith("_REF")
 
 
 def key_dates(breakdown: Breakdown, limit: int | None = None) -> list[KeyDate]:
     """Key dates, oldest first (the engine already orders them)."""
-    dates = [d for d in breakdown.dates if d.key]
+    dates = [d for d in breakdown.dates if d.key and is_calendar_date(d.value)]
     return dates[:limit] if limit else dates
 
 

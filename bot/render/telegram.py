@@ -18,6 +18,7 @@ from bot.render.common import (
     describe_source,
     format_date,
     group_by_speaker,
+    is_calendar_date,
     key_dates,
     plural,
     quoted,
@@ -271,8 +272,9 @@ def _all_claims(breakdown: Breakdown) -> str:
 
 def _timeline(breakdown: Breakdown) -> str:
     dates = key_dates(breakdown)
-    others = [d for d in breakdown.dates if not d.key]
-    if not breakdown.dates:
+    # "now", "recently": kept in the JSON, but no point on a timeline
+    others = [d for d in breakdown.dates if not d.key and is_calendar_date(d.value)]
+    if not dates and not others:
         return "📅 No calendar dates were found in this text."
     blocks = ["📅 <b>Timeline</b> — key dates, oldest first"]
     blocks += [f"• <b>{esc(format_date(d.value))}</b> — {esc(d.context)}" for d in dates]
