@@ -29,6 +29,12 @@ def any_of(parts: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(r"\b(?:" + "|".join(parts) + r")\b", re.IGNORECASE)
 
 
+def flat(patterns: tuple[str | tuple[str, ...], ...]) -> tuple[str, ...]:
+    """The regex alternatives of `patterns`, where a tuple is one pattern's spellings."""
+    return tuple(p for pattern in patterns for p in ((pattern,) if isinstance(pattern, str)
+                                                       else pattern))
+
+
 SPEECH_CUES = words(
     # plain verbs of saying and writing: "X said / told reporters / added / wrote that…"
     "say tell add write note state remark comment mention repeat observe recount recall",
@@ -123,7 +129,7 @@ PERSON_PRONOUNS = frozenset({"he", "she", "i", "him", "her"})
 GROUP_PRONOUNS = frozenset({"they", "we", "it", "them", "us"})
 
 # A source with any of these is unidentifiable, whatever else it names.
-ANONYMITY_PARTS: tuple[str, ...] = (
+ANONYMITY_PATTERNS: tuple[str | tuple[str, ...], ...] = (
     # explicit namelessness: "an unnamed official", "anonymous sources"
     "unnamed", "anonymous", "unidentified", "undisclosed",
     # the generic "source(s)" and "insider(s)": "a source said", "party insiders"
@@ -137,38 +143,45 @@ ANONYMITY_PARTS: tuple[str, ...] = (
     # the stock phrase itself: "speaking on condition of anonymity"
     "on condition of anonymity",
 )
+ANONYMITY_PARTS = flat(ANONYMITY_PATTERNS)
 ANONYMITY_WORDS = any_of(ANONYMITY_PARTS)
 
-# Wording that attributes a claim to nobody in particular.
-VAGUE_MARKER_PARTS: tuple[str, ...] = (
+# "is / was / has been (widely) … to / of / as / for": a judgement with no one judging.
+_AGENTLESS = r"(?:is|are|was|were|has been|have been|being) (?:widely |largely |often )?{} " \
+    r"(?:to|of|as|for)"
+
+# Wording that attributes a claim to nobody in particular. A tuple (from `each`) is one
+# pattern in several spellings: it is kept or dropped as a whole.
+VAGUE_MARKER_PATTERNS: tuple[str | tuple[str, ...], ...] = (
     # hearsay adverbs: "the minister reportedly / allegedly / supposedly took…"
     "reportedly", "allegedly", "purportedly", "supposedly", "rumou?red",
     # impersonal passives that hide who holds the view: "it is (widely) believed that…"
-    *each(r"(?:it|this|that) (?:is|was|has been|had been) (?:widely |generally |long )?{}",
-          "believed said reported claimed alleged thought understood rumou?red suspected "
-          "estimated known feared expected"),
+    each(r"(?:it|this|that) (?:is|was|has been|had been) (?:widely |generally |long )?{}",
+         "believed said reported claimed alleged thought understood rumou?red suspected "
+         "estimated known feared expected"),
     # personal passives of hearsay: "he is said / believed / reported to have…"
-    *each(r"(?:is|are|was|were) {} to", "said believed thought reported rumou?red alleged"),
+    each(r"(?:is|are|was|were) {} to", "said believed thought reported rumou?red alleged"),
     # "according to" an unnamed crowd: "according to reports / sources / critics"
-    *each(r"according to {}", "reports sources"), "according to media reports",
-    *each(r"according to {}", "some many critics observers experts"),
+    (*each(r"according to {}", "reports sources"), "according to media reports",
+     *each(r"according to {}", "some many critics observers experts")),
     # unnamed crowds as speakers: "critics say", "some believe", "experts suggested"
-    *each(r"{} (?:say|said|claim|claimed|believe|suggest|suggested)",
-          "reports sources critics observers experts analysts some many people"),
+    each(r"{} (?:say|said|claim|claimed|believe|suggest|suggested)",
+         "reports sources critics observers experts analysts some many people"),
     # stock formulas of hearsay: "some say", "many believe", "it seems", "there are reports"
     "some say", "many believe", "it seems", "there are reports",
-    # agentless judgements: "he is widely expected to…", "she was accused of…"
-    *each(r"(?:is|are|was|were|has been|have been|being) (?:widely |largely |often )?{} "
-          r"(?:to|of|as|for)",
-          "expected accused criticized criticised blamed rated seen viewed regarded "
-          "considered labell?ed thought suspected"),
+    # agentless expectation: "he is widely expected to…", "she is thought to…"
+    each(_AGENTLESS, "expected thought"),
+    # agentless accusation and blame: "she was accused of…", "he is blamed for…"
+    each(_AGENTLESS, "accused criticized criticised blamed suspected"),
+    # agentless evaluation: "he is widely seen / viewed / regarded as…"
+    each(_AGENTLESS, "rated seen viewed regarded considered labell?ed"),
     # charges without a named accuser: "allegations of fraud", "accusations of bias"
-    "allegations? of", "accusations? of",
+    ("allegations? of", "accusations? of"),
     # criticism without a critic: "came under fire", "faced sharp criticism / questions"
     r"came under (?:\w+ )?(?:criticism|fire)", r"faced (?:\w+ )?(?:criticism|ridicule|questions)",
     # the author's own certainty as fact: "it is clear / obvious / unclear that…"
-    *each(r"it(?:'s|’s| is| was| should be| seems| seemed) (?:\w+ )?{}",
-          "obvious clear apparent evident unclear"),
+    each(r"it(?:'s|’s| is| was| should be| seems| seemed) (?:\w+ )?{}",
+         "obvious clear apparent evident unclear"),
     "is it clear",
     # speculation without a speculator: "there has been much speculation"
     "there (?:has|have) been (?:much |some )?speculation",
@@ -179,6 +192,7 @@ VAGUE_MARKER_PARTS: tuple[str, ...] = (
     # distancing and guesswork: "the so-called deal", "presumably"
     "so-called", "presumably",
 )
+VAGUE_MARKER_PARTS = flat(VAGUE_MARKER_PATTERNS)
 VAGUE_MARKERS = any_of(VAGUE_MARKER_PARTS)
 
 HEDGES = (
