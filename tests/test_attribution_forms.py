@@ -95,8 +95,6 @@ def test_things_are_not_sources(sentence: str) -> None:
     ("It is clear that the council will approve the budget next week.", "It is clear"),
     ("The mayor has been harshly criticized for the delays on the bridge.",
      "has been harshly criticized"),
-    ("There has been much speculation about who will run the new agency.",
-     "There has been much speculation"),
 ])
 def test_formulas_that_name_no_source_are_vague(sentence: str, marker: str) -> None:
     (claim,) = _analyze(sentence).claims
