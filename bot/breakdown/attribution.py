@@ -126,37 +126,27 @@ def find_quote_sets(doc: Doc, sentences: list[Sentence], quoted: list[QuotedSpan
     rule_quotes = _finish(text, join_continuations(sorted(rules, key=lambda f: f.start), text))
     if strategy == "rules":
         return QuoteSets(rule_quotes, rule_quotes)
-    model = model_attributions(doc, sentences, quoted)
+    model = model_attributions(doc, sentences, quoted, [(r.start, r.end) for r in rules])
     found = merge_attributions(model, rules) if strategy == "hybrid" else model
     quotes = _finish(text, join_continuations(sorted(found, key=lambda f: f.start), text))
     return QuoteSets(quotes, rule_quotes)
 
 
 def merge_attributions(model: list[Attribution], rules: list[Attribution]) -> list[Attribution]:
-    """The tagger's attributions, and each rule attribution whose content no tagger
-    attribution touches (rules know quote-mark layouts the tagger has not seen)."""
-    merged = [_with_rule_speaker(m, rules) for m in model]
+    """The tagger's attributions that have a source, and each rule attribution whose
+    content none of them touches (rules know quote-mark layouts the tagger has not seen)."""
+    # A statement whose source the tagger could not find in the text stands only where
+    # the rules saw the same statement, and then in the rules' reading of it.
+    kept = [m for m in model if m.source.text]
+    merged = list(kept)
     for rule in rules:
-        if not any(_overlap(m, rule) for m in model):
+        if not any(_overlap(m, rule) for m in kept):
             merged.append(rule)
     return merged
 
 
 def _overlap(a: Attribution, b: Attribution) -> bool:
     return a.start < b.end and b.start < a.end
-
-
-def _with_rule_speaker(found: Attribution, rules: list[Attribution]) -> Attribution:
-    """Where the tagger found no source and the rules found the same statement, the
-    rules' speaker: they follow quote structure and continuations across sentences."""
-    if found.source.text:
-        return found
-    size = found.end - found.start
-    for rule in rules:
-        overlap = min(found.end, rule.end) - max(found.start, rule.start)
-        if overlap > 0 and overlap * 2 >= min(size, rule.end - rule.start):
-            return replace(found, source=rule.source, speaker=rule.speaker)
-    return found
 
 
 def rule_attributions(doc: Doc, sentences: list[Sentence],

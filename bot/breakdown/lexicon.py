@@ -103,6 +103,14 @@ CLAUSAL_CUES = words(
     # saying with a clause: "X said that…" (a speech cue too, which `is_cue` tests first)
     "say",
 )
+# Raising verbs of appearance: "X appears / seems / looks to be…" is the writer's own
+# inference about X, not X's statement (PolNeAR annotates some as attributions; the
+# breakdown must show them as the author's claims). The learned tagger's cues on these
+# lemmas are dropped.
+NOT_ATTRIBUTION_CUES = words(
+    # appearance: "the US appears to be viewing…", "the plan seems doomed"
+    "appear seem look sound",
+)
 # Verbs a document or poll "says" things with: "polls show a close race".
 EVIDENCE_CUES = words(
     # findings of studies and records: "the survey shows / found / suggests / indicates…"

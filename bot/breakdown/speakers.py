@@ -83,12 +83,20 @@ def _is_named(span: Span) -> bool:
     return any(t.pos_ == "PROPN" or t.ent_type_ in _NAMED_LABELS for t in span)
 
 
+def _is_pronoun(token: Token) -> bool:
+    """"he", "they", "us" — but not "US" or "IT" written in capitals (a country, a
+    department), which only look like pronouns."""
+    if len(token.text) > 1 and token.text.isupper():
+        return False
+    return token.pos_ == "PRON" or token.lower_ in PERSON_PRONOUNS | GROUP_PRONOUNS
+
+
 def describe_source(head: Token) -> SourcePhrase:
     """Name, role and anonymity of the source whose head token is `head`."""
     phrase = noun_phrase(head)
     text = _clean(phrase.text)
     lower = head.lower_
-    if head.pos_ == "PRON" or lower in PERSON_PRONOUNS | GROUP_PRONOUNS:
+    if _is_pronoun(head):
         return SourcePhrase(text, text, None, lower in PERSON_PRONOUNS, True, False, head.idx)
     role = _appositive_role(head)
     person = _entity_in(phrase, frozenset({"PERSON"}))

@@ -8,6 +8,9 @@ means the person last spoken of.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import replace
+
 import numpy as np
 from spacy.attrs import SENT_START
 from spacy.tokens import Doc, Token
@@ -21,7 +24,7 @@ from bot.breakdown.attribution_tagger.decode import (
     read_spans,
 )
 from bot.breakdown.cues import MIN_CONTENT_CHARS, Attribution, find_subject, shape_content
-from bot.breakdown.nlp import text_of
+from bot.breakdown.lexicon import NOT_ATTRIBUTION_CUES
 from bot.breakdown.quotemarks import QuotedSpan
 from bot.breakdown.segment import Sentence
 from bot.breakdown.speakers import SourcePhrase, SpeakerResolver, describe_source
@@ -90,15 +93,37 @@ def source_head(doc: Doc, span: TokenSpan) -> Token:
     return root
 
 
+def _without_author_tail(doc: Doc, attribution: TaggedAttribution,
+                         quoted: list[QuotedSpan]) -> TaggedAttribution:
+    """"“A,” Jeffrey said, entirely shifting the blame…": after a quotation and its cue,
+    unquoted words are the writer's comment on the quote, not more of it (the speaker's
+    own further words would be quoted, or have a cue of their own: "adding that…")."""
+    first = attribution.contents[0]
+    if first.start >= attribution.cue.start or not _is_quotation(doc, first, quoted):
+        return attribution
+    kept = tuple(c for c in attribution.contents
+                 if c.start < attribution.cue.start or _is_quotation(doc, c, quoted))
+    return replace(attribution, contents=kept)
+
+
+def _is_quotation(doc: Doc, span: TokenSpan, quoted: list[QuotedSpan]) -> bool:
+    """Whether most of the span's characters are inside quotation marks."""
+    start = doc[span.start].idx
+    end = doc[span.end - 1].idx + len(doc[span.end - 1])
+    inside = sum(max(0, min(end, q.end) - max(start, q.start)) for q in quoted)
+    return inside * 2 >= end - start
+
+
 def _source_phrase(doc: Doc, attribution: TaggedAttribution, cue: Token) -> SourcePhrase:
     if attribution.source is None:
         return SourcePhrase("", UNNAMED, None, False, False, True, cue.idx)
     return describe_source(source_head(doc, attribution.source))
 
 
-def model_attributions(doc: Doc, sentences: list[Sentence],
-                       quoted: list[QuotedSpan]) -> list[Attribution]:
-    """The tagger's attributions in body sentences, speakers resolved in text order."""
+def model_attributions(doc: Doc, sentences: list[Sentence], quoted: list[QuotedSpan],
+                       rule_contents: Sequence[tuple[int, int]] = ()) -> list[Attribution]:
+    """The tagger's attributions in body sentences, speakers resolved in text order.
+    `rule_contents`: the character spans of the rules' statements."""
     spans = tagged_spans(doc)
     if not spans:
         return []
@@ -111,11 +136,18 @@ def model_attributions(doc: Doc, sentences: list[Sentence],
             subjects[cue.start] = subject.i
     linked = link_attributions(doc, spans, paragraph_of=_paragraph_ids(doc),
                                sentence_of=sentence_of, subject_of_cue=subjects)
-    linked = [a for a in linked if a.confidence >= MIN_CONFIDENCE]
-    labelled = {i for s in spans for i in range(s.start, s.end)}
+    first_cue_of_source: dict[int, int] = {}
+    for a in linked:
+        if a.source is not None:
+            first_cue_of_source.setdefault(a.source.start, a.cue.start)
+    linked = [_without_author_tail(doc, a, quoted) for a in linked
+              if a.confidence >= MIN_CONFIDENCE
+              and not _nested(doc, a, rule_contents, first_cue_of_source)
+              and _cue_head(doc, a.cue).lemma_.lower() not in NOT_ATTRIBUTION_CUES]
+    labelled = {i for a in linked for s in (a.cue, a.source, *a.contents) if s is not None
+                for i in range(s.start, s.end)}
     sentence_bounds = {int(sentence_of[s.start]): s.end for s in doc.sents}
     body = [s for s in sentences if s.is_body]
-    text = text_of(doc)
     resolver = SpeakerResolver(doc)
     results: list[Attribution] = []
     pending = sorted(linked, key=lambda a: a.cue.start)
@@ -132,8 +164,19 @@ def model_attributions(doc: Doc, sentences: list[Sentence],
                 results.append(found)
         for token in sentence.span:
             resolver.note_subject(token)
-    del text
     return results
+
+
+def _nested(doc: Doc, attribution: TaggedAttribution, rule_contents: Sequence[tuple[int, int]],
+            first_cue_of_source: dict[int, int]) -> bool:
+    """A cue with no source of its own (none, or an earlier cue's) inside what the rules
+    read as someone's statement ("The U.N. said items were held up, threatening to
+    aggravate the crisis"): part of that statement, not a second one."""
+    source = attribution.source
+    if source is not None and first_cue_of_source.get(source.start) == attribution.cue.start:
+        return False
+    at = doc[attribution.cue.start].idx
+    return any(start <= at < end for start, end in rule_contents)
 
 
 def _attribution(doc: Doc, attribution: TaggedAttribution, resolver: SpeakerResolver, *,
@@ -148,7 +191,14 @@ def _attribution(doc: Doc, attribution: TaggedAttribution, resolver: SpeakerReso
     start = doc[attribution.content_start].idx
     last = doc[end_token - 1]
     end = last.idx + len(last)
-    kind, start, end = shape_content(doc, start, end, quoted)
+    inner = [q for q in quoted if q.start < end and start < q.end]
+    if len(attribution.contents) > 1 and all(_is_quotation(doc, c, quoted)
+                                             for c in attribution.contents):
+        # "“A,” Lowcock said. “B.”": quotations on both sides of their attribution are
+        # one direct statement, as the rules read them.
+        kind, start, end = "direct", inner[0].start, inner[-1].end
+    else:
+        kind, start, end = shape_content(doc, start, end, quoted)
     if end - start < MIN_CONTENT_CHARS:
         return None
     source = _source_phrase(doc, attribution, cue)
