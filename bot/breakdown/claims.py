@@ -3,28 +3,52 @@
 A body sentence is a claim unless named sources' quotes make up at least half of what it
 asserts (the 50% rule of the PolNeAR-derived metric, with the source phrase and cue set
 aside). It is *vague* when the only source is anonymous ("unnamed officials said") or a
-formula that names nobody ("reportedly", "it is believed", "it is clear that"). Claims
-come most notable first: boosters and hedges are what a reader should weigh, bare numbers
-next.
+formula that names nobody ("reportedly", "it is believed", "it is clear that").
+
+Each claim has a type (`claim_typing`: prediction, causal, quantity, comparison, other)
+and cue words that say why it is listed. The list is what a reader should weigh, not
+every sentence: claims come most notable first (boosters, hedges, the type, figures,
+vague sourcing); every vague claim is kept (vague sourcing is itself worth weighing),
+unattributed ones only up to a cap that grows with the article (`claim_cap`), and plain
+ones (notability 0) only while the list is short.
 """
 
 from __future__ import annotations
 
-import re
+import bisect
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from spacy.tokens import Span
 
+from bot.breakdown.claim_typing import figures_in, is_figure, type_and_cue
 from bot.breakdown.lexicon import BOOSTERS, HEDGES, VAGUE_MARKERS, phrase_pattern
-from bot.breakdown.model import Claim, ClaimKind, Quote
+from bot.breakdown.model import Claim, ClaimKind, ClaimType, Quote
 from bot.breakdown.segment import Sentence
 
 _COVERED = 0.5
-_NUMBER_LABELS = frozenset({"CARDINAL", "PERCENT", "MONEY", "QUANTITY"})
 _CUE_PATTERN = phrase_pattern(HEDGES + BOOSTERS)
 _BOOSTER_SET = frozenset(BOOSTERS)
 _MIN_WORDS = 4
-_DIGIT = re.compile(r"\d")
+# Notability: boosters (and intensified hedges, "incredibly likely") present opinion as
+# certainty, the mark of a slanted claim, and weigh most; then hedges; vague sourcing,
+# each figure or source cue, and a loaded type add one. A quantity's weight is its
+# figures; "other" adds nothing.
+_BOOSTER_WEIGHT = 4.0
+_HEDGE_WEIGHT = 2.0
+_TYPE_WEIGHTS: dict[ClaimType, float] = {
+    "prediction": 1.0, "causal": 1.0, "comparison": 1.0, "quantity": 0.0, "other": 0.0}
+# Figures add to notability, but a sentence full of numbers is no more notable than one
+# with two: past that it is a table in prose.
+_MAX_FIGURE_SCORE = 2.0
+# The unattributed claims listed: CAP_BASE, plus one per CAP_WORDS words of body text, at
+# most CAP_MAX (about one Telegram message). Plain claims (notability 0) only fill the
+# list up to PLAIN_FLOOR: a short article's own assertions stay visible, a long one's
+# plain sentences are not worth a reader's time.
+CAP_BASE = 6
+CAP_WORDS = 250
+CAP_MAX = 14
+PLAIN_FLOOR = 8
 
 
 def coverage(start: int, end: int, spans: Iterable[tuple[int, int]]) -> float:
@@ -41,8 +65,10 @@ def coverage(start: int, end: int, spans: Iterable[tuple[int, int]]) -> float:
 
 
 def notable_cues(sentence: Sentence, quoted: list[tuple[int, int]],
-                 numbers: list[Span]) -> list[str]:
-    """Hedges, boosters and figures in the sentence, as written, outside sourced quotes."""
+                 figures: list[Span]) -> list[str]:
+    """Hedges, boosters and figures in the sentence, as written, outside sourced quotes.
+
+    `figures` are the sentence's own figures (`claim_typing.figures_in`)."""
 
     def outside(start: int, end: int) -> bool:
         return not any(s <= start and end <= e for s, e in quoted)
@@ -50,26 +76,63 @@ def notable_cues(sentence: Sentence, quoted: list[tuple[int, int]],
     base = sentence.start
     cues = [m.group() for m in _CUE_PATTERN.finditer(sentence.text)
             if outside(base + m.start(), base + m.end())]
-    cues += [ent.text for ent in numbers
-             if sentence.start <= ent.start_char and ent.end_char <= sentence.end
-             and _DIGIT.search(ent.text) and outside(ent.start_char, ent.end_char)]
+    cues += [ent.text for ent in figures]
     return list(dict.fromkeys(cues))
 
 
-def notability(cues: list[str], kind: ClaimKind) -> float:
-    """Boosters weigh most, then hedges, then figures; vague sourcing adds a little."""
-    score = 1.0 if kind == "vague" else 0.0
+def notability(cues: list[str], kind: ClaimKind, claim_type: ClaimType = "other") -> float:
+    """Boosters weigh most, then hedges; vague sourcing, figures, source cues and a
+    prediction, causal or comparison type add one each (figures and source cues two at
+    most). `cues` are source, hedge, booster and figure cues."""
+    score = (1.0 if kind == "vague" else 0.0) + _TYPE_WEIGHTS[claim_type]
+    plain = 0.0
     for cue in cues:
         lowered = cue.lower()
         if lowered in _BOOSTER_SET:
-            score += 3
+            score += _BOOSTER_WEIGHT
         elif " " in lowered and lowered.split()[-1] in {"likely", "unlikely"}:
-            score += 3  # an intensified hedge: "incredibly likely"
+            score += _BOOSTER_WEIGHT  # an intensified hedge: "incredibly likely"
         elif _CUE_PATTERN.fullmatch(cue):
-            score += 2
+            score += _HEDGE_WEIGHT
         else:
-            score += 1
-    return score
+            plain += 1  # a figure or a vague source
+    return score + min(plain, _MAX_FIGURE_SCORE)
+
+
+def claim_cap(words: int) -> int:
+    """How many unattributed claims an article of `words` body words lists at most."""
+    return min(CAP_MAX, CAP_BASE + words // CAP_WORDS)
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A claim sentence before selection: how notable it is, and whether it must stay."""
+
+    claim: Claim
+    score: float
+    # Quotes cover half of the sentence, but not enough of what it asserts to source it:
+    # left off the list, it would read as sourced (the contract labels a sentence that no
+    # claim lists by the quotes over it), so it stays whatever the cap.
+    half_quoted: bool = False
+
+
+def select_claims(candidates: list[Candidate], *, words: int) -> list[Claim]:
+    """The claims worth listing, most notable first (ties in text order).
+
+    Every vague claim; unattributed ones up to `claim_cap(words)`, and those with
+    notability 0 only while fewer than `PLAIN_FLOOR` are listed; those half covered by
+    quotes always.
+    """
+    cap = claim_cap(words)
+    kept: list[Claim] = []
+    listed = 0
+    for item in sorted(candidates, key=lambda c: (-c.score, c.claim.start)):
+        if item.claim.kind == "unattributed" and not item.half_quoted:
+            if listed >= (cap if item.score > 0 else min(cap, PLAIN_FLOOR)):
+                continue
+            listed += 1
+        kept.append(item.claim)
+    return kept
 
 
 def is_assertion(sentence: Sentence) -> bool:
@@ -114,20 +177,33 @@ def classify_sentence(sentence: Sentence, quotes: list[Quote]) -> tuple[ClaimKin
 
 
 def find_claims(sentences: list[Sentence], quotes: list[Quote]) -> list[Claim]:
-    """Claim sentences, the most notable first (ties in text order)."""
-    scored: list[tuple[float, Claim]] = []
+    """The claims worth listing, the most notable first (ties in text order)."""
+    candidates: list[Candidate] = []
     sourced = [(q.start, q.end) for q in quotes if not q.anonymous]
-    # Figures from the document's entity list, read once: `Span.ents` rescans it per call.
-    numbers = [e for e in sentences[0].span.doc.ents if e.label_ in _NUMBER_LABELS] \
-        if sentences else []
+    # Figures from the document's entity list, read once (`Span.ents` rescans it per
+    # call) and found per sentence by bisection, so the pass stays linear.
+    figures = [e for e in sentences[0].span.doc.ents if is_figure(e)] if sentences else []
+    starts = [f.start_char for f in figures]
+    words = 0
     for sentence in sentences:
-        if not sentence.is_body or not is_assertion(sentence):
+        if not sentence.is_body:
+            continue
+        words += len(sentence.text.split())
+        if not is_assertion(sentence):
             continue
         kind, source_cues = classify_sentence(sentence, quotes)
         if kind is None:
             continue
-        cues = list(dict.fromkeys(source_cues + notable_cues(sentence, sourced, numbers)))
-        claim = Claim(kind, sentence.text, sentence.start, sentence.end, tuple(cues))
-        scored.append((notability(cues, kind), claim))
-    scored.sort(key=lambda pair: (-pair[0], pair[1].start))
-    return [claim for _, claim in scored]
+        near = figures[bisect.bisect_left(starts, sentence.start):
+                       bisect.bisect_left(starts, sentence.end)]
+        own = figures_in(sentence.span, near, sourced)
+        cues = list(dict.fromkeys(source_cues + notable_cues(sentence, sourced, own)))
+        claim_type, _ = type_and_cue(sentence.span, figures=own, quoted=sourced)
+        score = notability(cues, kind, claim_type)
+        claim = Claim(kind, sentence.text, sentence.start, sentence.end, tuple(cues),
+                      claim_type)
+        quoted = coverage(sentence.start, sentence.end,
+                          [(q.start, q.end) for q in quotes
+                           if q.start < sentence.end and sentence.start < q.end])
+        candidates.append(Candidate(claim, score, half_quoted=quoted >= _COVERED))
+    return select_claims(candidates, words=words)
