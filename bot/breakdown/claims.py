@@ -176,10 +176,26 @@ def classify_sentence(sentence: Sentence, quotes: list[Quote]) -> tuple[ClaimKin
     return "unattributed", []
 
 
+class SpanIndex:
+    """Character spans found by the range they overlap, without a pass over all of them:
+    sorted by start, a span that overlaps [start, end) starts after start - longest."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
+        self.spans = sorted(spans)
+        self.starts = [s for s, _ in self.spans]
+        self.longest = max((e - s for s, e in self.spans), default=0)
+
+    def overlapping(self, start: int, end: int) -> list[tuple[int, int]]:
+        lo = bisect.bisect_left(self.starts, start - self.longest)
+        hi = bisect.bisect_left(self.starts, end)
+        return [(s, e) for s, e in self.spans[lo:hi] if start < e]
+
+
 def find_claims(sentences: list[Sentence], quotes: list[Quote]) -> list[Claim]:
     """The claims worth listing, the most notable first (ties in text order)."""
     candidates: list[Candidate] = []
-    sourced = [(q.start, q.end) for q in quotes if not q.anonymous]
+    named = SpanIndex((q.start, q.end) for q in quotes if not q.anonymous)
+    every_quote = SpanIndex((q.start, q.end) for q in quotes)
     # Figures from the document's entity list, read once (`Span.ents` rescans it per
     # call) and found per sentence by bisection, so the pass stays linear.
     figures = [e for e in sentences[0].span.doc.ents if is_figure(e)] if sentences else []
@@ -194,16 +210,16 @@ def find_claims(sentences: list[Sentence], quotes: list[Quote]) -> list[Claim]:
         kind, source_cues = classify_sentence(sentence, quotes)
         if kind is None:
             continue
+        sourced = named.overlapping(sentence.start, sentence.end)
         near = figures[bisect.bisect_left(starts, sentence.start):
                        bisect.bisect_left(starts, sentence.end)]
         own = figures_in(sentence.span, near, sourced)
         cues = list(dict.fromkeys(source_cues + notable_cues(sentence, sourced, own)))
         claim_type, _ = type_and_cue(sentence.span, figures=own, quoted=sourced)
-        score = notability(cues, kind, claim_type)
         claim = Claim(kind, sentence.text, sentence.start, sentence.end, tuple(cues),
                       claim_type)
         quoted = coverage(sentence.start, sentence.end,
-                          [(q.start, q.end) for q in quotes
-                           if q.start < sentence.end and sentence.start < q.end])
-        candidates.append(Candidate(claim, score, half_quoted=quoted >= _COVERED))
+                          every_quote.overlapping(sentence.start, sentence.end))
+        candidates.append(Candidate(claim, notability(cues, kind, claim_type),
+                                    half_quoted=quoted >= _COVERED))
     return select_claims(candidates, words=words)
