@@ -95,6 +95,7 @@ def test_cues_inside_a_sourced_quotation_do_not_type_the_claim() -> None:
     "He joined the club at age 19 and left after the final.",
     "Flight 370 disappeared over the ocean.",
     "Two men were seen leaving the building at night.",
+    "After the 9/11 attacks, the president acted.",
 ])
 def test_numbers_that_are_not_figures(text: str) -> None:
     assert figures(text) == []
@@ -105,6 +106,7 @@ def test_numbers_that_are_not_figures(text: str) -> None:
     ("The city lost $3 billion in revenue.", ["$3 billion"]),
     ("The carmaker cut 12,000 jobs at its plants.", ["12,000"]),
     ("More than three million people voted in the referendum.", ["More than three million"]),
+    ("The 29 New Yorkers wounded in the blast were bystanders.", ["29"]),
 ])
 def test_figures(text: str, expected: list[str]) -> None:
     assert figures(text) == expected
@@ -121,9 +123,9 @@ def test_claim_cues_hold_figures_but_not_phone_numbers_or_years() -> None:
 
 # --- ranking and the cap -------------------------------------------------------------------
 
-def _candidate(kind: str, score: float, start: int, *, half_quoted: bool = False) -> Candidate:
+def _candidate(kind: str, score: float, start: int, *, reads_as_sourced: bool = False) -> Candidate:
     claim = Claim(kind, f"claim {start}", start, start + 1)  # type: ignore[arg-type]
-    return Candidate(claim, score, half_quoted=half_quoted)
+    return Candidate(claim, score, reads_as_sourced=reads_as_sourced)
 
 
 def test_notability_weighs_boosters_then_hedges_then_types_and_figures() -> None:
@@ -145,16 +147,16 @@ def test_cap_grows_with_the_article_and_is_bounded() -> None:
     assert claim_cap(100_000) == CAP_MAX
 
 
-def test_selection_keeps_vague_and_half_quoted_claims_and_caps_the_rest() -> None:
+def test_selection_keeps_vague_claims_and_those_read_as_sourced_and_caps_the_rest() -> None:
     notable = [_candidate("unattributed", 2.0, i) for i in range(0, 60, 2)]
     plain = [_candidate("unattributed", 0.0, i) for i in range(1, 61, 2)]
     vague = [_candidate("vague", 1.0, 100 + i) for i in range(12)]
-    pinned = _candidate("unattributed", 0.0, 500, half_quoted=True)
+    pinned = _candidate("unattributed", 0.0, 500, reads_as_sourced=True)
     kept = select_claims([*plain, pinned, *vague, *notable], words=3000)
     unattributed = [c for c in kept if c.kind == "unattributed"]
     assert [c for c in kept if c.kind == "vague"] == [v.claim for v in vague]
     assert pinned.claim in kept
-    assert len(unattributed) == claim_cap(3000) + 1  # the half-quoted one is extra
+    assert len(unattributed) == claim_cap(3000) + 1  # the one that reads as sourced is extra
     assert all(c.start % 2 == 0 for c in unattributed if c is not pinned.claim)
     # Most notable first; ties in text order.
     assert kept[:3] == [notable[0].claim, notable[1].claim, notable[2].claim]
@@ -169,6 +171,27 @@ def test_plain_claims_fill_a_short_list_only() -> None:
     assert kept[3:] == [p.claim for p in plain[:PLAIN_FLOOR - 3]]
     short = select_claims(plain + notable, words=100)
     assert len(short) == min(claim_cap(100), PLAIN_FLOOR)
+
+
+THINGS = ("bridge", "tunnel", "school", "library", "stadium", "harbour", "museum", "depot",
+          "clinic", "market", "station", "airport", "tramline", "archive", "theatre")
+
+
+def test_a_claim_after_a_closing_quotation_stays_listed() -> None:
+    # A splitter that does not break after a closing quotation mark reads the quotation
+    # and the next sentence as one, mostly quoted: left off, the claim would read as sourced.
+    notable = [f"The new {thing} will clearly cost more than the council planned."
+               for thing in THINGS]
+    quote = ("Maria Keller, the mayor, said: “The bridge closes for repairs every winter, "
+             "and every winter the town loses its trade for weeks on end.”")
+    after_quote = "The ferry carried commuters across the river."
+    elsewhere = "The buses ran on time during the closure."
+    text = "\n\n".join([*notable[:8], quote, after_quote, *notable[8:], elsewhere])
+    breakdown = analyze(text)
+    assert [q.speaker for q in breakdown.quotes] == ["Maria Keller"]
+    listed = [c.text for c in breakdown.claims]
+    assert len(listed) == claim_cap(len(text.split())) + 1
+    assert after_quote in listed and elsewhere not in listed
 
 
 OPINION = (

@@ -116,5 +116,7 @@ PHONE = re.compile(
 )
 # A four-digit number in this range standing alone is a year ("in 2016").
 YEAR = re.compile(r"(?:1[5-9]|20)\d\d")
+# Digits around a slash are a date or a name ("9/11", "24/7"), not an amount.
+SLASHED = re.compile(r"\d/\d")
 # A number that is 0 or 1 and nothing else: "only 1 of them" is no figure worth showing.
 BARE_ONE = re.compile(r"[01](?:\.0+)?")

@@ -48,6 +48,7 @@ from bot.breakdown.claim_types import (
     RECORD,
     RECORD_DEPS,
     SCALE_WORDS,
+    SLASHED,
     STREET_WORDS,
     THAN,
     THE_ONLY_SUPERLATIVES,
@@ -66,6 +67,8 @@ _COMPARISON = phrase_pattern(COMPARISON_PHRASES)
 _DIGIT = re.compile(r"\d")
 _TIME_LABELS = frozenset({"DATE", "TIME"})
 _COMPARATIVES = frozenset({"JJR", "RBR"})
+_COUNT_LABELS = frozenset({"CARDINAL", "QUANTITY"})  # money and percentages are no years
+_PLURAL_NOUNS = frozenset({"NNS", "NNPS"})  # "12,000 jobs", "29 New Yorkers"
 # How far around a number to look for the rest of a telephone number.
 _PHONE_REACH = 16
 
@@ -82,29 +85,34 @@ def is_figure(ent: Span) -> bool:
     """A number worth showing: an amount with its unit, or a count of something.
 
     Not a figure: a bare 0 or 1, a rank ("No. 2", "#1"), a year, an age ("Smith, 54,"),
-    a house number ("221 Baker Street"), part of a telephone number, a number that names
-    something ("Flight 370"), or a spelt-out small number ("two men").
+    a house number ("221 Baker Street"), part of a telephone number, a date or name
+    with a slash ("9/11"), a number that names something ("Flight 370"), or a spelt-out
+    small number ("two men").
     """
     if ent.label_ not in NUMBER_LABELS:
         return False
     scaled = any(t.lower_ in SCALE_WORDS for t in ent)
     if not (scaled or _DIGIT.search(ent.text)):
         return False
-    if _is_phone(ent) or _is_rank_or_age(ent) or _is_house_number(ent):
+    if SLASHED.search(ent.text) or _is_phone(ent) or _is_rank_or_age(ent) \
+            or _is_house_number(ent):
         return False
+    number = "".join(t.text for t in ent if t.like_num)
+    if not scaled and ent.label_ in _COUNT_LABELS and YEAR.fullmatch(number):
+        return False  # "in 2019", "a 2014 study"
     if ent.label_ in UNIT_LABELS:
         return True
-    number = "".join(t.text for t in ent if t.like_num)
-    if not scaled and (BARE_ONE.fullmatch(number) or YEAR.fullmatch(number)):
+    if not scaled and BARE_ONE.fullmatch(number):
         return False
     return scaled or _counts_something(ent)
 
 
 def _counts_something(ent: Span) -> bool:
-    """A cardinal counts something when it modifies a plural noun ("12,000 jobs"), has an
-    "of" complement ("3 of the 5 seats") or is bounded ("more than 6", "nearly 200")."""
+    """A cardinal counts something when it modifies a plural noun ("12,000 jobs", "29 New
+    Yorkers"), has an "of" complement ("3 of the 5 seats") or is bounded ("more than 6",
+    "nearly 200")."""
     root = ent.root
-    if root.head.tag_ == "NNS" and not ent.start <= root.head.i < ent.end:
+    if root.head.tag_ in _PLURAL_NOUNS and not ent.start <= root.head.i < ent.end:
         return True
     if any(c.lower_ == "of" for c in root.children):
         return True

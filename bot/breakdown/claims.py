@@ -30,6 +30,7 @@ _COVERED = 0.5
 _CUE_PATTERN = phrase_pattern(HEDGES + BOOSTERS)
 _BOOSTER_SET = frozenset(BOOSTERS)
 _MIN_WORDS = 4
+_CLOSING_QUOTES = ("”", '"', "'", "’", "»")
 # Notability: boosters (and intensified hedges, "incredibly likely") present opinion as
 # certainty, the mark of a slanted claim, and weigh most; then hedges; vague sourcing,
 # each figure or source cue, and a loaded type add one. A quantity's weight is its
@@ -110,24 +111,23 @@ class Candidate:
 
     claim: Claim
     score: float
-    # Quotes cover half of the sentence, but not enough of what it asserts to source it:
-    # left off the list, it would read as sourced (the contract labels a sentence that no
-    # claim lists by the quotes over it), so it stays whatever the cap.
-    half_quoted: bool = False
+    # Left off the list, the sentence would read as sourced (`reads_as_sourced`), so it
+    # stays whatever the cap.
+    reads_as_sourced: bool = False
 
 
 def select_claims(candidates: list[Candidate], *, words: int) -> list[Claim]:
     """The claims worth listing, most notable first (ties in text order).
 
     Every vague claim; unattributed ones up to `claim_cap(words)`, and those with
-    notability 0 only while fewer than `PLAIN_FLOOR` are listed; those half covered by
-    quotes always.
+    notability 0 only while fewer than `PLAIN_FLOOR` are listed; those that would read as
+    sourced if they were not listed, always.
     """
     cap = claim_cap(words)
     kept: list[Claim] = []
     listed = 0
     for item in sorted(candidates, key=lambda c: (-c.score, c.claim.start)):
-        if item.claim.kind == "unattributed" and not item.half_quoted:
+        if item.claim.kind == "unattributed" and not item.reads_as_sourced:
             if listed >= (cap if item.score > 0 else min(cap, PLAIN_FLOOR)):
                 continue
             listed += 1
@@ -191,6 +191,25 @@ class SpanIndex:
         return [(s, e) for s, e in self.spans[lo:hi] if start < e]
 
 
+def reads_as_sourced(sentence: Sentence, previous: Sentence | None,
+                     quotes: SpanIndex) -> bool:
+    """Would the sentence read as sourced if no claim listed it?
+
+    The contract labels a sentence that no claim lists by the quotes over it. Quotes may
+    cover half of a claim's characters and still not enough of what it asserts to source
+    it (`sourced_share` sets the source phrase aside). And a sentence splitter that does
+    not break after a closing quotation mark reads a paragraph's closing quotation and
+    the next sentence as one sentence, which the quotation then mostly covers.
+    """
+    def quoted(start: int, end: int) -> float:
+        return coverage(start, end, quotes.overlapping(start, end))
+
+    if quoted(sentence.start, sentence.end) >= _COVERED:
+        return True
+    return previous is not None and previous.text.endswith(_CLOSING_QUOTES) \
+        and quoted(previous.start, sentence.end) >= _COVERED
+
+
 def find_claims(sentences: list[Sentence], quotes: list[Quote]) -> list[Claim]:
     """The claims worth listing, the most notable first (ties in text order)."""
     candidates: list[Candidate] = []
@@ -201,10 +220,12 @@ def find_claims(sentences: list[Sentence], quotes: list[Quote]) -> list[Claim]:
     figures = [e for e in sentences[0].span.doc.ents if is_figure(e)] if sentences else []
     starts = [f.start_char for f in figures]
     words = 0
+    previous: Sentence | None = None
     for sentence in sentences:
         if not sentence.is_body:
             continue
         words += len(sentence.text.split())
+        before, previous = previous, sentence
         if not is_assertion(sentence):
             continue
         kind, source_cues = classify_sentence(sentence, quotes)
@@ -218,8 +239,7 @@ def find_claims(sentences: list[Sentence], quotes: list[Quote]) -> list[Claim]:
         claim_type, _ = type_and_cue(sentence.span, figures=own, quoted=sourced)
         claim = Claim(kind, sentence.text, sentence.start, sentence.end, tuple(cues),
                       claim_type)
-        quoted = coverage(sentence.start, sentence.end,
-                          every_quote.overlapping(sentence.start, sentence.end))
-        candidates.append(Candidate(claim, notability(cues, kind, claim_type),
-                                    half_quoted=quoted >= _COVERED))
+        candidates.append(Candidate(
+            claim, notability(cues, kind, claim_type),
+            reads_as_sourced=reads_as_sourced(sentence, before, every_quote)))
     return select_claims(candidates, words=words)

@@ -203,10 +203,10 @@ def _after_date(context: str, date_text: str) -> str:
 def _claims(breakdown: Breakdown, detail: _Detail) -> str:
     unattributed, vague = claims_by_kind(breakdown)
     # The engine ranks claims, most notable first; the reply shows those with cue words
-    # first, since the cue is what tells a reader why the sentence is notable.
+    # or a type first, since they tell a reader why the sentence is notable.
     # Unattributed before vague ones: the speakers' block already names unnamed sources.
-    shown = sorted(breakdown.claims,
-                   key=lambda c: (not c.cues, c.kind == "vague"))[:detail.claims]
+    shown = sorted(breakdown.claims, key=lambda c: (not (c.cues or c.type != "other"),
+                                                    c.kind == "vague"))[:detail.claims]
     lines = []
     for claim in shown:
         # The title says "unattributed": only vague sourcing and the type need a tag.
