@@ -69,6 +69,8 @@ _TIME_LABELS = frozenset({"DATE", "TIME"})
 _COMPARATIVES = frozenset({"JJR", "RBR"})
 _COUNT_LABELS = frozenset({"CARDINAL", "QUANTITY"})  # money and percentages are no years
 _PLURAL_NOUNS = frozenset({"NNS", "NNPS"})  # "12,000 jobs", "29 New Yorkers"
+_SINGULAR_NOUNS = frozenset({"NN", "NNP"})
+_RANK_OR_AGE = RANK_MARKERS | AGE_MARKERS
 # How far around a number to look for the rest of a telephone number.
 _PHONE_REACH = 16
 
@@ -136,7 +138,7 @@ def _before(ent: Span) -> list[Token]:
 
 def _is_rank_or_age(ent: Span) -> bool:
     before = _before(ent)
-    if before and before[0].lower_ in RANK_MARKERS | AGE_MARKERS:
+    if before and before[0].lower_ in _RANK_OR_AGE:
         return True
     if len(before) == 2 and before[0].text == "." and before[1].lower_ in RANK_MARKERS:
         return True  # "No. 2" split as "No" "."
@@ -145,7 +147,7 @@ def _is_rank_or_age(ent: Span) -> bool:
         return True  # "John Smith, 54, said"
     # A number right after the noun it names: "Flight 370", "Proposition 64".
     head = root.head
-    return root.dep_ == "nummod" and head.i < root.i and head.tag_ in {"NN", "NNP"}
+    return root.dep_ == "nummod" and head.i < root.i and head.tag_ in _SINGULAR_NOUNS
 
 
 def _is_house_number(ent: Span) -> bool:
