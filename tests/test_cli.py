@@ -16,7 +16,7 @@ SEED_TXT = ROOT / "examples" / "seed-us-blames-russians.txt"
 CONTRACT_KEYS = ["source", "language", "summary", "quotes", "dates", "claims", "text"]
 QUOTE_KEYS = ["speaker", "role", "anonymous", "kind", "cue", "content", "start", "end"]
 DATE_KEYS = ["text", "value", "key", "start", "end", "context"]
-CLAIM_KEYS = ["kind", "text", "start", "end", "cues"]
+CLAIM_KEYS = ["kind", "text", "start", "end", "cues", "type"]
 SHORT = "Maria Keller said that the bridge would reopen on March 3 after the repairs.\n"
 
 

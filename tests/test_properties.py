@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from bot.breakdown import Breakdown, Claim, KeyDate, Quote, Source, analyze
 from bot.breakdown.engine import without_surrogates
+from bot.breakdown.model import CLAIM_TYPES
 from bot.breakdown.words import count_words, has_words
 from bot.render.telegram import (
     BUTTONS,
@@ -235,7 +236,8 @@ _dates = st.builds(KeyDate, text=_short, value=_timex(), key=st.booleans(),
                    start=st.integers(0, 10_000), end=st.integers(0, 10_000), context=_field)
 _claims = st.builds(Claim, kind=st.sampled_from(("unattributed", "vague")), text=_field,
                     start=st.integers(0, 10_000), end=st.integers(0, 10_000),
-                    cues=st.lists(_short, max_size=4).map(tuple))
+                    cues=st.lists(_short, max_size=4).map(tuple),
+                    type=st.sampled_from(CLAIM_TYPES))
 _sources = st.builds(
     Source, kind=st.sampled_from(("text", "url")),
     url=st.none() | st.sampled_from(("https://example.com/a?x=1&y=\"2\"<>", "javascript:x",

@@ -25,7 +25,7 @@ CONTRACT_KEYS = ["source", "language", "summary", "quotes", "dates", "claims", "
 SOURCE_KEYS = ["kind", "url", "title", "site", "author", "published", "words"]
 QUOTE_KEYS = ["speaker", "role", "anonymous", "kind", "cue", "content", "start", "end"]
 DATE_KEYS = ["text", "value", "key", "start", "end", "context"]
-CLAIM_KEYS = ["kind", "text", "start", "end", "cues"]
+CLAIM_KEYS = ["kind", "text", "start", "end", "cues", "type"]
 # TIMEX3 values: calendar dates, weeks, quarters, halves, seasons, decades ("199X") and the
 # reference values of "now", "recently", "the future" (never key dates)
 TIMEX = re.compile(r"(?:\d{4}|XXXX)(?:-(?:\d{2}(?:-\d{2})?|W\d{2}|Q[1-4]|H[12]|SP|SU|FA|WI))?"
@@ -293,6 +293,7 @@ def test_contract_values(data: dict[str, Any]) -> None:
         assert date["text"] in date["context"] or date["context"].endswith("…")
     for claim in data["claims"]:
         assert claim["kind"] in {"unattributed", "vague"}
+        assert claim["type"] in {"quantity", "prediction", "causal", "comparison", "other"}
         assert isinstance(claim["cues"], list) and all(isinstance(c, str) for c in claim["cues"])
 
 

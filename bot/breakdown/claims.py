@@ -3,28 +3,53 @@
 A body sentence is a claim unless named sources' quotes make up at least half of what it
 asserts (the 50% rule of the PolNeAR-derived metric, with the source phrase and cue set
 aside). It is *vague* when the only source is anonymous ("unnamed officials said") or a
-formula that names nobody ("reportedly", "it is believed", "it is clear that"). Claims
-come most notable first: boosters and hedges are what a reader should weigh, bare numbers
-next.
+formula that names nobody ("reportedly", "it is believed", "it is clear that").
+
+Each claim has a type (`claim_typing`: prediction, causal, quantity, comparison, other)
+and cue words that say why it is listed. The list is what a reader should weigh, not
+every sentence: claims come most notable first (boosters, hedges, the type, figures,
+vague sourcing); every vague claim is kept (vague sourcing is itself worth weighing),
+unattributed ones only up to a cap that grows with the article (`claim_cap`), and plain
+ones (notability 0) only while the list is short.
 """
 
 from __future__ import annotations
 
-import re
+import bisect
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from spacy.tokens import Span
 
+from bot.breakdown.claim_typing import figures_in, is_figure, type_and_cue
 from bot.breakdown.lexicon import BOOSTERS, HEDGES, VAGUE_MARKERS, phrase_pattern
-from bot.breakdown.model import Claim, ClaimKind, Quote
+from bot.breakdown.model import Claim, ClaimKind, ClaimType, Quote
 from bot.breakdown.segment import Sentence
 
 _COVERED = 0.5
-_NUMBER_LABELS = frozenset({"CARDINAL", "PERCENT", "MONEY", "QUANTITY"})
 _CUE_PATTERN = phrase_pattern(HEDGES + BOOSTERS)
 _BOOSTER_SET = frozenset(BOOSTERS)
 _MIN_WORDS = 4
-_DIGIT = re.compile(r"\d")
+_CLOSING_QUOTES = ("”", '"', "'", "’", "»")
+# Notability: boosters (and intensified hedges, "incredibly likely") present opinion as
+# certainty, the mark of a slanted claim, and weigh most; then hedges; vague sourcing,
+# each figure or source cue, and a loaded type add one. A quantity's weight is its
+# figures; "other" adds nothing.
+_BOOSTER_WEIGHT = 4.0
+_HEDGE_WEIGHT = 2.0
+_TYPE_WEIGHTS: dict[ClaimType, float] = {
+    "prediction": 1.0, "causal": 1.0, "comparison": 1.0, "quantity": 0.0, "other": 0.0}
+# Figures add to notability, but a sentence full of numbers is no more notable than one
+# with two: past that it is a table in prose.
+_MAX_FIGURE_SCORE = 2.0
+# The unattributed claims listed: CAP_BASE, plus one per CAP_WORDS words of body text, at
+# most CAP_MAX (about one Telegram message). Plain claims (notability 0) only fill the
+# list up to PLAIN_FLOOR: a short article's own assertions stay visible, a long one's
+# plain sentences are not worth a reader's time.
+CAP_BASE = 6
+CAP_WORDS = 250
+CAP_MAX = 14
+PLAIN_FLOOR = 8
 
 
 def coverage(start: int, end: int, spans: Iterable[tuple[int, int]]) -> float:
@@ -41,8 +66,10 @@ def coverage(start: int, end: int, spans: Iterable[tuple[int, int]]) -> float:
 
 
 def notable_cues(sentence: Sentence, quoted: list[tuple[int, int]],
-                 numbers: list[Span]) -> list[str]:
-    """Hedges, boosters and figures in the sentence, as written, outside sourced quotes."""
+                 figures: list[Span]) -> list[str]:
+    """Hedges, boosters and figures in the sentence, as written, outside sourced quotes.
+
+    `figures` are the sentence's own figures (`claim_typing.figures_in`)."""
 
     def outside(start: int, end: int) -> bool:
         return not any(s <= start and end <= e for s, e in quoted)
@@ -50,26 +77,62 @@ def notable_cues(sentence: Sentence, quoted: list[tuple[int, int]],
     base = sentence.start
     cues = [m.group() for m in _CUE_PATTERN.finditer(sentence.text)
             if outside(base + m.start(), base + m.end())]
-    cues += [ent.text for ent in numbers
-             if sentence.start <= ent.start_char and ent.end_char <= sentence.end
-             and _DIGIT.search(ent.text) and outside(ent.start_char, ent.end_char)]
+    cues += [ent.text for ent in figures]
     return list(dict.fromkeys(cues))
 
 
-def notability(cues: list[str], kind: ClaimKind) -> float:
-    """Boosters weigh most, then hedges, then figures; vague sourcing adds a little."""
-    score = 1.0 if kind == "vague" else 0.0
+def notability(cues: list[str], kind: ClaimKind, claim_type: ClaimType = "other") -> float:
+    """Boosters weigh most, then hedges; vague sourcing, figures, source cues and a
+    prediction, causal or comparison type add one each (figures and source cues two at
+    most). `cues` are source, hedge, booster and figure cues."""
+    score = (1.0 if kind == "vague" else 0.0) + _TYPE_WEIGHTS[claim_type]
+    plain = 0.0
     for cue in cues:
         lowered = cue.lower()
         if lowered in _BOOSTER_SET:
-            score += 3
+            score += _BOOSTER_WEIGHT
         elif " " in lowered and lowered.split()[-1] in {"likely", "unlikely"}:
-            score += 3  # an intensified hedge: "incredibly likely"
+            score += _BOOSTER_WEIGHT  # an intensified hedge: "incredibly likely"
         elif _CUE_PATTERN.fullmatch(cue):
-            score += 2
+            score += _HEDGE_WEIGHT
         else:
-            score += 1
-    return score
+            plain += 1  # a figure or a vague source
+    return score + min(plain, _MAX_FIGURE_SCORE)
+
+
+def claim_cap(words: int) -> int:
+    """How many unattributed claims an article of `words` body words lists at most."""
+    return min(CAP_MAX, CAP_BASE + words // CAP_WORDS)
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A claim sentence before selection: how notable it is, and whether it must stay."""
+
+    claim: Claim
+    score: float
+    # Left off the list, the sentence would read as sourced (`reads_as_sourced`), so it
+    # stays whatever the cap.
+    reads_as_sourced: bool = False
+
+
+def select_claims(candidates: list[Candidate], *, words: int) -> list[Claim]:
+    """The claims worth listing, most notable first (ties in text order).
+
+    Every vague claim; unattributed ones up to `claim_cap(words)`, and those with
+    notability 0 only while fewer than `PLAIN_FLOOR` are listed; those that would read as
+    sourced if they were not listed, always.
+    """
+    cap = claim_cap(words)
+    kept: list[Claim] = []
+    listed = 0
+    for item in sorted(candidates, key=lambda c: (-c.score, c.claim.start)):
+        if item.claim.kind == "unattributed" and not item.reads_as_sourced:
+            if listed >= (cap if item.score > 0 else min(cap, PLAIN_FLOOR)):
+                continue
+            listed += 1
+        kept.append(item.claim)
+    return kept
 
 
 def is_assertion(sentence: Sentence) -> bool:
@@ -113,6 +176,40 @@ def classify_sentence(sentence: Sentence, quotes: list[Quote]) -> tuple[ClaimKin
     return "unattributed", []
 
 
+class SpanIndex:
+    """Character spans found by the range they overlap, without a pass over all of them:
+    sorted by start, a span that overlaps [start, end) starts after start - longest."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
+        self.spans = sorted(spans)
+        self.starts = [s for s, _ in self.spans]
+        self.longest = max((e - s for s, e in self.spans), default=0)
+
+    def overlapping(self, start: int, end: int) -> list[tuple[int, int]]:
+        lo = bisect.bisect_left(self.starts, start - self.longest)
+        hi = bisect.bisect_left(self.starts, end)
+        return [(s, e) for s, e in self.spans[lo:hi] if start < e]
+
+
+def reads_as_sourced(sentence: Sentence, previous: Sentence | None,
+                     quotes: SpanIndex) -> bool:
+    """Would the sentence read as sourced if no claim listed it?
+
+    The contract labels a sentence that no claim lists by the quotes over it. Quotes may
+    cover half of a claim's characters and still not enough of what it asserts to source
+    it (`sourced_share` sets the source phrase aside). And a sentence splitter that does
+    not break after a closing quotation mark reads a paragraph's closing quotation and
+    the next sentence as one sentence, which the quotation then mostly covers.
+    """
+    def quoted(start: int, end: int) -> float:
+        return coverage(start, end, quotes.overlapping(start, end))
+
+    if quoted(sentence.start, sentence.end) >= _COVERED:
+        return True
+    return previous is not None and previous.text.endswith(_CLOSING_QUOTES) \
+        and quoted(previous.start, sentence.end) >= _COVERED
+
+
 def _named_cover(sentence: Sentence, named: list[Quote]) -> bool:
     here = [q for q in named if q.frame[0] < sentence.end and sentence.start < q.frame[1]]
     return bool(here) and sourced_share(sentence, here) >= _COVERED
@@ -120,7 +217,7 @@ def _named_cover(sentence: Sentence, named: list[Quote]) -> bool:
 
 def find_claims(sentences: list[Sentence], quotes: list[Quote], *,
                 rule_quotes: list[Quote] | None = None) -> list[Claim]:
-    """Claim sentences, the most notable first (ties in text order).
+    """The claims worth listing, the most notable first (ties in text order).
 
     With `rule_quotes`, whether a sentence is a claim (and whether vague) is decided on
     the rules' quotes, which this logic was fitted to, and then every sentence that a
@@ -130,20 +227,35 @@ def find_claims(sentences: list[Sentence], quotes: list[Quote], *,
     accuracy 0.772 against 0.781; see `bench/attribution_variants.py`.)
     """
     deciding = quotes if rule_quotes is None else rule_quotes
-    named = [q for q in quotes if not q.anonymous]
-    scored: list[tuple[float, Claim]] = []
-    sourced = [(q.start, q.end) for q in quotes if not q.anonymous]
-    # Figures from the document's entity list, read once: `Span.ents` rescans it per call.
-    numbers = [e for e in sentences[0].span.doc.ents if e.label_ in _NUMBER_LABELS] \
-        if sentences else []
+    named_quotes = [q for q in quotes if not q.anonymous]
+    candidates: list[Candidate] = []
+    named = SpanIndex((q.start, q.end) for q in quotes if not q.anonymous)
+    every_quote = SpanIndex((q.start, q.end) for q in quotes)
+    # Figures from the document's entity list, read once (`Span.ents` rescans it per
+    # call) and found per sentence by bisection, so the pass stays linear.
+    figures = [e for e in sentences[0].span.doc.ents if is_figure(e)] if sentences else []
+    starts = [f.start_char for f in figures]
+    words = 0
+    previous: Sentence | None = None
     for sentence in sentences:
-        if not sentence.is_body or not is_assertion(sentence):
+        if not sentence.is_body:
+            continue
+        words += len(sentence.text.split())
+        before, previous = previous, sentence
+        if not is_assertion(sentence):
             continue
         kind, source_cues = classify_sentence(sentence, deciding)
-        if kind is None or (rule_quotes is not None and _named_cover(sentence, named)):
+        if kind is None or (rule_quotes is not None and _named_cover(sentence, named_quotes)):
             continue
-        cues = list(dict.fromkeys(source_cues + notable_cues(sentence, sourced, numbers)))
-        claim = Claim(kind, sentence.text, sentence.start, sentence.end, tuple(cues))
-        scored.append((notability(cues, kind), claim))
-    scored.sort(key=lambda pair: (-pair[0], pair[1].start))
-    return [claim for _, claim in scored]
+        sourced = named.overlapping(sentence.start, sentence.end)
+        near = figures[bisect.bisect_left(starts, sentence.start):
+                       bisect.bisect_left(starts, sentence.end)]
+        own = figures_in(sentence.span, near, sourced)
+        cues = list(dict.fromkeys(source_cues + notable_cues(sentence, sourced, own)))
+        claim_type, _ = type_and_cue(sentence.span, figures=own, quoted=sourced)
+        claim = Claim(kind, sentence.text, sentence.start, sentence.end, tuple(cues),
+                      claim_type)
+        candidates.append(Candidate(
+            claim, notability(cues, kind, claim_type),
+            reads_as_sourced=reads_as_sourced(sentence, before, every_quote)))
+    return select_claims(candidates, words=words)

@@ -11,6 +11,10 @@ from typing import Any, Literal
 
 QuoteKind = Literal["direct", "indirect", "mixed"]
 ClaimKind = Literal["unattributed", "vague"]
+# What kind of assertion a claim is (the Full Fact typology, plus comparison): see
+# `bot.breakdown.claims.claim_type` for how it is told and in which order.
+ClaimType = Literal["quantity", "prediction", "causal", "comparison", "other"]
+CLAIM_TYPES: tuple[ClaimType, ...] = ("quantity", "prediction", "causal", "comparison", "other")
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +80,9 @@ class Claim:
     start: int
     end: int
     cues: tuple[str, ...] = ()
+    # The JSON key is "type"; last, with a default, so that breakdowns cached before it
+    # existed still load (they read as "other").
+    type: ClaimType = "other"
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +104,7 @@ class Breakdown:
             summary=tuple(data["summary"]),
             quotes=tuple(Quote(**q) for q in data["quotes"]),
             dates=tuple(KeyDate(**d) for d in data["dates"]),
-            claims=tuple(Claim(**{**c, "cues": tuple(c["cues"])}) for c in data["claims"]),
+            claims=tuple(_claim_from_dict(c) for c in data["claims"]),
             text=data["text"],
         )
 
@@ -112,3 +119,10 @@ class Breakdown:
             "claims": [{**asdict(c), "cues": list(c.cues)} for c in self.claims],
             "text": self.text,
         }
+
+
+def _claim_from_dict(data: dict[str, Any]) -> Claim:
+    """A cached claim; one from before claim types (or with an unknown type) is "other"."""
+    value = data.get("type")
+    claim_type: ClaimType = value if value in CLAIM_TYPES else "other"
+    return Claim(**{**data, "cues": tuple(data["cues"]), "type": claim_type})

@@ -12,6 +12,9 @@ from dataclasses import dataclass
 
 from bot.breakdown.model import Breakdown, Claim, KeyDate, Quote
 
+# A claim's type as a reader's short tag; "other" gets none (it would explain nothing).
+TYPE_TAGS = {"quantity": "figure", "prediction": "prediction", "causal": "cause",
+             "comparison": "comparison"}
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
@@ -95,6 +98,15 @@ def claims_by_kind(breakdown: Breakdown) -> tuple[list[Claim], list[Claim]]:
     unattributed = [c for c in breakdown.claims if c.kind == "unattributed"]
     vague = [c for c in breakdown.claims if c.kind == "vague"]
     return unattributed, vague
+
+
+def claim_tag(claim: Claim, *, sourcing: bool = True) -> str:
+    """"no source · prediction", "vague source · figure", "vague source"; with
+    ``sourcing=False`` only the type ("cause", or "" for "other")."""
+    parts = [("vague source" if claim.kind == "vague" else "no source")] if sourcing else []
+    if tag := TYPE_TAGS.get(claim.type):
+        parts.append(tag)
+    return " · ".join(parts)
 
 
 def plural(count: int, word: str, many: str | None = None) -> str:

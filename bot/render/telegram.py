@@ -14,6 +14,7 @@ from bot.breakdown.model import Breakdown, Quote
 from bot.render.common import (
     SpeakerGroup,
     best_quote,
+    claim_tag,
     claims_by_kind,
     describe_source,
     format_date,
@@ -203,13 +204,15 @@ def _after_date(context: str, date_text: str) -> str:
 def _claims(breakdown: Breakdown, detail: _Detail) -> str:
     unattributed, vague = claims_by_kind(breakdown)
     # The engine ranks claims, most notable first; the reply shows those with cue words
-    # first, since the cue is what tells a reader why the sentence is notable.
+    # or a type first, since they tell a reader why the sentence is notable.
     # Unattributed before vague ones: the speakers' block already names unnamed sources.
-    shown = sorted(breakdown.claims,
-                   key=lambda c: (not c.cues, c.kind == "vague"))[:detail.claims]
+    shown = sorted(breakdown.claims, key=lambda c: (not (c.cues or c.type != "other"),
+                                                    c.kind == "vague"))[:detail.claims]
     lines = []
     for claim in shown:
-        tag = "<i>(vague source)</i> " if claim.kind == "vague" else ""
+        # The title says "unattributed": only vague sourcing and the type need a tag.
+        label = claim_tag(claim, sourcing=claim.kind == "vague")
+        tag = f"<i>({label})</i> " if label else ""
         text = esc(quoted(shorten(clean(claim.text), detail.claim)))
         lines.append(f"• {tag}{text}{cue_list(claim.cues)}")
     title = f"❗ <b>Unattributed claims</b> — {len(unattributed)}"
@@ -263,10 +266,9 @@ def _all_claims(breakdown: Breakdown) -> str:
     blocks = [f"❗ <b>All claims</b> — {len(unattributed)} with no source, "
               f"{len(vague)} vaguely sourced (most notable first)"]
     for claim in breakdown.claims:
-        tag = "vague source" if claim.kind == "vague" else "no source"
         text = esc(quoted(" ".join(clean(claim.text).split())))
         cues = f"\n<i>Cues: {esc(', '.join(claim.cues))}</i>" if claim.cues else ""
-        blocks.append(f"• <b>{tag}</b>: {text}{cues}")
+        blocks.append(f"• <b>{claim_tag(claim)}</b>: {text}{cues}")
     return "\n\n".join(blocks)
 
 

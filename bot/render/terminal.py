@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.breakdown.model import Breakdown
 from bot.render.common import (
     best_quote,
+    claim_tag,
     claims_by_kind,
     describe_source,
     format_date,
@@ -66,8 +67,7 @@ def render_terminal(breakdown: Breakdown, *, colour: bool = False, width: int = 
                        f"{len(vague)} vaguely sourced", "head"))
     for claim in breakdown.claims:
         cues = ", ".join(claim.cues)
-        tag = "vague" if claim.kind == "vague" else "no source"
         suffix = f" — {paint(cues, 'cue')}" if cues else ""
-        lines.append(f"  • ({tag}) {quoted(shorten(claim.text, width))}{suffix}")
+        lines.append(f"  • ({claim_tag(claim)}) {quoted(shorten(claim.text, width))}{suffix}")
     lines += ["", paint("Sourcing: ", "bold") + sourcing_line(breakdown)]
     return "\n".join(lines)
