@@ -1,4 +1,8 @@
-"""Attribution forms added for PolNeAR-style news: one small made-up text per form."""
+"""Attribution forms added for PolNeAR-style news: one small made-up text per form.
+
+These test the rules (`attribution="rules"`), cue by cue; what the product shows (the
+hybrid with the learned tagger) is tested for the same forms at the end of this file.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +16,7 @@ from bot.breakdown.nlp import get_nlp, text_of
 
 @functools.cache
 def _analyze(text: str) -> Breakdown:
-    return analyze(text)
+    return analyze(text, attribution="rules")
 
 
 def speakers(text: str) -> list[tuple[str, str]]:
@@ -111,3 +115,18 @@ def test_text_of_is_the_doc_text_and_cached() -> None:
     doc = get_nlp()("One sentence here. Another one there.")
     assert text_of(doc) == doc.text
     assert text_of(doc) is text_of(doc)
+
+
+@pytest.mark.parametrize(("text", "speaker", "content_word"), [
+    ("Republican leader Anna Berg called for steep new taxes on imported steel.",
+     "Anna Berg", "taxes"),
+    ("“The plan is ready,” Maria Keller said, “and the money is in the bank.”",
+     "Maria Keller", "money"),
+    ("The mayor was interviewed on the radio on Tuesday morning.\n\n"
+     "HOST: Will the bridge open on time this year?\n\n"
+     "KELLER: We are confident that the bridge will open in June.", "Keller", "June"),
+])
+def test_the_product_attributes_the_same_forms(text: str, speaker: str,
+                                               content_word: str) -> None:
+    quotes = [q for q in analyze(text).quotes if content_word in q.content]
+    assert [q.speaker for q in quotes] == [speaker]

@@ -25,6 +25,7 @@ from bot.breakdown.attribution_tagger.decode import (
 )
 from bot.breakdown.cues import MIN_CONTENT_CHARS, Attribution, find_subject, shape_content
 from bot.breakdown.lexicon import NOT_ATTRIBUTION_CUES
+from bot.breakdown.model import QuoteKind
 from bot.breakdown.quotemarks import QuotedSpan
 from bot.breakdown.segment import Sentence
 from bot.breakdown.speakers import SourcePhrase, SpeakerResolver, describe_source
@@ -196,7 +197,8 @@ def _attribution(doc: Doc, attribution: TaggedAttribution, resolver: SpeakerReso
                                              for c in attribution.contents):
         # "“A,” Lowcock said. “B.”": quotations on both sides of their attribution are
         # one direct statement, as the rules read them.
-        kind, start, end = "direct", inner[0].start, inner[-1].end
+        kind: QuoteKind = "direct"
+        start, end = inner[0].start, inner[-1].end
     else:
         kind, start, end = shape_content(doc, start, end, quoted)
     if end - start < MIN_CONTENT_CHARS:

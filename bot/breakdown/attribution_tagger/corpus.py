@@ -97,7 +97,8 @@ def parsed_docs(records: list[dict[str, Any]], *, cache: Path | None = None) -> 
     docs = list(nlp.pipe((r["text"] for r in records), batch_size=8))
     folder.mkdir(parents=True, exist_ok=True)
     DocBin(store_user_data=False, docs=docs).to_disk(folder / "docs.spacy")
-    np.savez(folder / "tensors.npz", **{f"t{i}": d.tensor for i, d in enumerate(docs)})
+    tensors = {f"t{i}": np.asarray(d.tensor) for i, d in enumerate(docs)}
+    np.savez(folder / "tensors.npz", **tensors)  # type: ignore[arg-type]
     return docs
 
 

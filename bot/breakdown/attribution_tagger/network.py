@@ -69,10 +69,10 @@ def _with_vectors(embed: Model[np.ndarray, Floats2d]) -> Model[list[Inputs], lis
         width = vectors.shape[1]
         stacked = model.ops.xp.hstack([vectors, embedded])
         splits = np.cumsum(lengths)[:-1]
-        output = list(np.split(stacked, splits))
+        output: list[Floats2d] = list(np.split(stacked, splits))  # type: ignore[arg-type]
 
         def backprop(d_output: list[Floats2d]) -> list[Inputs]:
-            backprop_embed(np.concatenate(d_output)[:, width:])
+            backprop_embed(np.concatenate(d_output)[:, width:])  # type: ignore[arg-type]
             return docs
 
         return output, backprop
@@ -93,11 +93,11 @@ class MatmulOps(NumpyOps):
 
     def gemm(self, x: Floats2d, y: Floats2d, out: Floats2d | None = None,  # type: ignore[override]
              trans1: bool = False, trans2: bool = False) -> Floats2d:
-        left = x.T if trans1 else x
-        right = y.T if trans2 else y
+        left: Any = x.T if trans1 else x
+        right: Any = y.T if trans2 else y
         if out is None:
-            return np.matmul(left, right)
-        np.matmul(left, right, out=out)
+            return np.matmul(left, right)  # type: ignore[no-any-return]
+        np.matmul(left, right, out=out)  # type: ignore[call-overload]
         return out
 
 
@@ -112,7 +112,7 @@ def build_network(config: NetworkConfig) -> Model[list[Inputs], list[Floats2d]]:
 
 
 def _layers(config: NetworkConfig) -> Model[list[Inputs], list[Floats2d]]:
-    embed = concatenate(*(
+    embed: Model[np.ndarray, Floats2d] = concatenate(*(
         HashEmbed(nO=config.embed_width, nV=_rows(config, column), column=column,
                   seed=config.seed + column)
         for column in range(len(FEATURE_NAMES))

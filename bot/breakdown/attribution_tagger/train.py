@@ -78,10 +78,10 @@ def fit(train: list[Example], held_out: list[Example], network_config: NetworkCo
             n_tokens = sum(len(e.labels) for e in batch)
             gradients = []
             for example, p in zip(batch, probs, strict=True):
-                d = p.copy()
+                d = np.array(p, copy=True)
                 d[np.arange(len(example.labels)), example.labels] -= 1.0
                 gradients.append(d / n_tokens)
-            backprop(gradients)
+            backprop(gradients)  # type: ignore[arg-type]
             model.finish_update(optimizer)
             step += 1
             if step % config.eval_every == 0:
