@@ -98,7 +98,7 @@ def _merge_interrupted(result: Attribution, here: list[QuotedSpan], used: set[Qu
 
 def find_quotes(doc: Doc, sentences: list[Sentence], quoted: list[QuotedSpan]) -> list[Quote]:
     """Every attributed statement in the body of the text, in text order."""
-    resolver = SpeakerResolver(doc)
+    resolver = SpeakerResolver(doc, [(q.start, q.end) for q in quoted])
     text = text_of(doc)
     found: list[Attribution] = []
     used: set[QuotedSpan] = set()
@@ -133,8 +133,7 @@ def find_quotes(doc: Doc, sentences: list[Sentence], quoted: list[QuotedSpan]) -
                 last_direct_index = index
         # Colon introductions carry no content of their own: the quotation after them does.
         found.extend(r for r in in_sentence if r.start < r.end)
-        for token in sentence.span:
-            resolver.note_subject(token)
+        resolver.advance_to(sentence.end)
     found += lead_in_paragraphs(quoted, used, found, text)
     return _finish(text, join_continuations(sorted(found, key=lambda f: f.start), text))
 

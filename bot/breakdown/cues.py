@@ -63,12 +63,12 @@ def _found(source_head: Token, cue: Token, kind: QuoteKind, start: int, end: int
     words = _WORDS.findall(text_of(cue.doc)[start:end])
     if start < end and (len(words) < 2 or (kind == "direct" and _is_title(words))):
         return None
-    source = describe_source(source_head)
+    speaker, source = resolver.identify(describe_source(source_head))
     edges = (source_head.left_edge, cue)
     frame_start = min([start, *(t.idx for t in edges)]) if start < end else edges[0].idx
     frame_end = max([end, *(t.idx + len(t) for t in (*edges, source_head.right_edge))])
-    return Attribution(source, resolver.resolve(source), cue_text or cue.text, kind, start,
-                       end, frame_start, frame_end)
+    return Attribution(source, speaker, cue_text or cue.text, kind, start, end, frame_start,
+                       frame_end)
 
 
 def _is_title(words: list[str]) -> bool:

@@ -1,17 +1,36 @@
 """Who a source is: name, role and anonymity from the subject phrase of a cue.
 
 Names are resolved across the article: "Jeffrey" is the "James Jeffrey" met earlier,
-"he" is the person last spoken of as a subject, "Mr. Smith" is "John Smith".
+"Ms. Rivera" and "Dr. Rivera" are "Ana Rivera"; "he" and "she" are the person of that
+gender last spoken of as a subject; "the company" is the company the article named;
+"the survey" is the survey whose owner it named ("a survey by the X Foundation").
+A pronoun is never shown as the speaker on its own: one with no person it can refer to
+keeps its quote (the author does attribute the statement to someone the text refers to)
+under "unresolved “she”"; "I" outside quotation marks is the author.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Span, Token
 
-from bot.breakdown.lexicon import ANONYMITY_WORDS, GROUP_PRONOUNS, PERSON_PRONOUNS
+from bot.breakdown.lexicon import (
+    ANONYMITY_WORDS,
+    COMPANY_NOUNS,
+    CORPORATE_SUFFIXES,
+    EVIDENCE_SUBJECTS,
+    FEMALE_GIVEN_NAMES,
+    FEMALE_WORDS,
+    GROUP_PRONOUNS,
+    MALE_GIVEN_NAMES,
+    MALE_WORDS,
+    ORGANISATION_NOUNS,
+    PERSON_PRONOUNS,
+)
 
 _ROLE_DEPS = frozenset({"appos"})
 _STOP_AT = frozenset({"relcl", "acl"})
@@ -20,7 +39,19 @@ _HONORIFIC = re.compile(
     r"\.?\s+", re.IGNORECASE,
 )
 _NAMED_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC", "PRODUCT", "WORK_OF_ART"})
+# Entity labels that say a name is not a person's ("New York", "Fox News", "Brexit").
+_NOT_PERSON = frozenset({"ORG", "NORP", "FAC", "PRODUCT", "EVENT", "LAW", "WORK_OF_ART",
+                         "LANGUAGE"})
 _TRIM = " \t\n,;:—–-'’\"“”()<>[]"
+_DEFINITE = frozenset({"the", "this", "that"})
+_MALE_PRONOUNS = frozenset({"he", "him", "his", "himself"})
+_FEMALE_PRONOUNS = frozenset({"she", "her", "hers", "herself"})
+_FIRST_PERSON = frozenset({"i", "me"})
+# Pronouns that stand for a person or group named elsewhere ("those", "some" do not).
+_REFERRING = _MALE_PRONOUNS | _FEMALE_PRONOUNS | _FIRST_PERSON | GROUP_PRONOUNS
+_RELATIVE = frozenset({"who", "whom", "which", "that"})
+AUTHOR = "the author (“I”)"
+Gender = str  # "f" or "m"
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +65,8 @@ class SourcePhrase:
     is_pronoun: bool
     anonymous: bool
     start: int
+    gender: Gender | None = None  # from the phrase itself: "spokeswoman", "Mr."
+    definite: str | None = None  # "the company", "the survey": the noun it refers back with
 
 
 def _clean(text: str) -> str:
@@ -83,31 +116,109 @@ def _is_named(span: Span) -> bool:
     return any(t.pos_ == "PROPN" or t.ent_type_ in _NAMED_LABELS for t in span)
 
 
+def given_name_gender(word: str) -> Gender | None:
+    lower = word.lower()
+    return "f" if lower in FEMALE_GIVEN_NAMES else "m" if lower in MALE_GIVEN_NAMES else None
+
+
+def _name_chain(head: Token) -> Span | None:
+    """"Ana Rivera" where the tagger missed the person: the proper-noun chain ending at
+    `head` when it reads as a person's name (a known given name or an honorific first, or
+    two or three capitalised words that no organisation or place entity covers)."""
+    if head.pos_ != "PROPN":
+        return None
+    doc = head.doc
+    start = head.i
+    while start > 0 and doc[start - 1].pos_ == "PROPN" and doc[start - 1].dep_ == "compound" \
+            and doc[start - 1].head.i in range(start, head.i + 1):
+        start -= 1
+    chain = doc[start : head.i + 1]
+    words = [t for t in chain if not _HONORIFIC.match(t.text + " ")]
+    if not words or any(not t.text[:1].isupper() for t in words):
+        return None
+    if len(chain) > len(words) or given_name_gender(words[0].text):
+        return doc[words[0].i : head.i + 1]
+    if not 2 <= len(words) <= 3 or any(t.ent_type_ in _NOT_PERSON for t in words) or \
+            all(t.ent_type_ in {"GPE", "LOC"} for t in words) or \
+            words[-1].lower_ in CORPORATE_SUFFIXES:
+        return None
+    return chain
+
+
+def _phrase_gender(tokens: list[Token]) -> Gender | None:
+    for token in tokens:
+        lower = token.lower_
+        if lower in FEMALE_WORDS:
+            return "f"
+        if lower in MALE_WORDS:
+            return "m"
+    return None
+
+
+def _document_owner(head: Token) -> str | None:
+    """"a survey by the X Foundation", "the X Foundation's survey": who a document is by."""
+    compounds = [c for c in head.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"]
+    if compounds:  # "a Hartley Foundation survey"
+        return strip_possessive(head.doc[compounds[0].left_edge.i : compounds[-1].i + 1].text)
+    for child in head.children:
+        target = None
+        if child.dep_ == "prep" and child.lower_ in {"by", "from"}:
+            target = next((c for c in child.children if c.dep_ == "pobj"), None)
+        elif child.dep_ == "poss":
+            target = child
+        if target is not None and _is_named(noun_phrase(target)) and target.pos_ != "PRON":
+            return strip_possessive(re.sub(r"^(?:the|a|an)\s+", "",
+                                           _clean(noun_phrase(target).text), flags=re.I))
+    return None
+
+
+def _definite_noun(phrase: Span, head: Token) -> str | None:
+    """"the company", "the new survey": a bare definite noun that refers back."""
+    first = phrase[0]
+    if head.pos_ != "NOUN" or first.lower_ not in _DEFINITE or first.i == head.i:
+        return None
+    if any(t.pos_ not in {"ADJ", "DET"} for t in phrase if t.i not in (first.i, head.i)):
+        return None
+    lemma = head.lemma_.lower()
+    return lemma if lemma in ORGANISATION_NOUNS or lemma in EVIDENCE_SUBJECTS else None
+
+
 def describe_source(head: Token) -> SourcePhrase:
     """Name, role and anonymity of the source whose head token is `head`."""
     phrase = noun_phrase(head)
     text = _clean(phrase.text)
     lower = head.lower_
     if head.pos_ == "PRON" or lower in PERSON_PRONOUNS | GROUP_PRONOUNS:
+        if lower not in _REFERRING | _RELATIVE:
+            # "those who voted for him", "some of her followers": the group as described
+            words = head.doc[head.left_edge.i : head.right_edge.i + 1].text.split()
+            text = _clean(" ".join(words[:10]))
         return SourcePhrase(text, text, None, lower in PERSON_PRONOUNS, True, False, head.idx)
     role = _appositive_role(head)
-    person = _entity_in(phrase, frozenset({"PERSON"}))
+    around = [*phrase, *(t for c in head.rights if c.dep_ == "appos" for t in c.subtree)]
+    gender = _phrase_gender(around)
+    person = _entity_in(phrase, frozenset({"PERSON"})) or _name_chain(head)
     if person is None and role:
         # "the agency's spokesman, John Smith, said": the name is in the appositive.
         appos = next(c for c in head.rights if c.dep_ == "appos")
         inner = _entity_in(head.doc[appos.left_edge.i : appos.right_edge.i + 1],
-                           frozenset({"PERSON"}))
+                           frozenset({"PERSON"})) or _name_chain(appos)
         if inner is not None:
             return SourcePhrase(text, strip_possessive(inner.text), text, True, False, False,
-                                head.idx)
+                                head.idx, gender)
     if person is not None:
         before = _clean(head.doc[phrase.start : person.start].text)
         role = role or (before if before and before.lower() not in {"the", "a"} else None)
         return SourcePhrase(text, strip_possessive(person.text), role, True, False, False,
+                            head.idx, gender)
+    owner = _document_owner(head) if head.lemma_.lower() in EVIDENCE_SUBJECTS else None
+    if owner is not None and not ANONYMITY_WORDS.search(text):
+        return SourcePhrase(text, f"{owner} {head.lower_}", role, False, False, False,
                             head.idx)
     anonymous = bool(ANONYMITY_WORDS.search(text)) or not _is_named(phrase)
     name = text if anonymous else re.sub(r"^(?:the|a|an)\s+", "", text, flags=re.I)
-    return SourcePhrase(text, name, role, False, False, anonymous, head.idx)
+    definite = _definite_noun(phrase, head) if anonymous else None
+    return SourcePhrase(text, name, role, False, False, anonymous, head.idx, None, definite)
 
 
 def strip_possessive(name: str) -> str:
@@ -119,27 +230,108 @@ def name_key(name: str) -> str:
     return _HONORIFIC.sub("", name).lower().strip()
 
 
+@dataclass(frozen=True, slots=True)
+class _Mention:
+    """A named organisation or owned document, where the article names it."""
+
+    start: int
+    name: str
+    nouns: frozenset[str]  # the definite nouns that can refer back to it
+
+
+def _organisation_nouns(ent: Span) -> frozenset[str]:
+    """"the ministry" for "Ministry of Health", "the company" for "Northwind Ltd" or for
+    "X, a shipping company"."""
+    words = {w.lower() for w in re.findall(r"[\w.]+", ent.text)}
+    nouns = {w for w in words if w in ORGANISATION_NOUNS}
+    if words & CORPORATE_SUFFIXES:
+        nouns |= COMPANY_NOUNS
+    nouns |= {c.lemma_.lower() for c in ent.root.children if c.dep_ == "appos"
+              and c.lemma_.lower() in ORGANISATION_NOUNS}
+    return frozenset(nouns)
+
+
 class SpeakerResolver:
     """Article-wide memory of people and groups, for variants and pronouns."""
 
-    def __init__(self, doc: Doc) -> None:
+    def __init__(self, doc: Doc, quoted: Sequence[tuple[int, int]] = ()) -> None:
         self._full_names: dict[str, str] = {}
+        self._gendered_names: dict[tuple[str, Gender], str] = {}
+        self._gender: dict[str, Gender] = {}
         self._person_at: dict[int, str] = {}
+        self._mentions: list[_Mention] = []
         for ent in doc.ents:
             if ent.label_ == "PERSON":
                 name = strip_possessive(ent.text)
                 self._learn(name)
                 self._person_at.update(dict.fromkeys(range(ent.start, ent.end), name))
-        self._last_person: str | None = None
+            elif ent.label_ == "ORG" and (nouns := _organisation_nouns(ent)):
+                self._mentions.append(_Mention(ent.start_char, _org_name(ent.text), nouns))
+        self._read_names(doc)
+        self._mentions.sort(key=lambda m: m.start)
+        self._mention_starts = [m.start for m in self._mentions]
+        self._doc = doc
+        self._cursor = 0  # the next token `advance_to` reads
+        # Quotations in text order (see `advance_to`).
+        self._quoted = sorted(quoted)
+        self._quote_index = 0
+        self._recent: list[str] = []  # people last spoken of as subjects, latest last
+        self._mentioned: list[str] = []  # people last mentioned at all
         self._last_group: str | None = None
+
+    def _read_names(self, doc: Doc) -> None:
+        """Honorifics ("Mrs. Clinton"), given-name chains the tagger missed ("Ana Rivera")
+        and documents with owners, in one pass over the tokens."""
+        honorifics: list[tuple[Gender, str]] = []
+        for token in doc:
+            if token.pos_ != "PROPN" and token.lemma_.lower() not in EVIDENCE_SUBJECTS:
+                continue
+            if token.pos_ != "PROPN":
+                owner = _document_owner(token)
+                if owner is not None:
+                    self._mentions.append(_Mention(token.idx, f"{owner} {token.lower_}",
+                                                   frozenset({token.lemma_.lower()})))
+                continue
+            gender = _phrase_gender([token])
+            following = doc[token.i + 1] if token.i + 1 < len(doc) else None
+            if gender and following is not None and following.pos_ == "PROPN":
+                honorifics.append((gender, following.text))
+            if token.i not in self._person_at and token.ent_type_ not in _NOT_PERSON and \
+                    given_name_gender(token.text):
+                self._learn_chain(doc, token.i)
+        for gender, surname in honorifics:
+            key = name_key(surname)
+            full = self._gendered_names.get((key, gender)) or self._full_names.get(key, surname)
+            if (key, gender) in self._gendered_names or given_name_gender(full.split()[0]) \
+                    in (None, gender):
+                self._gendered_names.setdefault((key, gender), full)
+                self._gender.setdefault(full, gender)
+
+    def _learn_chain(self, doc: Doc, start: int) -> None:
+        """"Ana Rivera", "Mary Ann Smith": a given name and the capitalised proper nouns
+        after it, when no other entity claims them."""
+        end = start + 1
+        while end < len(doc) and end - start < 4 and doc[end].pos_ == "PROPN" and \
+                doc[end].text[:1].isupper() and doc[end].ent_type_ not in _NOT_PERSON and \
+                end not in self._person_at:
+            end += 1
+        if end - start < 2:
+            return
+        name = strip_possessive(doc[start:end].text)
+        self._learn(name)
+        self._person_at.update(dict.fromkeys(range(start, end), name))
 
     def _learn(self, name: str) -> None:
         parts = name_key(name).split()
         if len(parts) < 2:
             return
         surname = parts[-1]
+        full = _HONORIFIC.sub("", name)
         # The first full form wins: articles introduce people by their full name.
-        self._full_names.setdefault(surname, _HONORIFIC.sub("", name))
+        self._full_names.setdefault(surname, full)
+        gender = given_name_gender(parts[0])
+        if gender is not None:
+            self._gendered_names.setdefault((surname, gender), full)
 
     def is_known_surname(self, name: str) -> bool:
         """"Doe" after "Jane Doe", even where the tagger missed that "Doe" is a person."""
@@ -147,29 +339,113 @@ class SpeakerResolver:
         return " " not in key and key in self._full_names
 
     def canonical(self, name: str) -> str:
-        """The full name for a surname or honorific form seen elsewhere in the article."""
+        """The full name for a surname or honorific form seen elsewhere in the article;
+        "Mrs. Clinton" is the woman of that surname where the article names two."""
         parts = name_key(name).split()
         if not parts:
             return name
         if len(parts) == 1 or _HONORIFIC.match(name):
-            return self._full_names.get(parts[-1], _HONORIFIC.sub("", name))
+            title = name.split()[0].lower()
+            gender = "f" if title in FEMALE_WORDS else "m" if title in MALE_WORDS else None
+            gendered = self._gendered_names.get((parts[-1], gender)) if gender else None
+            full = gendered or self._full_names.get(parts[-1], _HONORIFIC.sub("", name))
+            if gender and given_name_gender(full.split()[0]) not in (None, gender):
+                return _HONORIFIC.sub("", name)  # "Mrs. Clinton" is not "Bill Clinton"
+            return full
         return name
 
-    def resolve(self, source: SourcePhrase) -> str:
-        """The speaker's resolved name; remembers it for the pronouns that follow."""
+    def gender_of(self, name: str) -> Gender | None:
+        return self._gender.get(name) or given_name_gender(name.split()[0]) if name else None
+
+    def _antecedent(self, pronoun: str) -> str | None:
+        """The person last spoken of as a subject whose gender fits the pronoun, else the
+        last one mentioned at all ("Christie attacked Clinton. She …")."""
+        wanted = "m" if pronoun in _MALE_PRONOUNS else "f" if pronoun in _FEMALE_PRONOUNS \
+            else None
+        for people in (self._recent, self._mentioned):
+            for name in reversed(people):
+                if wanted is None or self.gender_of(name) in (None, wanted):
+                    return name
+        return None
+
+    def _referent(self, source: SourcePhrase) -> str | None:
+        """The organisation or document a definite noun refers back to."""
+        index = bisect.bisect_left(self._mention_starts, source.start)
+        for mention in reversed(self._mentions[:index]):
+            if source.definite in mention.nouns:
+                return mention.name
+        return None
+
+    def identify(self, source: SourcePhrase) -> tuple[str, SourcePhrase]:
+        """The speaker's resolved name, and the source with its anonymity settled."""
         if source.is_pronoun:
-            last = self._last_person if source.is_person else self._last_group
-            return last or source.name
+            self.advance_to(source.start, skip_quoted=True)
+            lower = source.name.lower()
+            if lower in _FIRST_PERSON:
+                return AUTHOR, source  # outside quotation marks, "I" is the writer
+            if lower not in _REFERRING | _RELATIVE:
+                # "those close to him", "someone", "not everyone": nobody in particular
+                return source.text, replace(source, anonymous=True)
+            person = source.is_person or lower == "who"
+            found = self._antecedent(lower) if person else self._last_group
+            return found or f"unresolved “{source.name}”", source
+        if source.definite is not None:
+            referent = self._referent(source)
+            if referent is not None:
+                self._last_group = referent
+                return referent, replace(source, anonymous=False)
         is_person = source.is_person or self.is_known_surname(source.name)
         name = self.canonical(source.name) if is_person else source.name
         if is_person:
-            self._last_person = name
+            if source.gender is not None:
+                self._gender.setdefault(name, source.gender)
+            self._learn(name)
+            _remember(self._recent, name)
         elif not source.anonymous:
             self._last_group = name
-        return name
+        return name, source
+
+    def resolve(self, source: SourcePhrase) -> str:
+        """The speaker's resolved name; remembers it for the pronouns that follow."""
+        return self.identify(source)[0]
 
     def note_subject(self, token: Token) -> None:
         """Remember a person who is the subject of any sentence, for later pronouns."""
         name = self._person_at.get(token.i)
         if name is not None and token.dep_ in {"nsubj", "nsubjpass"}:
-            self._last_person = self.canonical(name)
+            _remember(self._recent, self.canonical(name))
+
+    def advance_to(self, offset: int, *, skip_quoted: bool = False) -> None:
+        """Read the people of the text up to `offset`: the subjects and all mentions that
+        later pronouns may refer to, in text order (each token is read once).
+
+        `skip_quoted` when reading up to a pronoun source within its own sentence: in
+        "“If Tom Berg wins, we lose,” she said." the name is the speaker's words."""
+        doc = self._doc
+        while self._cursor < len(doc) and doc[self._cursor].idx < offset:
+            token = doc[self._cursor]
+            self._cursor += 1
+            while self._quote_index < len(self._quoted) and \
+                    self._quoted[self._quote_index][1] <= token.idx:
+                self._quote_index += 1
+            if skip_quoted and self._quote_index < len(self._quoted) and \
+                    self._quoted[self._quote_index][0] <= token.idx:
+                continue
+            name = self._person_at.get(token.i)
+            if name is not None and self._person_at.get(token.i - 1) != name:
+                _remember(self._mentioned, self.canonical(name))
+            self.note_subject(token)
+
+
+def _remember(people: list[str], name: str) -> None:
+    """Move `name` to the end of a short recency list."""
+    if people and people[-1] == name:
+        return
+    if name in people:
+        people.remove(name)
+    people.append(name)
+    del people[:-8]  # pronouns reach back a few people, not the whole article
+
+
+def _org_name(text: str) -> str:
+    return strip_possessive(re.sub(r"^(?:the)\s+", "", text, flags=re.I))
