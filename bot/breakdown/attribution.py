@@ -19,19 +19,22 @@ from spacy.tokens import Doc
 
 from bot.breakdown.cues import (
     MIN_CONTENT_CHARS,
+    QUOTE_MARKS,
     Attribution,
     describes_a_subject,
     inside,
     is_cue,
     quote_from_according_to,
     quote_from_cue,
+    quote_from_words_of,
     quotes_overlapping,
 )
+from bot.breakdown.lexicon import BYLINE_ROLES
 from bot.breakdown.model import Quote
 from bot.breakdown.nlp import text_of
 from bot.breakdown.quotemarks import QuotedSpan
 from bot.breakdown.segment import SIGNATURE, Sentence
-from bot.breakdown.speakers import SourcePhrase, SpeakerResolver
+from bot.breakdown.speakers import SourcePhrase, SpeakerResolver, looks_like_person
 
 
 def _continues(previous: Attribution | None, gap_sentences: int) -> bool:
@@ -84,6 +87,65 @@ def quote_from_signature(sentence: Sentence, quoted: list[QuotedSpan],
                        quotes[-1].end, quotes[0].start, match.end(1))
 
 
+# "Maria Okafor, head of research at the Lagos Institute" alone on a line: who answers in
+# the paragraph below it (interviews, vox pops, panels of experts).
+_INTRO_LINE = re.compile(
+    r"[ \t]*(?P<name>[A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*){1,3})[ \t]*[,—–][ \t]*"
+    r"(?P<role>[^\n\"“”]{3,120}?)[ \t]*$")
+_FINITE = frozenset({"VBD", "VBZ", "VBP", "MD"})
+INTERVIEW_CUE = "(interview)"
+
+
+def _previous_line(text: str, line_start: int) -> tuple[int, int] | None:
+    """The non-blank line before the one starting at `line_start`, as (start, end)."""
+    end = line_start - 1
+    while end > 0 and text[end - 1].isspace():
+        end -= 1
+    if end <= 0:
+        return None
+    return text.rfind("\n", 0, end) + 1, end
+
+
+def quote_from_interview_block(sentence: Sentence, quoted: list[QuotedSpan],
+                               resolver: SpeakerResolver) -> Attribution | None:
+    """A paragraph under a line that only names a person and their role is theirs, with
+    quotation marks or without: the interview layout that has no cue verb at all."""
+    text = text_of(sentence.span.doc)
+    line_start = text.rfind("\n", 0, sentence.start) + 1
+    if text[line_start : sentence.start].strip():
+        return None  # not the first sentence of its paragraph
+    previous = _previous_line(text, line_start)
+    match = _INTRO_LINE.fullmatch(text, *previous) if previous and previous[0] > 0 else None
+    if match is None or not _is_introduction(sentence.span.doc, match):
+        return None
+    line_end = text.find("\n", sentence.start)
+    end = len(text) if line_end < 0 else line_end
+    start = sentence.start
+    quotes = quotes_overlapping(start, end, quoted)
+    if quotes and not text[start : quotes[0].start].strip(QUOTE_MARKS + " "):
+        start, end = quotes[0].start, quotes[-1].end
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end - start < MIN_CONTENT_CHARS:
+        return None
+    name, role = match.group("name"), match.group("role").strip()
+    source = SourcePhrase(match.group(0).strip(), name, role, True, False, False,
+                          match.start("name"))
+    return Attribution(source, resolver.resolve(source), INTERVIEW_CUE, "direct", start, end,
+                       match.start("name"), end)
+
+
+def _is_introduction(doc: Doc, match: re.Match[str]) -> bool:
+    """A person's name, then a role with no finite verb and no byline word."""
+    name = doc.char_span(match.start("name"), match.end("name"))
+    role = doc.char_span(match.start("role"), match.end("role"), alignment_mode="expand")
+    if name is None or role is None or not looks_like_person(name[-1]):
+        return False
+    words = [t for t in role if t.is_alpha]
+    return any(t.is_lower for t in words) and not any(
+        t.tag_ in _FINITE or t.lower_ in BYLINE_ROLES for t in role)
+
+
 def _merge_interrupted(result: Attribution, here: list[QuotedSpan], used: set[QuotedSpan],
                        text: str) -> Attribution:
     """"“A,” Ryan said, “B.”": one statement split by its own attribution."""
@@ -109,7 +171,7 @@ def find_quotes(doc: Doc, sentences: list[Sentence], quoted: list[QuotedSpan]) -
         here = quotes_overlapping(sentence.start, sentence.end, quoted)
         in_sentence: list[Attribution] = []
         label = quote_from_speaker_label(sentence, resolver) or quote_from_signature(
-            sentence, quoted, resolver)
+            sentence, quoted, resolver) or quote_from_interview_block(sentence, quoted, resolver)
         if label is not None:
             in_sentence.append(label)
             labelled_until = label.end
@@ -126,16 +188,22 @@ def find_quotes(doc: Doc, sentences: list[Sentence], quoted: list[QuotedSpan]) -
             if quote in used or quote.end - quote.start < MIN_CONTENT_CHARS:
                 continue
             if last_direct is not None and _continues(last_direct, index - last_direct_index):
-                in_sentence.append(replace(last_direct, kind="direct", start=quote.start,
-                                           end=quote.end, frame_start=quote.start,
-                                           frame_end=quote.end, continues=True))
+                # After a colon introduction in the same sentence ("X put it this way: “…”")
+                # the introduction is this quotation's frame.
+                intro = last_direct.start == last_direct.end and \
+                    last_direct.frame_start >= sentence.start
+                in_sentence.append(replace(
+                    last_direct, kind="direct", start=quote.start, end=quote.end,
+                    frame_start=last_direct.frame_start if intro else quote.start,
+                    frame_end=quote.end, continues=True))
                 used.add(quote)
                 last_direct_index = index
         # Colon introductions carry no content of their own: the quotation after them does.
         found.extend(r for r in in_sentence if r.start < r.end)
         resolver.advance_to(sentence.end)
     found += lead_in_paragraphs(quoted, used, found, text)
-    return _finish(text, join_continuations(sorted(found, key=lambda f: f.start), text))
+    return _finish(text, join_continuations(sorted(found, key=lambda f: f.start), text),
+                   resolver)
 
 
 def lead_in_paragraphs(quoted: list[QuotedSpan], used: set[QuotedSpan], found: list[Attribution],
@@ -182,6 +250,8 @@ def _cue_quotes(sentence: Sentence, here: list[QuotedSpan], quoted: list[QuotedS
             continue  # "I call on all parties" inside a quote is the speaker's own words
         if token.lower_ == "according" and token.dep_ == "prep":
             result = quote_from_according_to(token, quoted, resolver)
+        elif token.lower_ == "in" and token.dep_ == "prep":
+            result = quote_from_words_of(token, sentence, quoted, resolver)
         elif is_cue(token) and not describes_a_subject(token):
             result = quote_from_cue(token, sentence, quoted, resolver)
         else:
@@ -191,12 +261,17 @@ def _cue_quotes(sentence: Sentence, here: list[QuotedSpan], quoted: list[QuotedS
     return results
 
 
-def _finish(text: str, found: list[Attribution]) -> list[Quote]:
-    """One quote per content span, roles shared across a speaker's quotes, text order."""
+def _finish(text: str, found: list[Attribution], resolver: SpeakerResolver) -> list[Quote]:
+    """One quote per content span, roles shared across a speaker's quotes, text order;
+    a speaker with no role at any cue takes the one an appositive gives them elsewhere."""
     roles: dict[str, str] = {}
     for item in found:
         if item.source.role and not item.source.is_pronoun:
             roles.setdefault(item.speaker, item.source.role)
+    for item in found:
+        if item.speaker not in roles and item.source.is_person and \
+                (role := resolver.role_of(item.speaker)):
+            roles[item.speaker] = role
     seen: set[tuple[int, int]] = set()
     quotes: list[Quote] = []
     for item in sorted(found, key=lambda f: (f.start, -f.end)):

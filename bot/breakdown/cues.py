@@ -18,6 +18,8 @@ from bot.breakdown.lexicon import (
     DIRECTIVE_CUES,
     EVIDENCE_CUES,
     EVIDENCE_SUBJECTS,
+    IT_OBJECT_CUES,
+    MANNER_OF_SPEAKING_CUES,
     QUOTATION_ONLY_CUES,
     SOURCE_NOUNS,
     SOURCE_SUFFIXES,
@@ -36,7 +38,10 @@ _RELATIVE = frozenset({"who", "which", "that", "whom"})
 _DIRECT_SHARE = 0.8
 MIN_CONTENT_CHARS = 12
 _QUOTE_OPENERS = "“\"«‘'`„"
+QUOTE_MARKS = _QUOTE_OPENERS + "”»’"
 _WORDS = re.compile(r"[^\W\d_]{2,}")
+_SPEECH = SPEECH_CUES | MANNER_OF_SPEAKING_CUES
+_COLON_REACH = 6  # words between a cue and its colon: "said in a statement on Monday:"
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +86,9 @@ def is_cue(token: Token) -> bool:
     if token.pos_ not in {"VERB", "AUX"} and token.tag_ not in {"VBD", "VBZ", "VBP", "VBG"}:
         return False
     lemma = token.lemma_.lower()
-    if lemma in SPEECH_CUES or lemma in STANCE_CUES or lemma in DIRECTIVE_CUES \
+    if lemma in IT_OBJECT_CUES:
+        return any(c.dep_ == "dobj" and c.lower_ == "it" for c in token.children)
+    if lemma in _SPEECH or lemma in STANCE_CUES or lemma in DIRECTIVE_CUES \
             or lemma in COMMISSIVE_CUES or (lemma in EVIDENCE_CUES and _evidence_subject(token)):
         return True
     return lemma in CLAUSAL_CUES and any(c.dep_ == "ccomp" for c in token.children)
@@ -123,7 +130,7 @@ def _complement_range(cue: Token) -> tuple[int, int] | None:
     children = list(cue.children)
     chosen = [c for c in children if c.dep_ == "ccomp"] or [
         c for c in children if c.dep_ in {"advcl", "parataxis"} and _is_bare_clause(c)
-        and lemma in SPEECH_CUES]
+        and lemma in _SPEECH]
     if not chosen and lemma in EVIDENCE_CUES and _evidence_subject(cue):
         chosen = [c for c in children if c.dep_ in {"dobj", "obj", "xcomp"}]
     if not chosen:
@@ -255,14 +262,15 @@ def _first_word(span: Span) -> int:
 
 
 def _adjacent_quotes(first: Token, last: Token, quoted: list[QuotedSpan]) -> list[QuotedSpan]:
-    """Quotations separated from the tokens first..last by punctuation only."""
+    """Quotations separated from the tokens first..last by punctuation only (in the same
+    paragraph: a quotation that ends the paragraph before belongs to its own)."""
     text = text_of(first.doc)
     frame_start, frame_end = first.idx, last.idx + len(last)
     adjacent = []
     for quote in quoted:
         gap = text[quote.end : frame_start] if quote.end <= frame_start else \
             text[frame_end : quote.start] if quote.start >= frame_end else "x"
-        if len(gap) <= 4 and not any(ch.isalnum() for ch in gap):
+        if len(gap) <= 4 and not any(ch.isalnum() or ch == "\n" for ch in gap):
             adjacent.append(quote)
     return adjacent
 
@@ -290,6 +298,28 @@ def _block_after_colon(text: str, colon_end: int) -> tuple[int, int]:
     return start, end
 
 
+def _named_as(cue: Token, quoted: list[QuotedSpan]) -> tuple[int, int] | None:
+    """"called the protester “a troublemaker”": the object and the quoted label after it."""
+    if cue.lemma_.lower() != "call":
+        return None
+    obj = next((c for c in cue.children if c.dep_ == "dobj" and not inside(c.idx, quoted)),
+               None)
+    quotes = _adjacent_quotes(obj.left_edge, obj, quoted) if obj else []
+    quotes = [q for q in quotes if q.start > obj.idx] if obj else []
+    return (obj.left_edge.idx, quotes[-1].end + 1) if obj and quotes else None
+
+
+def _colon_after(after: list[Token], quoted: list[QuotedSpan]) -> Token | None:
+    """The colon that ends an introduction: "He said:", "X said in a statement:", "The
+    mayor put it this way:" (a few words of manner or place may stand before it)."""
+    for token in after[:_COLON_REACH]:
+        if token.text == ":":
+            return token
+        if inside(token.idx, quoted) or token.text in _QUOTE_OPENERS or token.is_punct:
+            return None
+    return None
+
+
 def _parenthetical(cue: Token, subject: Token, sentence: Sentence, quoted: list[QuotedSpan],
                    resolver: SpeakerResolver) -> Attribution | None:
     """A cue with no complement: beside a quotation, at the end, or before a colon.
@@ -298,15 +328,22 @@ def _parenthetical(cue: Token, subject: Token, sentence: Sentence, quoted: list[
     follows; returned with empty content for the continuation pass to fill).
     """
     doc = cue.doc
-    first = doc[min(subject.left_edge.i, cue.i)]
-    last = doc[max(cue.i, subject.right_edge.i)]
+    # "“…,” as one senator put it.": the "as" and the "it" belong to the attribution.
+    marks = [c.i for c in cue.children if (c.dep_, c.lower_) in {("mark", "as"), ("dobj", "it")}
+             and not inside(c.idx, quoted)]
+    first = doc[min(subject.left_edge.i, cue.i, *marks)]
+    last = doc[max(cue.i, subject.right_edge.i, *marks)]
     quotes = _adjacent_quotes(first, last, quoted)
     if quotes:
         start, end = min(q.start for q in quotes), max(q.end for q in quotes)
         return _found(subject, cue, "direct", start, end, resolver)
+    named = _named_as(cue, quoted)
+    if named is not None:
+        return _found(subject, cue, "mixed", named[0], named[1], resolver)
     after = [t for t in doc[last.i + 1 : sentence.span.end] if not t.is_space]
-    if after and after[0].text == ":":
-        start, end = _block_after_colon(text_of(doc), after[0].idx + 1)
+    colon = _colon_after(after, quoted)
+    if colon is not None:
+        start, end = _block_after_colon(text_of(doc), colon.idx + 1)
         return _found(subject, cue, "direct", start, end, resolver)
     if len([t for t in after if not t.is_punct]) > 6:
         return None
@@ -328,6 +365,38 @@ def quote_from_according_to(token: Token, quoted: list[QuotedSpan],
     pobj = next((c for c in to.children if c.dep_ == "pobj"), None) if to else None
     if pobj is None:
         return None
+    return _from_source_phrase(token, pobj, quoted, resolver, "according to")
+
+
+def quote_from_words_of(token: Token, sentence: Sentence, quoted: list[QuotedSpan],
+                        resolver: SpeakerResolver) -> Attribution | None:
+    """"In the words of X: “…”", "In X's words, …", "“…,” in the words of X."."""
+    words = next((c for c in token.children if c.dep_ == "pobj" and c.lower_ == "words"), None)
+    if words is None:
+        return None
+    of = next((c for c in words.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    source = next((c for c in of.children if c.dep_ == "pobj"), None) if of else next(
+        (c for c in words.children if c.dep_ == "poss"), None)
+    if source is None or inside(source.idx, quoted) or not can_be_source(source):
+        return None
+    doc = token.doc
+    cue_text = "in the words of"
+    last = doc[token.right_edge.i]
+    quotes = _adjacent_quotes(token, last, quoted)
+    if quotes:
+        return _found(source, token, "direct", quotes[0].start, quotes[-1].end, resolver,
+                      cue_text)
+    colon = _colon_after([t for t in doc[last.i + 1 : sentence.span.end] if not t.is_space],
+                         quoted)
+    if colon is not None:
+        start, end = _block_after_colon(text_of(doc), colon.idx + 1)
+        return _found(source, token, "direct", start, end, resolver, cue_text)
+    return _from_source_phrase(token, source, quoted, resolver, cue_text)
+
+
+def _from_source_phrase(token: Token, pobj: Token, quoted: list[QuotedSpan],
+                        resolver: SpeakerResolver, cue_text: str) -> Attribution | None:
+    """The clause a prepositional source phrase ("according to X") speaks for."""
     head = token.head if token.head is not token else token
     doc = token.doc
     sent = token.sent
@@ -354,7 +423,7 @@ def quote_from_according_to(token: Token, quoted: list[QuotedSpan],
     kind, start, end = _shape(doc, start, end, quoted)
     if inside(pobj.idx, quoted):
         return None
-    return _found(pobj, token, kind, start, end, resolver, "according to")
+    return _found(pobj, token, kind, start, end, resolver, cue_text)
 
 
 def inside(offset: int, quoted: list[QuotedSpan]) -> bool:

@@ -247,3 +247,22 @@ COMPANY_NOUNS = words(
 # Verbs that report speech only with "it" as their object: "as one senator put it",
 # "the mayor put it this way: …".
 IT_OBJECT_CUES = words("put")
+# Roles of a byline, not of a source: "Jane Doe, staff writer" above an article's first
+# paragraph does not make that paragraph her statement.
+BYLINE_ROLES = words(
+    """
+    writer reporter correspondent editor staff contributor columnist journalist
+    photographer byline
+    """
+)
+# Pronouns that stand for nobody in particular: "someone said", "others argue", "those close
+# to him say". Such a source is vague, unlike "he" or "they", which refer to someone named.
+INDEFINITE_PRONOUNS = words(
+    """
+    someone somebody anyone anybody everyone everybody nobody none some many most few
+    several others other all both each either neither those these one
+    """
+)
+# Verbs of loud or emphatic speaking, reported like "said": "Trump yelled: “Get out!”",
+# "the crowd chanted “No more wars”".
+MANNER_OF_SPEAKING_CUES = words("yell scream exclaim chant cry")

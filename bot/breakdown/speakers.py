@@ -26,6 +26,7 @@ from bot.breakdown.lexicon import (
     FEMALE_GIVEN_NAMES,
     FEMALE_WORDS,
     GROUP_PRONOUNS,
+    INDEFINITE_PRONOUNS,
     MALE_GIVEN_NAMES,
     MALE_WORDS,
     ORGANISATION_NOUNS,
@@ -48,9 +49,8 @@ _MALE_PRONOUNS = frozenset({"he", "him", "his", "himself"})
 _FEMALE_PRONOUNS = frozenset({"she", "her", "hers", "herself"})
 _FIRST_PERSON = frozenset({"i", "me"})
 # Pronouns that stand for a person or group named elsewhere ("those", "some" do not).
-_REFERRING = _MALE_PRONOUNS | _FEMALE_PRONOUNS | _FIRST_PERSON | GROUP_PRONOUNS
-_RELATIVE = frozenset({"who", "whom", "which", "that"})
 AUTHOR = "the author (“I”)"
+READER = "the reader (“you”)"
 Gender = str  # "f" or "m"
 
 
@@ -145,6 +145,11 @@ def _name_chain(head: Token) -> Span | None:
     return chain
 
 
+def looks_like_person(head: Token) -> bool:
+    """Whether the name ending at `head` is a person's (tagged so, or read as one)."""
+    return head.ent_type_ == "PERSON" or _name_chain(head) is not None
+
+
 def _phrase_gender(tokens: list[Token]) -> Gender | None:
     for token in tokens:
         lower = token.lower_
@@ -189,7 +194,7 @@ def describe_source(head: Token) -> SourcePhrase:
     text = _clean(phrase.text)
     lower = head.lower_
     if head.pos_ == "PRON" or lower in PERSON_PRONOUNS | GROUP_PRONOUNS:
-        if lower not in _REFERRING | _RELATIVE:
+        if lower in INDEFINITE_PRONOUNS:
             # "those who voted for him", "some of her followers": the group as described
             words = head.doc[head.left_edge.i : head.right_edge.i + 1].text.split()
             text = _clean(" ".join(words[:10]))
@@ -208,7 +213,9 @@ def describe_source(head: Token) -> SourcePhrase:
                                 head.idx, gender)
     if person is not None:
         before = _clean(head.doc[phrase.start : person.start].text)
-        role = role or (before if before and before.lower() not in {"the", "a"} else None)
+        if _HONORIFIC.fullmatch(before + " ") or before.lower() in {"the", "a"}:
+            before = ""  # "Dr. Rivera": a title, not a role
+        role = role or before or None
         return SourcePhrase(text, strip_possessive(person.text), role, True, False, False,
                             head.idx, gender)
     owner = _document_owner(head) if head.lemma_.lower() in EVIDENCE_SUBJECTS else None
@@ -243,6 +250,8 @@ def _organisation_nouns(ent: Span) -> frozenset[str]:
     """"the ministry" for "Ministry of Health", "the company" for "Northwind Ltd" or for
     "X, a shipping company"."""
     words = {w.lower() for w in re.findall(r"[\w.]+", ent.text)}
+    if not words - ORGANISATION_NOUNS - CORPORATE_SUFFIXES - {"the", "of", "and", "for"}:
+        return frozenset()  # "the Bank" names no bank in particular
     nouns = {w for w in words if w in ORGANISATION_NOUNS}
     if words & CORPORATE_SUFFIXES:
         nouns |= COMPANY_NOUNS
@@ -260,6 +269,7 @@ class SpeakerResolver:
         self._gender: dict[str, Gender] = {}
         self._person_at: dict[int, str] = {}
         self._mentions: list[_Mention] = []
+        self._roles: dict[str, str] = {}
         for ent in doc.ents:
             if ent.label_ == "PERSON":
                 name = strip_possessive(ent.text)
@@ -299,6 +309,9 @@ class SpeakerResolver:
             if token.i not in self._person_at and token.ent_type_ not in _NOT_PERSON and \
                     given_name_gender(token.text):
                 self._learn_chain(doc, token.i)
+            name = self._person_at.get(token.i)
+            if name is not None and (role := _appositive_role(token)) and len(role) < 100:
+                self._roles.setdefault(name, role)  # "Ana Rivera, the city engineer, …"
         for gender, surname in honorifics:
             key = name_key(surname)
             full = self._gendered_names.get((key, gender)) or self._full_names.get(key, surname)
@@ -383,9 +396,11 @@ class SpeakerResolver:
             lower = source.name.lower()
             if lower in _FIRST_PERSON:
                 return AUTHOR, source  # outside quotation marks, "I" is the writer
-            if lower not in _REFERRING | _RELATIVE:
+            if lower in INDEFINITE_PRONOUNS:
                 # "those close to him", "someone", "not everyone": nobody in particular
                 return source.text, replace(source, anonymous=True)
+            if lower == "you":
+                return READER, source  # outside quotation marks, "you" is the reader
             person = source.is_person or lower == "who"
             found = self._antecedent(lower) if person else self._last_group
             return found or f"unresolved “{source.name}”", source
@@ -404,6 +419,13 @@ class SpeakerResolver:
         elif not source.anonymous:
             self._last_group = name
         return name, source
+
+    def role_of(self, speaker: str) -> str | None:
+        """The role an appositive gives the speaker anywhere in the article."""
+        for name, role in self._roles.items():
+            if self.canonical(name) == speaker:
+                return role
+        return None
 
     def resolve(self, source: SourcePhrase) -> str:
         """The speaker's resolved name; remembers it for the pronouns that follow."""
