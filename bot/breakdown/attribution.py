@@ -179,8 +179,8 @@ def find_quotes(doc: Doc, sentences: list[Sentence], quoted: list[QuotedSpan]) -
             in_sentence += _cue_quotes(sentence, here, quoted, resolver)
         for result in in_sentence:
             used.update(quotes_overlapping(result.start, result.end, quoted))
-        in_sentence = [_merge_interrupted(r, here, used, text) if r.kind == "direct" else r
-                       for r in in_sentence]
+        in_sentence = [_merge_interrupted(r, here, used, text)
+                       if r.kind == "direct" and r.start < r.end else r for r in in_sentence]
         for result in in_sentence:
             if result.kind != "indirect":
                 last_direct, last_direct_index = result, index

@@ -127,6 +127,8 @@ def _complement_range(cue: Token) -> tuple[int, int] | None:
     close race"): "told her" or "sent a letter" report no statement.
     """
     lemma = cue.lemma_.lower()
+    if lemma in IT_OBJECT_CUES:
+        return None  # "put it": the message is the quotation beside it or after its colon
     children = list(cue.children)
     chosen = [c for c in children if c.dep_ == "ccomp"] or [
         c for c in children if c.dep_ in {"advcl", "parataxis"} and _is_bare_clause(c)

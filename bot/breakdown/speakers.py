@@ -136,7 +136,10 @@ def _name_chain(head: Token) -> Span | None:
     words = [t for t in chain if not _HONORIFIC.match(t.text + " ")]
     if not words or any(not t.text[:1].isupper() for t in words):
         return None
-    if len(chain) > len(words) or given_name_gender(words[0].text):
+    given = next((t for t in words if given_name_gender(t.text)), None)
+    if given is not None:  # "Mayor Ana Rivera": the name starts at the given name
+        return doc[given.i : head.i + 1]
+    if len(chain) > len(words):
         return doc[words[0].i : head.i + 1]
     if not 2 <= len(words) <= 3 or any(t.ent_type_ in _NOT_PERSON for t in words) or \
             all(t.ent_type_ in {"GPE", "LOC"} for t in words) or \
@@ -213,11 +216,12 @@ def describe_source(head: Token) -> SourcePhrase:
                                 head.idx, gender)
     if person is not None:
         before = _clean(head.doc[phrase.start : person.start].text)
-        if _HONORIFIC.fullmatch(before + " ") or before.lower() in {"the", "a"}:
-            before = ""  # "Dr. Rivera": a title, not a role
-        role = role or before or None
-        return SourcePhrase(text, strip_possessive(person.text), role, True, False, False,
-                            head.idx, gender)
+        name = strip_possessive(person.text)
+        if _HONORIFIC.fullmatch(before + " "):
+            # "Mrs. Clinton": a title, not a role; it tells which Clinton (see `canonical`)
+            name, before = f"{before} {name}", ""
+        role = role or (before if before.lower() not in {"the", "a"} else None) or None
+        return SourcePhrase(text, name, role, True, False, False, head.idx, gender)
     owner = _document_owner(head) if head.lemma_.lower() in EVIDENCE_SUBJECTS else None
     if owner is not None and not ANONYMITY_WORDS.search(text):
         return SourcePhrase(text, f"{owner} {head.lower_}", role, False, False, False,
