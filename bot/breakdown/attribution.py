@@ -33,8 +33,9 @@ from bot.breakdown.lexicon import BYLINE_ROLES
 from bot.breakdown.model import Quote
 from bot.breakdown.nlp import text_of
 from bot.breakdown.quotemarks import QuotedSpan
+from bot.breakdown.referents import looks_like_person
 from bot.breakdown.segment import SIGNATURE, Sentence
-from bot.breakdown.speakers import SourcePhrase, SpeakerResolver, looks_like_person
+from bot.breakdown.speakers import SourcePhrase, SpeakerResolver
 
 
 def _continues(previous: Attribution | None, gap_sentences: int) -> bool:

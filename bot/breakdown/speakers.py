@@ -16,42 +16,44 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from spacy.attrs import POS
+from spacy.symbols import NOUN as NOUN_TAG
+from spacy.symbols import PROPN as PROPN_TAG
 from spacy.tokens import Doc, Span, Token
 
 from bot.breakdown.lexicon import (
     ANONYMITY_WORDS,
-    COMPANY_NOUNS,
-    CORPORATE_SUFFIXES,
     EVIDENCE_SUBJECTS,
-    FEMALE_GIVEN_NAMES,
     FEMALE_WORDS,
     GROUP_PRONOUNS,
     INDEFINITE_PRONOUNS,
-    MALE_GIVEN_NAMES,
     MALE_WORDS,
-    ORGANISATION_NOUNS,
     PERSON_PRONOUNS,
 )
-
-_ROLE_DEPS = frozenset({"appos"})
-_STOP_AT = frozenset({"relcl", "acl"})
-_HONORIFIC = re.compile(
-    r"^(?:mr|mrs|ms|miss|dr|prof|sen|rep|gov|gen|lt|col|capt|sgt|rev|sir|dame|lord|lady)"
-    r"\.?\s+", re.IGNORECASE,
+from bot.breakdown.referents import (
+    HONORIFIC,
+    NOT_PERSON,
+    Gender,
+    Mention,
+    clean,
+    definite_noun,
+    document_owner,
+    given_name_gender,
+    is_named,
+    name_chain,
+    name_key,
+    noun_phrase,
+    org_name,
+    organisation_nouns,
+    phrase_gender,
+    strip_possessive,
 )
-_NAMED_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC", "PRODUCT", "WORK_OF_ART"})
-# Entity labels that say a name is not a person's ("New York", "Fox News", "Brexit").
-_NOT_PERSON = frozenset({"ORG", "NORP", "FAC", "PRODUCT", "EVENT", "LAW", "WORK_OF_ART",
-                         "LANGUAGE"})
-_TRIM = " \t\n,;:—–-'’\"“”()<>[]"
-_DEFINITE = frozenset({"the", "this", "that"})
+
 _MALE_PRONOUNS = frozenset({"he", "him", "his", "himself"})
 _FEMALE_PRONOUNS = frozenset({"she", "her", "hers", "herself"})
 _FIRST_PERSON = frozenset({"i", "me"})
-# Pronouns that stand for a person or group named elsewhere ("those", "some" do not).
 AUTHOR = "the author (“I”)"
 READER = "the reader (“you”)"
-Gender = str  # "f" or "m"
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,31 +71,10 @@ class SourcePhrase:
     definite: str | None = None  # "the company", "the survey": the noun it refers back with
 
 
-def _clean(text: str) -> str:
-    return text.strip(_TRIM)
-
-
-def noun_phrase(head: Token) -> Span:
-    """The phrase a subject token heads, without relative clauses or trailing commas."""
-    doc = head.doc
-    left, right = head.i, head.i
-    for token in head.subtree:
-        if token.i < head.i:
-            left = min(left, token.i)
-    for child in head.rights:
-        if child.dep_ in _STOP_AT or child.dep_ in _ROLE_DEPS:
-            break
-        if child.dep_ in {"prep", "compound", "nummod", "flat", "poss", "case"}:
-            right = max(right, child.right_edge.i)
-    while left < head.i and doc[left].is_punct:
-        left += 1
-    return doc[left : right + 1]
-
-
 def _appositive_role(head: Token) -> str | None:
     for child in head.rights:
         if child.dep_ == "appos":
-            return _clean(child.doc[child.left_edge.i : child.right_edge.i + 1].text) or None
+            return clean(child.doc[child.left_edge.i : child.right_edge.i + 1].text) or None
     return None
 
 
@@ -112,156 +93,45 @@ def _entity_in(span: Span, labels: frozenset[str]) -> Span | None:
     return None
 
 
-def _is_named(span: Span) -> bool:
-    return any(t.pos_ == "PROPN" or t.ent_type_ in _NAMED_LABELS for t in span)
-
-
-def given_name_gender(word: str) -> Gender | None:
-    lower = word.lower()
-    return "f" if lower in FEMALE_GIVEN_NAMES else "m" if lower in MALE_GIVEN_NAMES else None
-
-
-def _name_chain(head: Token) -> Span | None:
-    """"Ana Rivera" where the tagger missed the person: the proper-noun chain ending at
-    `head` when it reads as a person's name (a known given name or an honorific first, or
-    two or three capitalised words that no organisation or place entity covers)."""
-    if head.pos_ != "PROPN":
-        return None
-    doc = head.doc
-    start = head.i
-    while start > 0 and doc[start - 1].pos_ == "PROPN" and doc[start - 1].dep_ == "compound" \
-            and doc[start - 1].head.i in range(start, head.i + 1):
-        start -= 1
-    chain = doc[start : head.i + 1]
-    words = [t for t in chain if not _HONORIFIC.match(t.text + " ")]
-    if not words or any(not t.text[:1].isupper() for t in words):
-        return None
-    given = next((t for t in words if given_name_gender(t.text)), None)
-    if given is not None:  # "Mayor Ana Rivera": the name starts at the given name
-        return doc[given.i : head.i + 1]
-    if len(chain) > len(words):
-        return doc[words[0].i : head.i + 1]
-    if not 2 <= len(words) <= 3 or any(t.ent_type_ in _NOT_PERSON for t in words) or \
-            all(t.ent_type_ in {"GPE", "LOC"} for t in words) or \
-            words[-1].lower_ in CORPORATE_SUFFIXES:
-        return None
-    return chain
-
-
-def looks_like_person(head: Token) -> bool:
-    """Whether the name ending at `head` is a person's (tagged so, or read as one)."""
-    return head.ent_type_ == "PERSON" or _name_chain(head) is not None
-
-
-def _phrase_gender(tokens: list[Token]) -> Gender | None:
-    for token in tokens:
-        lower = token.lower_
-        if lower in FEMALE_WORDS:
-            return "f"
-        if lower in MALE_WORDS:
-            return "m"
-    return None
-
-
-def _document_owner(head: Token) -> str | None:
-    """"a survey by the X Foundation", "the X Foundation's survey": who a document is by."""
-    compounds = [c for c in head.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"]
-    if compounds:  # "a Hartley Foundation survey"
-        return strip_possessive(head.doc[compounds[0].left_edge.i : compounds[-1].i + 1].text)
-    for child in head.children:
-        target = None
-        if child.dep_ == "prep" and child.lower_ in {"by", "from"}:
-            target = next((c for c in child.children if c.dep_ == "pobj"), None)
-        elif child.dep_ == "poss":
-            target = child
-        if target is not None and _is_named(noun_phrase(target)) and target.pos_ != "PRON":
-            return strip_possessive(re.sub(r"^(?:the|a|an)\s+", "",
-                                           _clean(noun_phrase(target).text), flags=re.I))
-    return None
-
-
-def _definite_noun(phrase: Span, head: Token) -> str | None:
-    """"the company", "the new survey": a bare definite noun that refers back."""
-    first = phrase[0]
-    if head.pos_ != "NOUN" or first.lower_ not in _DEFINITE or first.i == head.i:
-        return None
-    if any(t.pos_ not in {"ADJ", "DET"} for t in phrase if t.i not in (first.i, head.i)):
-        return None
-    lemma = head.lemma_.lower()
-    return lemma if lemma in ORGANISATION_NOUNS or lemma in EVIDENCE_SUBJECTS else None
-
-
 def describe_source(head: Token) -> SourcePhrase:
     """Name, role and anonymity of the source whose head token is `head`."""
     phrase = noun_phrase(head)
-    text = _clean(phrase.text)
+    text = clean(phrase.text)
     lower = head.lower_
     if head.pos_ == "PRON" or lower in PERSON_PRONOUNS | GROUP_PRONOUNS:
         if lower in INDEFINITE_PRONOUNS:
             # "those who voted for him", "some of her followers": the group as described
             words = head.doc[head.left_edge.i : head.right_edge.i + 1].text.split()
-            text = _clean(" ".join(words[:10]))
+            text = clean(" ".join(words[:10]))
         return SourcePhrase(text, text, None, lower in PERSON_PRONOUNS, True, False, head.idx)
     role = _appositive_role(head)
     around = [*phrase, *(t for c in head.rights if c.dep_ == "appos" for t in c.subtree)]
-    gender = _phrase_gender(around)
-    person = _entity_in(phrase, frozenset({"PERSON"})) or _name_chain(head)
+    gender = phrase_gender(around)
+    person = _entity_in(phrase, frozenset({"PERSON"})) or name_chain(head)
     if person is None and role:
         # "the agency's spokesman, John Smith, said": the name is in the appositive.
         appos = next(c for c in head.rights if c.dep_ == "appos")
         inner = _entity_in(head.doc[appos.left_edge.i : appos.right_edge.i + 1],
-                           frozenset({"PERSON"})) or _name_chain(appos)
+                           frozenset({"PERSON"})) or name_chain(appos)
         if inner is not None:
             return SourcePhrase(text, strip_possessive(inner.text), text, True, False, False,
                                 head.idx, gender)
     if person is not None:
-        before = _clean(head.doc[phrase.start : person.start].text)
+        before = clean(head.doc[phrase.start : person.start].text)
         name = strip_possessive(person.text)
-        if _HONORIFIC.fullmatch(before + " "):
+        if HONORIFIC.fullmatch(before + " "):
             # "Mrs. Clinton": a title, not a role; it tells which Clinton (see `canonical`)
             name, before = f"{before} {name}", ""
         role = role or (before if before.lower() not in {"the", "a"} else None) or None
         return SourcePhrase(text, name, role, True, False, False, head.idx, gender)
-    owner = _document_owner(head) if head.lemma_.lower() in EVIDENCE_SUBJECTS else None
+    owner = document_owner(head) if head.lemma_.lower() in EVIDENCE_SUBJECTS else None
     if owner is not None and not ANONYMITY_WORDS.search(text):
         return SourcePhrase(text, f"{owner} {head.lower_}", role, False, False, False,
                             head.idx)
-    anonymous = bool(ANONYMITY_WORDS.search(text)) or not _is_named(phrase)
+    anonymous = bool(ANONYMITY_WORDS.search(text)) or not is_named(phrase)
     name = text if anonymous else re.sub(r"^(?:the|a|an)\s+", "", text, flags=re.I)
-    definite = _definite_noun(phrase, head) if anonymous else None
+    definite = definite_noun(phrase, head) if anonymous else None
     return SourcePhrase(text, name, role, False, False, anonymous, head.idx, None, definite)
-
-
-def strip_possessive(name: str) -> str:
-    return re.sub(r"['’]s?$", "", name).strip()
-
-
-def name_key(name: str) -> str:
-    """Lower-cased name without honorifics: the form name variants are compared in."""
-    return _HONORIFIC.sub("", name).lower().strip()
-
-
-@dataclass(frozen=True, slots=True)
-class _Mention:
-    """A named organisation or owned document, where the article names it."""
-
-    start: int
-    name: str
-    nouns: frozenset[str]  # the definite nouns that can refer back to it
-
-
-def _organisation_nouns(ent: Span) -> frozenset[str]:
-    """"the ministry" for "Ministry of Health", "the company" for "Northwind Ltd" or for
-    "X, a shipping company"."""
-    words = {w.lower() for w in re.findall(r"[\w.]+", ent.text)}
-    if not words - ORGANISATION_NOUNS - CORPORATE_SUFFIXES - {"the", "of", "and", "for"}:
-        return frozenset()  # "the Bank" names no bank in particular
-    nouns = {w for w in words if w in ORGANISATION_NOUNS}
-    if words & CORPORATE_SUFFIXES:
-        nouns |= COMPANY_NOUNS
-    nouns |= {c.lemma_.lower() for c in ent.root.children if c.dep_ == "appos"
-              and c.lemma_.lower() in ORGANISATION_NOUNS}
-    return frozenset(nouns)
 
 
 class SpeakerResolver:
@@ -272,20 +142,22 @@ class SpeakerResolver:
         self._gendered_names: dict[tuple[str, Gender], str] = {}
         self._gender: dict[str, Gender] = {}
         self._person_at: dict[int, str] = {}
-        self._mentions: list[_Mention] = []
+        self._mentions: list[Mention] = []
         self._roles: dict[str, str] = {}
         for ent in doc.ents:
             if ent.label_ == "PERSON":
                 name = strip_possessive(ent.text)
                 self._learn(name)
                 self._person_at.update(dict.fromkeys(range(ent.start, ent.end), name))
-            elif ent.label_ == "ORG" and (nouns := _organisation_nouns(ent)):
-                self._mentions.append(_Mention(ent.start_char, _org_name(ent.text), nouns))
+            elif ent.label_ == "ORG" and (nouns := organisation_nouns(ent)):
+                self._mentions.append(Mention(ent.start_char, org_name(ent.text), nouns))
         self._read_names(doc)
         self._mentions.sort(key=lambda m: m.start)
         self._mention_starts = [m.start for m in self._mentions]
         self._doc = doc
-        self._cursor = 0  # the next token `advance_to` reads
+        # Where people are named, in text order: all that `advance_to` needs to read.
+        self._people = sorted((doc[i].idx, i, name) for i, name in self._person_at.items())
+        self._cursor = 0  # the next of `_people` that `advance_to` reads
         # Quotations in text order (see `advance_to`).
         self._quoted = sorted(quoted)
         self._quote_index = 0
@@ -297,20 +169,23 @@ class SpeakerResolver:
         """Honorifics ("Mrs. Clinton"), given-name chains the tagger missed ("Ana Rivera")
         and documents with owners, in one pass over the tokens."""
         honorifics: list[tuple[Gender, str]] = []
-        for token in doc:
-            if token.pos_ != "PROPN" and token.lemma_.lower() not in EVIDENCE_SUBJECTS:
+        # Only proper and common nouns matter: read the tags as one array, not token by token.
+        tags = doc.to_array([POS]).tolist() if len(doc) else []
+        for i in (i for i, tag in enumerate(tags) if tag in (PROPN_TAG, NOUN_TAG)):
+            token = doc[i]
+            if tags[i] == NOUN_TAG and token.lemma_.lower() not in EVIDENCE_SUBJECTS:
                 continue
-            if token.pos_ != "PROPN":
-                owner = _document_owner(token)
+            if tags[i] == NOUN_TAG:
+                owner = document_owner(token)
                 if owner is not None:
-                    self._mentions.append(_Mention(token.idx, f"{owner} {token.lower_}",
+                    self._mentions.append(Mention(token.idx, f"{owner} {token.lower_}",
                                                    frozenset({token.lemma_.lower()})))
                 continue
-            gender = _phrase_gender([token])
+            gender = phrase_gender([token])
             following = doc[token.i + 1] if token.i + 1 < len(doc) else None
             if gender and following is not None and following.pos_ == "PROPN":
                 honorifics.append((gender, following.text))
-            if token.i not in self._person_at and token.ent_type_ not in _NOT_PERSON and \
+            if token.i not in self._person_at and token.ent_type_ not in NOT_PERSON and \
                     given_name_gender(token.text):
                 self._learn_chain(doc, token.i)
             name = self._person_at.get(token.i)
@@ -329,7 +204,7 @@ class SpeakerResolver:
         after it, when no other entity claims them."""
         end = start + 1
         while end < len(doc) and end - start < 4 and doc[end].pos_ == "PROPN" and \
-                doc[end].text[:1].isupper() and doc[end].ent_type_ not in _NOT_PERSON and \
+                doc[end].text[:1].isupper() and doc[end].ent_type_ not in NOT_PERSON and \
                 end not in self._person_at:
             end += 1
         if end - start < 2:
@@ -343,7 +218,7 @@ class SpeakerResolver:
         if len(parts) < 2:
             return
         surname = parts[-1]
-        full = _HONORIFIC.sub("", name)
+        full = HONORIFIC.sub("", name)
         # The first full form wins: articles introduce people by their full name.
         self._full_names.setdefault(surname, full)
         gender = given_name_gender(parts[0])
@@ -361,13 +236,13 @@ class SpeakerResolver:
         parts = name_key(name).split()
         if not parts:
             return name
-        if len(parts) == 1 or _HONORIFIC.match(name):
+        if len(parts) == 1 or HONORIFIC.match(name):
             title = name.split()[0].lower()
             gender = "f" if title in FEMALE_WORDS else "m" if title in MALE_WORDS else None
             gendered = self._gendered_names.get((parts[-1], gender)) if gender else None
-            full = gendered or self._full_names.get(parts[-1], _HONORIFIC.sub("", name))
+            full = gendered or self._full_names.get(parts[-1], HONORIFIC.sub("", name))
             if gender and given_name_gender(full.split()[0]) not in (None, gender):
-                return _HONORIFIC.sub("", name)  # "Mrs. Clinton" is not "Bill Clinton"
+                return HONORIFIC.sub("", name)  # "Mrs. Clinton" is not "Bill Clinton"
             return full
         return name
 
@@ -447,20 +322,19 @@ class SpeakerResolver:
 
         `skip_quoted` when reading up to a pronoun source within its own sentence: in
         "“If Tom Berg wins, we lose,” she said." the name is the speaker's words."""
-        doc = self._doc
-        while self._cursor < len(doc) and doc[self._cursor].idx < offset:
-            token = doc[self._cursor]
+        people, doc = self._people, self._doc
+        while self._cursor < len(people) and people[self._cursor][0] < offset:
+            idx, i, name = people[self._cursor]
             self._cursor += 1
             while self._quote_index < len(self._quoted) and \
-                    self._quoted[self._quote_index][1] <= token.idx:
+                    self._quoted[self._quote_index][1] <= idx:
                 self._quote_index += 1
             if skip_quoted and self._quote_index < len(self._quoted) and \
-                    self._quoted[self._quote_index][0] <= token.idx:
+                    self._quoted[self._quote_index][0] <= idx:
                 continue
-            name = self._person_at.get(token.i)
-            if name is not None and self._person_at.get(token.i - 1) != name:
+            if self._person_at.get(i - 1) != name:
                 _remember(self._mentioned, self.canonical(name))
-            self.note_subject(token)
+            self.note_subject(doc[i])
 
 
 def _remember(people: list[str], name: str) -> None:
@@ -473,5 +347,3 @@ def _remember(people: list[str], name: str) -> None:
     del people[:-8]  # pronouns reach back a few people, not the whole article
 
 
-def _org_name(text: str) -> str:
-    return strip_possessive(re.sub(r"^(?:the)\s+", "", text, flags=re.I))
