@@ -116,6 +116,15 @@ def test_colon_introductions(text: str, speaker: str, content: str) -> None:
     assert_not_a_claim(text, content[:20])
 
 
+def test_colon_ending_its_line_introduces_the_next_paragraph() -> None:
+    text = ("Northwind Ltd said in a statement:\n\n"
+            "“All depots will reopen on Monday after the repairs.”")
+    (quote,) = _analyze(text).quotes
+    assert (quote.speaker, quote.kind) == ("Northwind Ltd", "direct")
+    assert quote.content == "All depots will reopen on Monday after the repairs."
+    assert _analyze(text).claims == ()  # the introduction is not the author's claim
+
+
 def test_in_the_words_of_names_the_role_too() -> None:
     text = ("In the words of the finance minister, Karl Huber: “The budget is balanced for "
             "the first time in twenty years.”")
@@ -159,6 +168,15 @@ def test_told_wrote_added_in_every_position(words: str, cue: str, kind: str) -> 
     assert (quote.speaker, quote.cue, quote.kind) == ("Ana Rivera", cue, kind)
     assert words in quote.content
     assert_not_a_claim(RIVERA, words)
+
+
+def test_attribution_in_the_middle_of_an_unquoted_sentence() -> None:
+    text = ("Ana Rivera spoke on Monday.\n\n"
+            "The money is there, Rivera added, and the work on the bridge will start in May.")
+    quote = quote_with(text, "The money is there")
+    assert (quote.speaker, quote.cue, quote.kind) == ("Ana Rivera", "added", "indirect")
+    assert quote.content.endswith("the work on the bridge will start in May")
+    assert_not_a_claim(text, "The money is there")
 
 
 # --------------------------------------------------------------------------- documents, companies

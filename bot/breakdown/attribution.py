@@ -189,14 +189,15 @@ def find_quotes(doc: Doc, sentences: list[Sentence], quoted: list[QuotedSpan]) -
             if quote in used or quote.end - quote.start < MIN_CONTENT_CHARS:
                 continue
             if last_direct is not None and _continues(last_direct, index - last_direct_index):
-                # After a colon introduction in the same sentence ("X put it this way: “…”")
-                # the introduction is this quotation's frame.
-                intro = last_direct.start == last_direct.end and \
-                    last_direct.frame_start >= sentence.start
-                in_sentence.append(replace(
+                # The quotation right after a colon introduction ("X put it this way: “…”",
+                # or "X said in a statement:" ending its line) has the introduction as its
+                # frame; the quotations after that have their own.
+                intro = last_direct.start == last_direct.end
+                last_direct = replace(
                     last_direct, kind="direct", start=quote.start, end=quote.end,
                     frame_start=last_direct.frame_start if intro else quote.start,
-                    frame_end=quote.end, continues=True))
+                    frame_end=quote.end, continues=True)
+                in_sentence.append(last_direct)
                 used.add(quote)
                 last_direct_index = index
         # Colon introductions carry no content of their own: the quotation after them does.

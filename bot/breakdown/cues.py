@@ -347,13 +347,17 @@ def _parenthetical(cue: Token, subject: Token, sentence: Sentence, quoted: list[
     if colon is not None:
         start, end = _block_after_colon(text_of(doc), colon.idx + 1)
         return _found(subject, cue, "direct", start, end, resolver)
-    if len([t for t in after if not t.is_punct]) > 6:
+    tail = [t for t in after if not t.is_punct]
+    if len(tail) > 6 and not (after[0].text == "," and any(t.pos_ in {"VERB", "AUX"}
+                                                           for t in tail)):
         return None
     before = doc[_first_word(sentence.span) : first.i]
     words = [t for t in before if not (t.is_punct or t.is_space)]
     if not words or before[-1].text != "," or not any(t.pos_ in {"VERB", "AUX"} for t in words):
         return None  # "Prices will rise, he said." needs the comma and a clause before it
-    start, end = words[0].idx, words[-1].idx + len(words[-1])
+    # "The money is there, Rivera added, and the work will start in May.": both clauses.
+    last_word = tail[-1] if len(tail) > 6 else words[-1]
+    start, end = words[0].idx, last_word.idx + len(last_word)
     if end - start < MIN_CONTENT_CHARS:
         return None
     kind, start, end = _shape(doc, start, end, quoted)
