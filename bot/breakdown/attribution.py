@@ -92,7 +92,7 @@ def quote_from_signature(sentence: Sentence, quoted: list[QuotedSpan],
 # the paragraph below it (interviews, vox pops, panels of experts).
 _INTRO_LINE = re.compile(
     r"[ \t]*(?P<name>[A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*){1,3})[ \t]*[,—–][ \t]*"
-    r"(?P<role>[^\n\"“”]{3,120}?)[ \t]*$")
+    r"(?P<role>[^\n\"“”]{3,120}?[^\s.!?;:])[ \t]*$")  # no full stop: not a sentence or caption
 _FINITE = frozenset({"VBD", "VBZ", "VBP", "MD"})
 INTERVIEW_CUE = "(interview)"
 
@@ -143,6 +143,8 @@ def _is_introduction(doc: Doc, match: re.Match[str]) -> bool:
     if name is None or role is None or not looks_like_person(name[-1]):
         return False
     words = [t for t in role if t.is_alpha]
+    if not words or words[0].ent_type_ == "PERSON" or looks_like_person(words[0]):
+        return False  # "Salah Abu-Laban, Sahar Quaider and …": a list of names
     return any(t.is_lower for t in words) and not any(
         t.tag_ in _FINITE or t.lower_ in BYLINE_ROLES for t in role)
 
@@ -161,7 +163,8 @@ def _merge_interrupted(result: Attribution, here: list[QuotedSpan], used: set[Qu
 
 def find_quotes(doc: Doc, sentences: list[Sentence], quoted: list[QuotedSpan]) -> list[Quote]:
     """Every attributed statement in the body of the text, in text order."""
-    resolver = SpeakerResolver(doc, [(q.start, q.end) for q in quoted])
+    body_start = next((s.start for s in sentences if s.is_body), 0)
+    resolver = SpeakerResolver(doc, [(q.start, q.end) for q in quoted], body_start=body_start)
     text = text_of(doc)
     found: list[Attribution] = []
     used: set[QuotedSpan] = set()

@@ -42,6 +42,7 @@ QUOTE_MARKS = _QUOTE_OPENERS + "”»’"
 _WORDS = re.compile(r"[^\W\d_]{2,}")
 _SPEECH = SPEECH_CUES | MANNER_OF_SPEAKING_CUES
 _COLON_REACH = 6  # words between a cue and its colon: "said in a statement on Monday:"
+_COLON_MAX_REACH = 20  # … when they all depend on the cue
 
 
 @dataclass(frozen=True, slots=True)
@@ -311,13 +312,16 @@ def _named_as(cue: Token, quoted: list[QuotedSpan]) -> tuple[int, int] | None:
     return (obj.left_edge.idx, quotes[-1].end + 1) if obj and quotes else None
 
 
-def _colon_after(after: list[Token], quoted: list[QuotedSpan]) -> Token | None:
+def _colon_after(after: list[Token], quoted: list[QuotedSpan], head: Token) -> Token | None:
     """The colon that ends an introduction: "He said:", "X said in a statement:", "The
-    mayor put it this way:" (a few words of manner or place may stand before it)."""
-    for token in after[:_COLON_REACH]:
+    mayor put it this way:", "the committee said about its new platform:" (words of manner,
+    place or topic may stand before it: a few, or more that all depend on the cue)."""
+    for count, token in enumerate(after[:_COLON_MAX_REACH]):
         if token.text == ":":
             return token
-        if inside(token.idx, quoted) or token.text in _QUOTE_OPENERS or token.is_punct:
+        if inside(token.idx, quoted) or token.text in _QUOTE_OPENERS or (
+                token.is_punct and token.text != ",") or (count >= _COLON_REACH and not (
+                head.left_edge.i <= token.i <= head.right_edge.i)):
             return None
     return None
 
@@ -343,7 +347,7 @@ def _parenthetical(cue: Token, subject: Token, sentence: Sentence, quoted: list[
     if named is not None:
         return _found(subject, cue, "mixed", named[0], named[1], resolver)
     after = [t for t in doc[last.i + 1 : sentence.span.end] if not t.is_space]
-    colon = _colon_after(after, quoted)
+    colon = _colon_after(after, quoted, cue)
     if colon is not None:
         start, end = _block_after_colon(text_of(doc), colon.idx + 1)
         return _found(subject, cue, "direct", start, end, resolver)
@@ -393,7 +397,7 @@ def quote_from_words_of(token: Token, sentence: Sentence, quoted: list[QuotedSpa
         return _found(source, token, "direct", quotes[0].start, quotes[-1].end, resolver,
                       cue_text)
     colon = _colon_after([t for t in doc[last.i + 1 : sentence.span.end] if not t.is_space],
-                         quoted)
+                         quoted, token)
     if colon is not None:
         start, end = _block_after_colon(text_of(doc), colon.idx + 1)
         return _found(source, token, "direct", start, end, resolver, cue_text)

@@ -83,8 +83,9 @@ def name_chain(head: Token) -> Span | None:
         start -= 1
     chain = doc[start : head.i + 1]
     words = [t for t in chain if not HONORIFIC.match(t.text + " ")]
-    if not words or any(not t.text[:1].isupper() for t in words):
-        return None
+    if not words or any(not t.text[:1].isupper() for t in words) or all(
+            t.text.isupper() for t in words):
+        return None  # "MEXICO CITY" in capitals: a dateline or a label, not a name
     given = next((t for t in words if given_name_gender(t.text)), None)
     if given is not None:  # "Mayor Ana Rivera": the name starts at the given name
         return doc[given.i : head.i + 1]

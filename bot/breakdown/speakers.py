@@ -137,7 +137,10 @@ def describe_source(head: Token) -> SourcePhrase:
 class SpeakerResolver:
     """Article-wide memory of people and groups, for variants and pronouns."""
 
-    def __init__(self, doc: Doc, quoted: Sequence[tuple[int, int]] = ()) -> None:
+    def __init__(self, doc: Doc, quoted: Sequence[tuple[int, int]] = (), *,
+                 body_start: int = 0) -> None:
+        """`quoted`: the quotations (start, end); `body_start`: where the body begins (the
+        tagger reads title-case headlines as organisations: "… Disputes Network")."""
         self._full_names: dict[str, str] = {}
         self._gendered_names: dict[tuple[str, Gender], str] = {}
         self._gender: dict[str, Gender] = {}
@@ -149,7 +152,8 @@ class SpeakerResolver:
                 name = strip_possessive(ent.text)
                 self._learn(name)
                 self._person_at.update(dict.fromkeys(range(ent.start, ent.end), name))
-            elif ent.label_ == "ORG" and (nouns := organisation_nouns(ent)):
+            elif ent.label_ == "ORG" and ent.start_char >= body_start and \
+                    (nouns := organisation_nouns(ent)):
                 self._mentions.append(Mention(ent.start_char, org_name(ent.text), nouns))
         self._read_names(doc)
         self._mentions.sort(key=lambda m: m.start)
