@@ -92,6 +92,15 @@ def test_quotation_over_several_sentences_before_its_speaker(text: str) -> None:
     assert _analyze(text).claims == ()
 
 
+def test_long_quotation_with_a_pronoun_for_its_speaker() -> None:
+    text = ("Ana Rivera, the city engineer, spoke on Monday.\n\n"
+            "“The bridge is safe. We checked every bolt. There is nothing to fear,” she said.")
+    quote = quote_with(text, "every bolt")
+    assert quote.speaker == "Ana Rivera" and quote.role == "the city engineer"
+    assert quote.content.startswith("The bridge is safe.") and "nothing to fear" in quote.content
+    assert_not_a_claim(text, "bridge is safe")
+
+
 # --------------------------------------------------------------------------- colons
 
 
