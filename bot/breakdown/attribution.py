@@ -144,7 +144,7 @@ def _is_introduction(doc: Doc, match: re.Match[str]) -> bool:
         return False
     words = [t for t in role if t.is_alpha]
     if not words or words[0].ent_type_ == "PERSON" or looks_like_person(words[0]):
-        return False  # "Salah Abu-Laban, Sahar Quaider and …": a list of names
+        return False  # "Ana Rivera, Tom Becker and …": a list of names
     return any(t.is_lower for t in words) and not any(
         t.tag_ in _FINITE or t.lower_ in BYLINE_ROLES for t in role)
 

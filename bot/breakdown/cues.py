@@ -302,7 +302,7 @@ def _block_after_colon(text: str, colon_end: int) -> tuple[int, int]:
 
 
 def _named_as(cue: Token, quoted: list[QuotedSpan]) -> tuple[int, int] | None:
-    """"called the protester “a troublemaker”": the object and the quoted label after it."""
+    """"called the plan “a disaster”": the object and the quoted label after it."""
     if cue.lemma_.lower() != "call":
         return None
     obj = next((c for c in cue.children if c.dep_ == "dobj" and not inside(c.idx, quoted)),
@@ -314,7 +314,7 @@ def _named_as(cue: Token, quoted: list[QuotedSpan]) -> tuple[int, int] | None:
 
 def _colon_after(after: list[Token], quoted: list[QuotedSpan], head: Token) -> Token | None:
     """The colon that ends an introduction: "He said:", "X said in a statement:", "The
-    mayor put it this way:", "the committee said about its new platform:" (words of manner,
+    mayor put it this way:", "the council said about the new budget:" (words of manner,
     place or topic may stand before it: a few, or more that all depend on the cue)."""
     for count, token in enumerate(after[:_COLON_MAX_REACH]):
         if token.text == ":":

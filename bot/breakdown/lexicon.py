@@ -171,13 +171,13 @@ FEMALE_GIVEN_NAMES = words(
     christina joan evelyn judith megan andrea cheryl hannah jacqueline martha gloria teresa
     ann sara madison frances kathryn janice abigail alice judy sophia grace denise
     amber doris marilyn danielle beverly isabella theresa diana natalie brittany charlotte
-    marie kayla alexis lori hillary hilary nikki condoleezza elena elisabeth ana ines sofia
+    marie kayla alexis lori hillary hilary nikki elena elisabeth ana ines sofia
     lucia carmen rosa isabel fatima aisha amina ngozi chioma mei yuki priya sunita anita
     greta ingrid astrid birgit ursula nadia olga irina svetlana natasha
     tatiana marta agnieszka katarzyna claire sophie camille chloe louise francesca giulia
     chiara paola silvia beatriz fernanda gabriela mariana valentina daniela carla elaine
     nora molly kate katie jane jenny jill joanne eileen sheila maureen gwen wendy tammy
-    ellen susana dolores pilar marisol leila yasmin zainab oksana kamala elise
+    ellen susana dolores pilar marisol leila yasmin zainab oksana elise
     """
 )
 MALE_GIVEN_NAMES = words(
@@ -190,7 +190,7 @@ MALE_GIVEN_NAMES = words(
     kyle ethan walter noah jeremy christian keith roger terry gerald harold sean austin
     carl arthur lawrence dylan jesse bryan joe billy bruce albert willie gabriel
     logan alan juan wayne roy ralph randy eugene vincent russell elijah louis bobby
-    philip johnny bernie barack mitt marco ted jeb newt rand mike chris tom tim bill bob
+    philip johnny marco ted mike chris tom tim bill bob
     jim ben dan steve rick ron ken greg karl hans klaus jurgen wolfgang heinz pierre jean-luc
     francois jacques luc marcel giuseppe giovanni luca matteo carlos miguel luis
     jorge pedro manuel diego javier pablo alejandro fernando ricardo sergio andres rafael
@@ -202,7 +202,7 @@ MALE_GIVEN_NAMES = words(
     """
 )
 # Nouns and honorifics that say a person is a woman / a man ("spokeswoman Ana Rivera",
-# "Mrs. Clinton", "the senator's husband"): gender evidence for pronoun chains.
+# "Mrs. Keller", "the senator's husband"): gender evidence for pronoun chains.
 FEMALE_WORDS = words(
     """
     ms ms. mrs mrs. miss madam madame dame lady spokeswoman chairwoman congresswoman
@@ -229,10 +229,11 @@ ORGANISATION_NOUNS = words(
     """
 )
 # Name endings of companies ("Northwind Ltd", "Acme Corp."): such an organisation is what
-# "the company" or "the firm" refers back to.
+# "the company" or "the firm" refers back to ("Group" is left out: a "Hartley Research
+# Group" or a "Water Study Group" is no company).
 CORPORATE_SUFFIXES = words(
     """
-    ltd ltd. inc inc. corp corp. co co. llc plc gmbh ag sa s.a. nv n.v. group holdings
+    ltd ltd. inc inc. corp corp. co co. llc plc gmbh ag sa s.a. nv n.v. holdings
     limited incorporated corporation company
     """
 )
@@ -263,6 +264,6 @@ INDEFINITE_PRONOUNS = words(
     several others other all both each either neither those these one
     """
 )
-# Verbs of loud or emphatic speaking, reported like "said": "Trump yelled: “Get out!”",
+# Verbs of loud or emphatic speaking, reported like "said": "the mayor yelled: “Get out!”",
 # "the crowd chanted “No more wars”".
 MANNER_OF_SPEAKING_CUES = words("yell scream exclaim chant cry")

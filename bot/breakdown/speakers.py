@@ -120,7 +120,7 @@ def describe_source(head: Token) -> SourcePhrase:
         before = clean(head.doc[phrase.start : person.start].text)
         name = strip_possessive(person.text)
         if HONORIFIC.fullmatch(before + " "):
-            # "Mrs. Clinton": a title, not a role; it tells which Clinton (see `canonical`)
+            # "Mrs. Keller": a title, not a role; it tells which Keller (see `canonical`)
             name, before = f"{before} {name}", ""
         role = role or (before if before.lower() not in {"the", "a"} else None) or None
         return SourcePhrase(text, name, role, True, False, False, head.idx, gender)
@@ -170,7 +170,7 @@ class SpeakerResolver:
         self._last_group: str | None = None
 
     def _read_names(self, doc: Doc) -> None:
-        """Honorifics ("Mrs. Clinton"), given-name chains the tagger missed ("Ana Rivera")
+        """Honorifics ("Mrs. Keller"), given-name chains the tagger missed ("Ana Rivera")
         and documents with owners, in one pass over the tokens."""
         honorifics: list[tuple[Gender, str]] = []
         # Only proper and common nouns matter: read the tags as one array, not token by token.
@@ -236,7 +236,7 @@ class SpeakerResolver:
 
     def canonical(self, name: str) -> str:
         """The full name for a surname or honorific form seen elsewhere in the article;
-        "Mrs. Clinton" is the woman of that surname where the article names two."""
+        "Mrs. Keller" is the woman of that surname where the article names two."""
         parts = name_key(name).split()
         if not parts:
             return name
@@ -246,7 +246,7 @@ class SpeakerResolver:
             gendered = self._gendered_names.get((parts[-1], gender)) if gender else None
             full = gendered or self._full_names.get(parts[-1], HONORIFIC.sub("", name))
             if gender and given_name_gender(full.split()[0]) not in (None, gender):
-                return HONORIFIC.sub("", name)  # "Mrs. Clinton" is not "Bill Clinton"
+                return HONORIFIC.sub("", name)  # "Mrs. Keller" is not "Tom Keller"
             return full
         return name
 
@@ -255,7 +255,7 @@ class SpeakerResolver:
 
     def _antecedent(self, pronoun: str) -> str | None:
         """The person last spoken of as a subject whose gender fits the pronoun, else the
-        last one mentioned at all ("Christie attacked Clinton. She …")."""
+        last one mentioned at all ("Becker attacked Rivera's plan. She …")."""
         wanted = "m" if pronoun in _MALE_PRONOUNS else "f" if pronoun in _FEMALE_PRONOUNS \
             else None
         for people in (self._recent, self._mentioned):
