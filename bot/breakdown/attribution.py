@@ -24,14 +24,13 @@ from bot.breakdown.cues import (
     describes_a_subject,
     inside,
     is_cue,
-    quote_from_according_to,
     quote_from_cue,
-    quote_from_words_of,
     quotes_overlapping,
 )
 from bot.breakdown.lexicon import BYLINE_ROLES
 from bot.breakdown.model import Quote
 from bot.breakdown.nlp import text_of
+from bot.breakdown.prepositional import quote_from_according_to, quote_from_words_of
 from bot.breakdown.quotemarks import QuotedSpan
 from bot.breakdown.referents import looks_like_person
 from bot.breakdown.segment import SIGNATURE, Sentence
