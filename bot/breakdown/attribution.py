@@ -11,7 +11,9 @@ Passes over the body sentences, in text order:
 
 from __future__ import annotations
 
+import bisect
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from itertools import pairwise
 from typing import Literal
@@ -21,19 +23,22 @@ from spacy.tokens import Doc
 from bot.breakdown.attribution_tagger.attributions import model_attributions
 from bot.breakdown.cues import (
     MIN_CONTENT_CHARS,
+    QUOTE_MARKS,
     Attribution,
     describes_a_subject,
     inside,
     is_cue,
-    quote_from_according_to,
     quote_from_cue,
     quotes_overlapping,
 )
+from bot.breakdown.lexicon import BYLINE_ROLES
 from bot.breakdown.model import Quote
 from bot.breakdown.nlp import text_of
+from bot.breakdown.prepositional import quote_from_according_to, quote_from_words_of
 from bot.breakdown.quotemarks import QuotedSpan
+from bot.breakdown.referents import looks_like_person
 from bot.breakdown.segment import SIGNATURE, Sentence
-from bot.breakdown.speakers import SourcePhrase, SpeakerResolver
+from bot.breakdown.speakers import UNRESOLVED, SourcePhrase, SpeakerResolver
 
 AttributionStrategy = Literal["rules", "model", "hybrid"]
 
@@ -88,6 +93,67 @@ def quote_from_signature(sentence: Sentence, quoted: list[QuotedSpan],
                        quotes[-1].end, quotes[0].start, match.end(1))
 
 
+# "Maria Okafor, head of research at the Lagos Institute" alone on a line: who answers in
+# the paragraph below it (interviews, vox pops, panels of experts).
+_INTRO_LINE = re.compile(
+    r"[ \t]*(?P<name>[A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*){1,3})[ \t]*[,—–][ \t]*"
+    r"(?P<role>[^\n\"“”]{3,120}?[^\s.!?;:])[ \t]*$")  # no full stop: not a sentence or caption
+_FINITE = frozenset({"VBD", "VBZ", "VBP", "MD"})
+INTERVIEW_CUE = "(interview)"
+
+
+def _previous_line(text: str, line_start: int) -> tuple[int, int] | None:
+    """The non-blank line before the one starting at `line_start`, as (start, end)."""
+    end = line_start - 1
+    while end > 0 and text[end - 1].isspace():
+        end -= 1
+    if end <= 0:
+        return None
+    return text.rfind("\n", 0, end) + 1, end
+
+
+def quote_from_interview_block(sentence: Sentence, quoted: list[QuotedSpan],
+                               resolver: SpeakerResolver) -> Attribution | None:
+    """A paragraph under a line that only names a person and their role is theirs, with
+    quotation marks or without: the interview layout that has no cue verb at all."""
+    text = text_of(sentence.span.doc)
+    line_start = text.rfind("\n", 0, sentence.start) + 1
+    if text[line_start : sentence.start].strip():
+        return None  # not the first sentence of its paragraph
+    previous = _previous_line(text, line_start)
+    match = _INTRO_LINE.fullmatch(text, *previous) if previous and previous[0] > 0 else None
+    if match is None or not _is_introduction(sentence.span.doc, match):
+        return None
+    line_end = text.find("\n", sentence.start)
+    end = len(text) if line_end < 0 else line_end
+    start = sentence.start
+    quotes = quotes_overlapping(start, end, quoted)
+    if quotes and not text[start : quotes[0].start].strip(QUOTE_MARKS + " "):
+        start, end = quotes[0].start, quotes[-1].end
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end - start < MIN_CONTENT_CHARS:
+        return None
+    name, role = match.group("name"), match.group("role").strip()
+    source = SourcePhrase(match.group(0).strip(), name, role, True, False, False,
+                          match.start("name"))
+    return Attribution(source, resolver.resolve(source), INTERVIEW_CUE, "direct", start, end,
+                       match.start("name"), end)
+
+
+def _is_introduction(doc: Doc, match: re.Match[str]) -> bool:
+    """A person's name, then a role with no finite verb and no byline word."""
+    name = doc.char_span(match.start("name"), match.end("name"))
+    role = doc.char_span(match.start("role"), match.end("role"), alignment_mode="expand")
+    if name is None or role is None or not looks_like_person(name[-1]):
+        return False
+    words = [t for t in role if t.is_alpha]
+    if not words or words[0].ent_type_ == "PERSON" or looks_like_person(words[0]):
+        return False  # "Ana Rivera, Tom Becker and …": a list of names
+    return any(t.is_lower for t in words) and not any(
+        t.tag_ in _FINITE or t.lower_ in BYLINE_ROLES for t in role)
+
+
 def _merge_interrupted(result: Attribution, here: list[QuotedSpan], used: set[QuotedSpan],
                        text: str) -> Attribution:
     """"“A,” Ryan said, “B.”": one statement split by its own attribution."""
@@ -122,13 +188,17 @@ def find_quote_sets(doc: Doc, sentences: list[Sentence], quoted: list[QuotedSpan
     default): the tagger's attributions, plus the rules' wherever the tagger found none.
     """
     text = text_of(doc)
-    rules = rule_attributions(doc, sentences, quoted)
-    rule_quotes = _finish(text, join_continuations(sorted(rules, key=lambda f: f.start), text))
+    resolver = new_resolver(doc, sentences, quoted)
+    rules = rule_attributions(doc, sentences, quoted, resolver)
+    rule_quotes = _finish(text, join_continuations(sorted(rules, key=lambda f: f.start), text),
+                          resolver)
     if strategy == "rules":
         return QuoteSets(rule_quotes, rule_quotes)
-    model = model_attributions(doc, sentences, quoted, [(r.start, r.end) for r in rules])
+    model = model_attributions(doc, sentences, quoted, [(r.start, r.end) for r in rules],
+                               resolver=new_resolver(doc, sentences, quoted))
     found = merge_attributions(model, rules) if strategy == "hybrid" else model
-    quotes = _finish(text, join_continuations(sorted(found, key=lambda f: f.start), text))
+    quotes = _finish(text, join_continuations(sorted(found, key=lambda f: f.start), text),
+                     resolver)
     return QuoteSets(quotes, rule_quotes)
 
 
@@ -137,34 +207,61 @@ def merge_attributions(model: list[Attribution], rules: list[Attribution]) -> li
     content none of them touches (rules know quote-mark layouts the tagger has not seen)."""
     # A statement whose source the tagger could not find in the text stands only where
     # the rules saw the same statement, and then in the rules' reading of it.
-    # Speaker labels and signatures ("KELLER: …", "“…” ― Ana Lopez") are layouts of whole
-    # lines that the tagger, trained on running newswire text, has not seen: they win.
-    layout = [r for r in rules if r.cue in _LAYOUT_CUES]
+    layout = _Spans(r for r in rules if r.cue in _RULES_WIN)
     kept = [m for m in model if m.source.text and not _unresolved(m)
-            and not any(_overlap(m, r) for r in layout)]
-    merged = list(kept)
-    for rule in rules:
-        if not any(_overlap(m, rule) for m in kept):
-            merged.append(rule)
-    return merged
+            and not layout.overlaps(m.start, m.end) and not _splits(m, rules)]
+    taken = _Spans(kept)
+    return kept + [rule for rule in rules if not taken.overlaps(rule.start, rule.end)]
 
 
-_LAYOUT_CUES = frozenset({":", "―"})
+class _Spans:
+    """Attributions' content spans, asked "does any overlap [start, end)?" by bisection
+    (a pass over all of them per question is quadratic on long articles)."""
+
+    def __init__(self, found: Iterable[Attribution]) -> None:
+        spans = sorted((f.start, f.end) for f in found)
+        self.starts = [s for s, _ in spans]
+        self.spans = spans
+        self.longest = max((e - s for s, e in spans), default=0)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        first = bisect.bisect_left(self.starts, start - self.longest)
+        last = bisect.bisect_left(self.starts, end)
+        return any(start < e for _, e in self.spans[first:last])
+
+
+# Readings of the rules that win over the tagger's: speaker labels, signatures and
+# interview blocks (layouts of whole lines that the tagger, trained on running newswire
+# text, has not seen), and "according to X" (never anything but an attribution).
+_RULES_WIN = frozenset({":", "―", "according to", INTERVIEW_CUE})
+
+
+def _splits(found: Attribution, rules: list[Attribution]) -> bool:
+    """Whether the rules read two speakers where the tagger read one statement
+    ("“A,” she said. “B,” he said." with the second cue missed)."""
+    if found.kind != "direct":
+        return False
+    speakers = {r.speaker for r in rules if r.kind == "direct" and r.start < found.end
+                and found.start < r.end}
+    return len(speakers) > 1
 
 
 def _unresolved(found: Attribution) -> bool:
-    """A pronoun the article gives no referent for: never shown as a speaker."""
-    return found.source.is_pronoun and found.speaker == found.source.name
+    """A pronoun the article gives no referent for (the rules show it as "unresolved
+    “she”"): the tagger's reading is dropped, and the rules' stands if they have one."""
+    return found.speaker.startswith(UNRESOLVED)
 
 
-def _overlap(a: Attribution, b: Attribution) -> bool:
-    return a.start < b.end and b.start < a.end
+def new_resolver(doc: Doc, sentences: list[Sentence],
+                 quoted: list[QuotedSpan]) -> SpeakerResolver:
+    """A fresh article-wide memory of people, to be read in text order."""
+    body_start = next((s.start for s in sentences if s.is_body), 0)
+    return SpeakerResolver(doc, [(q.start, q.end) for q in quoted], body_start=body_start)
 
 
-def rule_attributions(doc: Doc, sentences: list[Sentence],
-                      quoted: list[QuotedSpan]) -> list[Attribution]:
+def rule_attributions(doc: Doc, sentences: list[Sentence], quoted: list[QuotedSpan],
+                      resolver: SpeakerResolver) -> list[Attribution]:
     """Attributions found by the rules alone (labels, signatures, cues, continuations)."""
-    resolver = SpeakerResolver(doc)
     text = text_of(doc)
     found: list[Attribution] = []
     used: set[QuotedSpan] = set()
@@ -175,7 +272,7 @@ def rule_attributions(doc: Doc, sentences: list[Sentence],
         here = quotes_overlapping(sentence.start, sentence.end, quoted)
         in_sentence: list[Attribution] = []
         label = quote_from_speaker_label(sentence, resolver) or quote_from_signature(
-            sentence, quoted, resolver)
+            sentence, quoted, resolver) or quote_from_interview_block(sentence, quoted, resolver)
         if label is not None:
             in_sentence.append(label)
             labelled_until = label.end
@@ -183,8 +280,8 @@ def rule_attributions(doc: Doc, sentences: list[Sentence],
             in_sentence += _cue_quotes(sentence, here, quoted, resolver)
         for result in in_sentence:
             used.update(quotes_overlapping(result.start, result.end, quoted))
-        in_sentence = [_merge_interrupted(r, here, used, text) if r.kind == "direct" else r
-                       for r in in_sentence]
+        in_sentence = [_merge_interrupted(r, here, used, text)
+                       if r.kind == "direct" and r.start < r.end else r for r in in_sentence]
         for result in in_sentence:
             if result.kind != "indirect":
                 last_direct, last_direct_index = result, index
@@ -192,15 +289,20 @@ def rule_attributions(doc: Doc, sentences: list[Sentence],
             if quote in used or quote.end - quote.start < MIN_CONTENT_CHARS:
                 continue
             if last_direct is not None and _continues(last_direct, index - last_direct_index):
-                in_sentence.append(replace(last_direct, kind="direct", start=quote.start,
-                                           end=quote.end, frame_start=quote.start,
-                                           frame_end=quote.end, continues=True))
+                # The quotation right after a colon introduction ("X put it this way: “…”",
+                # or "X said in a statement:" ending its line) has the introduction as its
+                # frame; the quotations after that have their own.
+                intro = last_direct.start == last_direct.end
+                last_direct = replace(
+                    last_direct, kind="direct", start=quote.start, end=quote.end,
+                    frame_start=last_direct.frame_start if intro else quote.start,
+                    frame_end=quote.end, continues=True)
+                in_sentence.append(last_direct)
                 used.add(quote)
                 last_direct_index = index
         # Colon introductions carry no content of their own: the quotation after them does.
         found.extend(r for r in in_sentence if r.start < r.end)
-        for token in sentence.span:
-            resolver.note_subject(token)
+        resolver.advance_to(sentence.end)
     found += lead_in_paragraphs(quoted, used, found, text)
     return found
 
@@ -249,6 +351,8 @@ def _cue_quotes(sentence: Sentence, here: list[QuotedSpan], quoted: list[QuotedS
             continue  # "I call on all parties" inside a quote is the speaker's own words
         if token.lower_ == "according" and token.dep_ == "prep":
             result = quote_from_according_to(token, quoted, resolver)
+        elif token.lower_ == "in" and token.dep_ == "prep":
+            result = quote_from_words_of(token, sentence, quoted, resolver)
         elif is_cue(token) and not describes_a_subject(token):
             result = quote_from_cue(token, sentence, quoted, resolver)
         else:
@@ -258,12 +362,17 @@ def _cue_quotes(sentence: Sentence, here: list[QuotedSpan], quoted: list[QuotedS
     return results
 
 
-def _finish(text: str, found: list[Attribution]) -> list[Quote]:
-    """One quote per content span, roles shared across a speaker's quotes, text order."""
+def _finish(text: str, found: list[Attribution], resolver: SpeakerResolver) -> list[Quote]:
+    """One quote per content span, roles shared across a speaker's quotes, text order;
+    a speaker with no role at any cue takes the one an appositive gives them elsewhere."""
     roles: dict[str, str] = {}
     for item in found:
         if item.source.role and not item.source.is_pronoun:
             roles.setdefault(item.speaker, item.source.role)
+    for item in found:
+        if item.speaker not in roles and item.source.is_person and \
+                (role := resolver.role_of(item.speaker)):
+            roles[item.speaker] = role
     seen: set[tuple[int, int]] = set()
     quotes: list[Quote] = []
     for item in sorted(found, key=lambda f: (f.start, -f.end)):

@@ -230,7 +230,7 @@ def find_claims(sentences: list[Sentence], quotes: list[Quote], *,
     named_quotes = [q for q in quotes if not q.anonymous]
     candidates: list[Candidate] = []
     named = SpanIndex((q.start, q.end) for q in quotes if not q.anonymous)
-    every_quote = SpanIndex((q.start, q.end) for q in quotes)
+    every_quote = SpanIndex((q.start, q.end) for q in deciding)
     # Figures from the document's entity list, read once (`Span.ents` rescans it per
     # call) and found per sentence by bisection, so the pass stays linear.
     figures = [e for e in sentences[0].span.doc.ents if is_figure(e)] if sentences else []

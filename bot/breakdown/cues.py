@@ -18,6 +18,8 @@ from bot.breakdown.lexicon import (
     DIRECTIVE_CUES,
     EVIDENCE_CUES,
     EVIDENCE_SUBJECTS,
+    IT_OBJECT_CUES,
+    MANNER_OF_SPEAKING_CUES,
     QUOTATION_ONLY_CUES,
     SOURCE_NOUNS,
     SOURCE_SUFFIXES,
@@ -36,7 +38,11 @@ _RELATIVE = frozenset({"who", "which", "that", "whom"})
 _DIRECT_SHARE = 0.8
 MIN_CONTENT_CHARS = 12
 _QUOTE_OPENERS = "“\"«‘'`„"
+QUOTE_MARKS = _QUOTE_OPENERS + "”»’"
 _WORDS = re.compile(r"[^\W\d_]{2,}")
+_SPEECH = SPEECH_CUES | MANNER_OF_SPEAKING_CUES
+_COLON_REACH = 6  # words between a cue and its colon: "said in a statement on Monday:"
+_COLON_MAX_REACH = 20  # … when they all depend on the cue
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,12 +69,12 @@ def _found(source_head: Token, cue: Token, kind: QuoteKind, start: int, end: int
     words = _WORDS.findall(text_of(cue.doc)[start:end])
     if start < end and (len(words) < 2 or (kind == "direct" and _is_title(words))):
         return None
-    source = describe_source(source_head)
+    speaker, source = resolver.identify(describe_source(source_head))
     edges = (source_head.left_edge, cue)
     frame_start = min([start, *(t.idx for t in edges)]) if start < end else edges[0].idx
     frame_end = max([end, *(t.idx + len(t) for t in (*edges, source_head.right_edge))])
-    return Attribution(source, resolver.resolve(source), cue_text or cue.text, kind, start,
-                       end, frame_start, frame_end)
+    return Attribution(source, speaker, cue_text or cue.text, kind, start, end, frame_start,
+                       frame_end)
 
 
 def _is_title(words: list[str]) -> bool:
@@ -81,7 +87,9 @@ def is_cue(token: Token) -> bool:
     if token.pos_ not in {"VERB", "AUX"} and token.tag_ not in {"VBD", "VBZ", "VBP", "VBG"}:
         return False
     lemma = token.lemma_.lower()
-    if lemma in SPEECH_CUES or lemma in STANCE_CUES or lemma in DIRECTIVE_CUES \
+    if lemma in IT_OBJECT_CUES:
+        return any(c.dep_ == "dobj" and c.lower_ == "it" for c in token.children)
+    if lemma in _SPEECH or lemma in STANCE_CUES or lemma in DIRECTIVE_CUES \
             or lemma in COMMISSIVE_CUES or (lemma in EVIDENCE_CUES and _evidence_subject(token)):
         return True
     return lemma in CLAUSAL_CUES and any(c.dep_ == "ccomp" for c in token.children)
@@ -120,10 +128,12 @@ def _complement_range(cue: Token) -> tuple[int, int] | None:
     close race"): "told her" or "sent a letter" report no statement.
     """
     lemma = cue.lemma_.lower()
+    if lemma in IT_OBJECT_CUES:
+        return None  # "put it": the message is the quotation beside it or after its colon
     children = list(cue.children)
     chosen = [c for c in children if c.dep_ == "ccomp"] or [
         c for c in children if c.dep_ in {"advcl", "parataxis"} and _is_bare_clause(c)
-        and lemma in SPEECH_CUES]
+        and lemma in _SPEECH]
     if not chosen and lemma in EVIDENCE_CUES and _evidence_subject(cue):
         chosen = [c for c in children if c.dep_ in {"dobj", "obj", "xcomp"}]
     if not chosen:
@@ -255,14 +265,15 @@ def _first_word(span: Span) -> int:
 
 
 def _adjacent_quotes(first: Token, last: Token, quoted: list[QuotedSpan]) -> list[QuotedSpan]:
-    """Quotations separated from the tokens first..last by punctuation only."""
+    """Quotations separated from the tokens first..last by punctuation only (in the same
+    paragraph: a quotation that ends the paragraph before belongs to its own)."""
     text = text_of(first.doc)
     frame_start, frame_end = first.idx, last.idx + len(last)
     adjacent = []
     for quote in quoted:
         gap = text[quote.end : frame_start] if quote.end <= frame_start else \
             text[frame_end : quote.start] if quote.start >= frame_end else "x"
-        if len(gap) <= 4 and not any(ch.isalnum() for ch in gap):
+        if len(gap) <= 4 and not any(ch.isalnum() or ch == "\n" for ch in gap):
             adjacent.append(quote)
     return adjacent
 
@@ -290,6 +301,31 @@ def _block_after_colon(text: str, colon_end: int) -> tuple[int, int]:
     return start, end
 
 
+def _named_as(cue: Token, quoted: list[QuotedSpan]) -> tuple[int, int] | None:
+    """"called the plan “a disaster”": the object and the quoted label after it."""
+    if cue.lemma_.lower() != "call":
+        return None
+    obj = next((c for c in cue.children if c.dep_ == "dobj" and not inside(c.idx, quoted)),
+               None)
+    quotes = _adjacent_quotes(obj.left_edge, obj, quoted) if obj else []
+    quotes = [q for q in quotes if q.start > obj.idx] if obj else []
+    return (obj.left_edge.idx, quotes[-1].end + 1) if obj and quotes else None
+
+
+def _colon_after(after: list[Token], quoted: list[QuotedSpan], head: Token) -> Token | None:
+    """The colon that ends an introduction: "He said:", "X said in a statement:", "The
+    mayor put it this way:", "the council said about the new budget:" (words of manner,
+    place or topic may stand before it: a few, or more that all depend on the cue)."""
+    for count, token in enumerate(after[:_COLON_MAX_REACH]):
+        if token.text == ":":
+            return token
+        if inside(token.idx, quoted) or token.text in _QUOTE_OPENERS or (
+                token.is_punct and token.text != ",") or (count >= _COLON_REACH and not (
+                head.left_edge.i <= token.i <= head.right_edge.i)):
+            return None
+    return None
+
+
 def _parenthetical(cue: Token, subject: Token, sentence: Sentence, quoted: list[QuotedSpan],
                    resolver: SpeakerResolver) -> Attribution | None:
     """A cue with no complement: beside a quotation, at the end, or before a colon.
@@ -298,63 +334,38 @@ def _parenthetical(cue: Token, subject: Token, sentence: Sentence, quoted: list[
     follows; returned with empty content for the continuation pass to fill).
     """
     doc = cue.doc
-    first = doc[min(subject.left_edge.i, cue.i)]
-    last = doc[max(cue.i, subject.right_edge.i)]
+    # "“…,” as one senator put it.": the "as" and the "it" belong to the attribution.
+    marks = [c.i for c in cue.children if (c.dep_, c.lower_) in {("mark", "as"), ("dobj", "it")}
+             and not inside(c.idx, quoted)]
+    first = doc[min(subject.left_edge.i, cue.i, *marks)]
+    last = doc[max(cue.i, subject.right_edge.i, *marks)]
     quotes = _adjacent_quotes(first, last, quoted)
     if quotes:
         start, end = min(q.start for q in quotes), max(q.end for q in quotes)
         return _found(subject, cue, "direct", start, end, resolver)
+    named = _named_as(cue, quoted)
+    if named is not None:
+        return _found(subject, cue, "mixed", named[0], named[1], resolver)
     after = [t for t in doc[last.i + 1 : sentence.span.end] if not t.is_space]
-    if after and after[0].text == ":":
-        start, end = _block_after_colon(text_of(doc), after[0].idx + 1)
+    colon = _colon_after(after, quoted, cue)
+    if colon is not None:
+        start, end = _block_after_colon(text_of(doc), colon.idx + 1)
         return _found(subject, cue, "direct", start, end, resolver)
-    if len([t for t in after if not t.is_punct]) > 6:
+    tail = [t for t in after if not t.is_punct]
+    if len(tail) > 6 and not (after[0].text == "," and any(t.pos_ in {"VERB", "AUX"}
+                                                           for t in tail)):
         return None
     before = doc[_first_word(sentence.span) : first.i]
     words = [t for t in before if not (t.is_punct or t.is_space)]
     if not words or before[-1].text != "," or not any(t.pos_ in {"VERB", "AUX"} for t in words):
         return None  # "Prices will rise, he said." needs the comma and a clause before it
-    start, end = words[0].idx, words[-1].idx + len(words[-1])
+    # "The money is there, Rivera added, and the work will start in May.": both clauses.
+    last_word = tail[-1] if len(tail) > 6 else words[-1]
+    start, end = words[0].idx, last_word.idx + len(last_word)
     if end - start < MIN_CONTENT_CHARS:
         return None
     kind, start, end = shape_content(doc, start, end, quoted)
     return _found(subject, cue, kind, start, end, resolver)
-
-
-def quote_from_according_to(token: Token, quoted: list[QuotedSpan],
-                            resolver: SpeakerResolver) -> Attribution | None:
-    """"According to X, content" and "content, according to X"."""
-    to = next((c for c in token.children if c.lower_ == "to"), None)
-    pobj = next((c for c in to.children if c.dep_ == "pobj"), None) if to else None
-    if pobj is None:
-        return None
-    head = token.head if token.head is not token else token
-    doc = token.doc
-    sent = token.sent
-    first, last = sent.start, sent.end - 1
-    phrase = range(token.left_edge.i, token.right_edge.i + 1)
-    if token.i < head.i:
-        first = token.right_edge.i + 1
-        # "…, but it is unknown if…": the source backs only the clause it introduces.
-        split = next((c for c in head.children if c.dep_ in {"cc", "conj"} and c.i > head.i),
-                     None)
-        if split is not None:
-            last = split.i - 1
-    else:
-        last = token.left_edge.i - 1
-    tokens = [doc[i] for i in range(first, last + 1) if i not in phrase]
-    tokens = [t for t in tokens if not t.is_space]
-    while tokens and (tokens[0].is_punct or tokens[-1].is_punct):
-        tokens = tokens[1:] if tokens[0].is_punct else tokens[:-1]
-    if not tokens:
-        return None
-    start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
-    if end - start < MIN_CONTENT_CHARS:
-        return None
-    kind, start, end = shape_content(doc, start, end, quoted)
-    if inside(pobj.idx, quoted):
-        return None
-    return _found(pobj, token, kind, start, end, resolver, "according to")
 
 
 def inside(offset: int, quoted: list[QuotedSpan]) -> bool:

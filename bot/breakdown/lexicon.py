@@ -301,3 +301,115 @@ STANCE_CUES = words(
     # commitments: "promised / vowed support"
     "promise vow",
 )
+
+# --- Speaker resolution: gender evidence for pronoun chains, names of groups and documents.
+
+# Common given names whose bearer is usually a woman / a man (English-language news and the
+# names most often met in it): a person's first name is the first evidence of which of
+# "he" and "she" can refer to them. Ambiguous names (Jordan, Alex, Kim, Sam…) are left out.
+FEMALE_GIVEN_NAMES = words(
+    """
+    mary patricia jennifer linda elizabeth barbara susan jessica sarah karen nancy lisa
+    betty margaret sandra ashley kimberly emily donna michelle dorothy carol amanda melissa
+    deborah stephanie rebecca sharon laura cynthia kathleen amy angela shirley anna brenda
+    pamela emma nicole helen samantha katherine christine debra rachel carolyn janet
+    catherine maria heather diane ruth julie olivia joyce virginia victoria kelly lauren
+    christina joan evelyn judith megan andrea cheryl hannah jacqueline martha gloria teresa
+    ann sara madison frances kathryn janice abigail alice judy sophia grace denise
+    amber doris marilyn danielle beverly isabella theresa diana natalie brittany charlotte
+    marie kayla alexis lori hillary hilary nikki elena elisabeth ana ines sofia
+    lucia carmen rosa isabel fatima aisha amina ngozi chioma mei yuki priya sunita anita
+    greta ingrid astrid birgit ursula nadia olga irina svetlana natasha
+    tatiana marta agnieszka katarzyna claire sophie camille chloe louise francesca giulia
+    chiara paola silvia beatriz fernanda gabriela mariana valentina daniela carla elaine
+    nora molly kate katie jane jenny jill joanne eileen sheila maureen gwen wendy tammy
+    ellen susana dolores pilar marisol leila yasmin zainab oksana elise
+    """
+)
+MALE_GIVEN_NAMES = words(
+    """
+    james robert john michael david william richard joseph thomas charles christopher
+    daniel matthew anthony mark donald steven paul andrew joshua kenneth kevin brian
+    george timothy ronald edward jason jeffrey ryan jacob gary nicholas eric jonathan
+    stephen larry justin scott brandon benjamin samuel gregory frank alexander raymond
+    patrick jack dennis jerry tyler aaron jose adam nathan henry douglas zachary peter
+    kyle ethan walter noah jeremy christian keith roger terry gerald harold sean austin
+    carl arthur lawrence dylan jesse bryan joe billy bruce albert willie gabriel
+    logan alan juan wayne roy ralph randy eugene vincent russell elijah louis bobby
+    philip johnny marco ted mike chris tom tim bill bob
+    jim ben dan steve rick ron ken greg karl hans klaus jurgen wolfgang heinz pierre jean-luc
+    francois jacques luc marcel giuseppe giovanni luca matteo carlos miguel luis
+    jorge pedro manuel diego javier pablo alejandro fernando ricardo sergio andres rafael
+    ahmed mohammed muhammad ali hassan omar ibrahim yusuf mustafa tariq chidi emeka tunde
+    kwame kofi vladimir dmitry sergei ivan igor nikolai boris mikhail alexei oleg piotr
+    tomasz krzysztof jan lars sven erik olaf bjorn hiroshi takeshi kenji wei ravi rahul
+    arjun vikram sanjay narendra rajiv amit tony harry oliver leo max hugh neil colin
+    graham nigel ian gordon alistair duncan angus stuart malcolm liam connor declan
+    """
+)
+# Nouns and honorifics that say a person is a woman / a man ("spokeswoman Ana Rivera",
+# "Mrs. Keller", "the senator's husband"): gender evidence for pronoun chains.
+FEMALE_WORDS = words(
+    """
+    ms ms. mrs mrs. miss madam madame dame lady spokeswoman chairwoman congresswoman
+    councilwoman businesswoman anchorwoman stateswoman woman mother wife daughter sister
+    actress widow queen princess duchess countess girl grandmother aunt niece
+    """
+)
+MALE_WORDS = words(
+    """
+    mr mr. sir lord spokesman chairman congressman councilman businessman anchorman
+    statesman man father husband son brother actor widower king prince duke boy
+    grandfather uncle nephew
+    """
+)
+# Nouns by which an article refers back to an organisation it has named ("Northwind Ltd …
+# the company said"): a definite "the company" is that organisation, not an anonymous one.
+ORGANISATION_NOUNS = words(
+    """
+    company firm group agency ministry department foundation institute university bank
+    party union council committee commission organization organisation association
+    center centre network newspaper paper magazine channel station campaign court board
+    fund charity corporation business retailer carrier airline manufacturer maker insurer
+    lender broadcaster publisher regulator watchdog administration government office
+    """
+)
+# Name endings of companies ("Northwind Ltd", "Acme Corp."): such an organisation is what
+# "the company" or "the firm" refers back to ("Group" is left out: a "Hartley Research
+# Group" or a "Water Study Group" is no company).
+CORPORATE_SUFFIXES = words(
+    """
+    ltd ltd. inc inc. corp corp. co co. llc plc gmbh ag sa s.a. nv n.v. holdings
+    limited incorporated corporation company
+    """
+)
+# Nouns that a company is spoken of as ("the company", "the firm"): any organisation with
+# a corporate name ending fits them.
+COMPANY_NOUNS = words(
+    """
+    company firm business corporation retailer carrier airline manufacturer maker insurer
+    lender broadcaster publisher group
+    """
+)
+# Verbs that report speech only with "it" as their object: "as one senator put it",
+# "the mayor put it this way: …".
+IT_OBJECT_CUES = words("put")
+# Roles of a byline, not of a source: "Jane Doe, staff writer" above an article's first
+# paragraph does not make that paragraph her statement.
+BYLINE_ROLES = words(
+    """
+    writer reporter correspondent editor staff contributor columnist journalist
+    photographer byline
+    """
+)
+# Pronouns that stand for nobody in particular: "someone said", "others argue", "those close
+# to him say". Such a source is vague, unlike "he" or "they", which refer to someone named.
+INDEFINITE_PRONOUNS = words(
+    """
+    someone somebody anyone anybody everyone everybody nobody none some many most few
+    several others other all both each either neither those these one
+    """
+)
+# Verbs of loud or emphatic speaking, reported like "said": "the mayor yelled: “Get out!”",
+# "the crowd chanted “No more wars”".
+MANNER_OF_SPEAKING_CUES = words("yell scream exclaim chant cry")

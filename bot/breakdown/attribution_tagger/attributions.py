@@ -8,6 +8,7 @@ means the person last spoken of.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -115,6 +116,22 @@ def _is_quotation(doc: Doc, span: TokenSpan, quoted: list[QuotedSpan]) -> bool:
     return inside * 2 >= end - start
 
 
+_COMPLEMENTIZERS = frozenset({"that", "whether", "if"})
+
+
+def cue_words(doc: Doc, span: TokenSpan, head: Token) -> str:
+    """The cue as shown: its words up to the verb ("also alleged", "has said"), without
+    what PolNeAR's cue spans sometimes add ("wrote in a blog post", "said:")."""
+    tokens = doc[span.start : span.end]
+    if tokens.text.lower().startswith("according to"):
+        return "according to"
+    end = head.i + 1 if span.start <= head.i < span.end else span.end
+    while end < span.end and doc[end].dep_ == "prt":
+        end += 1  # "pointed out"
+    words = [t for t in doc[span.start : end] if not (t.is_punct or t.is_space)]
+    return " ".join(t.text for t in words) or tokens.text
+
+
 def _source_phrase(doc: Doc, attribution: TaggedAttribution, cue: Token) -> SourcePhrase:
     if attribution.source is None:
         return SourcePhrase("", UNNAMED, None, False, False, True, cue.idx)
@@ -122,9 +139,11 @@ def _source_phrase(doc: Doc, attribution: TaggedAttribution, cue: Token) -> Sour
 
 
 def model_attributions(doc: Doc, sentences: list[Sentence], quoted: list[QuotedSpan],
-                       rule_contents: Sequence[tuple[int, int]] = ()) -> list[Attribution]:
-    """The tagger's attributions in body sentences, speakers resolved in text order.
-    `rule_contents`: the character spans of the rules' statements."""
+                       rule_contents: Sequence[tuple[int, int]] = (), *,
+                       resolver: SpeakerResolver) -> list[Attribution]:
+    """The tagger's attributions in body sentences, speakers resolved in text order by
+    `resolver` (fresh: it reads the article as it goes). `rule_contents`: the character
+    spans of the rules' statements."""
     spans = tagged_spans(doc)
     if not spans:
         return []
@@ -149,7 +168,7 @@ def model_attributions(doc: Doc, sentences: list[Sentence], quoted: list[QuotedS
                 for i in range(s.start, s.end)}
     sentence_bounds = {int(sentence_of[s.start]): s.end for s in doc.sents}
     body = [s for s in sentences if s.is_body]
-    resolver = SpeakerResolver(doc)
+    body_starts = [s.start for s in body]
     results: list[Attribution] = []
     pending = sorted(linked, key=lambda a: a.cue.start)
     cursor = 0
@@ -161,10 +180,9 @@ def model_attributions(doc: Doc, sentences: list[Sentence], quoted: list[QuotedS
             found = _attribution(doc, attribution, resolver, quoted=quoted,
                                  sentence_end=sentence_bounds[int(sentence_of[
                                      attribution.content_end - 1])], labelled=labelled)
-            if found is not None and any(s.start <= found.start < s.end for s in body):
+            if found is not None and _in_body(found.start, body, body_starts):
                 results.append(found)
-        for token in sentence.span:
-            resolver.note_subject(token)
+        resolver.advance_to(sentence.end)
     return results
 
 
@@ -180,6 +198,11 @@ def _nested(doc: Doc, attribution: TaggedAttribution, rule_contents: Sequence[tu
     return any(start <= at < end for start, end in rule_contents)
 
 
+def _in_body(offset: int, body: list[Sentence], body_starts: list[int]) -> bool:
+    k = bisect.bisect_right(body_starts, offset) - 1
+    return k >= 0 and body[k].start <= offset < body[k].end
+
+
 def _attribution(doc: Doc, attribution: TaggedAttribution, resolver: SpeakerResolver, *,
                  quoted: list[QuotedSpan], sentence_end: int,
                  labelled: set[int]) -> Attribution | None:
@@ -189,7 +212,11 @@ def _attribution(doc: Doc, attribution: TaggedAttribution, resolver: SpeakerReso
         # Only content that follows its cue runs on: after "“…,” Jeffrey said," the rest
         # of the sentence is the author's comment on it.
         end_token = _run_on(doc, end_token, sentence_end, labelled)
-    start = doc[attribution.content_start].idx
+    first = attribution.content_start
+    while first < end_token - 1 and ((doc[first].dep_ == "mark" and doc[first].lower_ in
+                                     _COMPLEMENTIZERS) or doc[first].is_space):
+        first += 1  # "said that the bridge…": the statement starts after "that"
+    start = doc[first].idx
     last = doc[end_token - 1]
     end = last.idx + len(last)
     inner = [q for q in quoted if q.start < end and start < q.end]
@@ -209,6 +236,6 @@ def _attribution(doc: Doc, attribution: TaggedAttribution, resolver: SpeakerReso
         pieces += [doc[attribution.source.start], doc[attribution.source.end - 1]]
     frame_start = min(start, *(t.idx for t in pieces))
     frame_end = max(end, *(t.idx + len(t) for t in pieces))
-    cue_text = doc[attribution.cue.start : attribution.cue.end].text
-    return Attribution(source, resolver.resolve(source), cue_text, kind, start, end,
-                       frame_start, frame_end)
+    cue_text = cue_words(doc, attribution.cue, cue)
+    speaker, source = resolver.identify(source)
+    return Attribution(source, speaker, cue_text, kind, start, end, frame_start, frame_end)

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import bisect
 import math
 from dataclasses import dataclass
 
@@ -121,13 +122,19 @@ def link_attributions(doc: Doc, spans: list[TokenSpan], *,
 
     `subject_of_cue` maps a cue span's start token to its grammatical subject's token.
     """
-    cues = [s for s in spans if s.kind == "CUE"]
+    cues = [s for s in spans if s.kind == "CUE"]  # in text order, as `spans` are
+    cue_starts = [c.start for c in cues]
     sources = [s for s in spans if s.kind == "SOURCE"]
+    source_starts = [s.start for s in sources]
     grouped: dict[int, list[TokenSpan]] = {}
     for content in (s for s in spans if s.kind == "CONTENT"):
         paragraph = paragraph_of[content.start]
         best, best_distance = None, MAX_CUE_DISTANCE + 1
-        for index, cue in enumerate(cues):
+        # Only cues within reach: bisect instead of a pass over every cue of the article.
+        first = bisect.bisect_left(cue_starts, content.start - MAX_CUE_DISTANCE - 16)
+        last = bisect.bisect_right(cue_starts, content.end + MAX_CUE_DISTANCE)
+        for index in range(first, last):
+            cue = cues[index]
             if paragraph_of[cue.start] != paragraph and paragraph_of[content.end - 1] != \
                     paragraph_of[cue.start]:
                 continue
@@ -140,19 +147,21 @@ def link_attributions(doc: Doc, spans: list[TokenSpan], *,
     for index, contents in sorted(grouped.items()):
         cue = cues[index]
         found.append(TaggedAttribution(cue, tuple(contents),
-                                       _source_of(cue, sources, sentence_of,
+                                       _source_of(cue, sources, source_starts, sentence_of,
                                                   subject_of_cue.get(cue.start))))
     return found
 
 
-def _source_of(cue: TokenSpan, sources: list[TokenSpan], sentence_of: np.ndarray,
-               subject: int | None) -> TokenSpan | None:
+def _source_of(cue: TokenSpan, sources: list[TokenSpan], source_starts: list[int],
+               sentence_of: np.ndarray, subject: int | None) -> TokenSpan | None:
     if subject is not None:
-        holding = next((s for s in sources if s.start <= subject < s.end), None)
-        if holding is not None:
-            return holding
+        k = bisect.bisect_right(source_starts, subject) - 1
+        if k >= 0 and sources[k].start <= subject < sources[k].end:
+            return sources[k]
     sentence = sentence_of[cue.start]
-    same = [s for s in sources if sentence_of[s.start] == sentence]
+    same = [s for s in sources[bisect.bisect_left(source_starts, cue.start - MAX_CUE_DISTANCE):
+                               bisect.bisect_right(source_starts, cue.end + MAX_CUE_DISTANCE)]
+            if sentence_of[s.start] == sentence]
     if same:
         return min(same, key=lambda s: max(cue.start - s.end, s.start - cue.end, 0))
     if subject is not None:

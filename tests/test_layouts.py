@@ -1,0 +1,323 @@
+"""News layouts of "who said what": each on a short made-up text.
+
+Every test checks the quotes of `analyze(text)` (speaker, kind, content) and that the
+attributed statement is not listed among the unattributed claims.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import pytest
+
+from bot.breakdown import Breakdown, Quote, analyze
+
+PRONOUNS = {"he", "she", "him", "her", "they", "them", "it", "i", "we", "you"}
+
+
+@functools.cache
+def _analyze(text: str) -> Breakdown:
+    return analyze(text)
+
+
+def quote_with(text: str, words: str) -> Quote:
+    """The one quote whose content contains `words`."""
+    (quote,) = [q for q in _analyze(text).quotes if words in q.content]
+    return quote
+
+
+def assert_not_a_claim(text: str, words: str) -> None:
+    claims = [c.text for c in _analyze(text).claims if words in c.text]
+    assert claims == [], f"listed as a claim: {claims}"
+
+
+# --------------------------------------------------------------------------- interviews
+
+INTERVIEW = (
+    "The council met on Tuesday to vote on the new water plan.\n\n"
+    "Maria Okafor, head of research at the Lagos Institute\n\n"
+    "\"We have measured the river for ten years. The levels are falling faster than "
+    "anyone expected, and the plan does nothing about it.\"\n\n"
+    "Tom Becker, a farmer from the valley\n\n"
+    "The water is the only thing that keeps us here. Without it, the farms will close "
+    "within a decade.\n"
+)
+
+
+def test_interview_block_with_quotation_marks() -> None:
+    quote = quote_with(INTERVIEW, "measured the river")
+    assert quote.speaker == "Maria Okafor"
+    assert quote.role == "head of research at the Lagos Institute"
+    assert quote.kind == "direct" and not quote.anonymous
+    assert quote.content.startswith("We have measured the river")
+    assert quote.content.endswith("does nothing about it.")
+    assert_not_a_claim(INTERVIEW, "measured the river")
+    assert_not_a_claim(INTERVIEW, "levels are falling")
+
+
+def test_interview_block_without_quotation_marks() -> None:
+    quote = quote_with(INTERVIEW, "keeps us here")
+    assert (quote.speaker, quote.role) == ("Tom Becker", "a farmer from the valley")
+    assert quote.kind == "direct"
+    assert quote.content == ("The water is the only thing that keeps us here. Without it, "
+                             "the farms will close within a decade.")
+    assert_not_a_claim(INTERVIEW, "farms will close")
+
+
+@pytest.mark.parametrize("line", [
+    "Jane Doe, staff writer",  # a byline
+    "Jane Doe, who runs the lab, spoke first.",  # a sentence, not a name-and-role line
+])
+def test_bylines_and_sentences_are_not_interview_lines(line: str) -> None:
+    text = (f"The council met on Tuesday.\n\n{line}\n\n"
+            "The bridge over the river will close for repairs in the spring.\n")
+    assert [q for q in _analyze(text).quotes if "bridge over" in q.content] == []
+
+
+# --------------------------------------------------------------------------- long quotations
+
+
+@pytest.mark.parametrize("text", [
+    "“The bridge is safe. We checked every bolt. There is nothing to fear,” said Ana "
+    "Rivera, the city engineer.",
+    "“The bridge is safe. We checked every bolt. There is nothing to fear,” Ana Rivera "
+    "said.",
+])
+def test_quotation_over_several_sentences_before_its_speaker(text: str) -> None:
+    (quote,) = _analyze(text).quotes
+    assert quote.speaker == "Ana Rivera" and quote.kind == "direct"
+    assert quote.content.startswith("The bridge is safe.")
+    assert "We checked every bolt." in quote.content
+    assert quote.content.rstrip(",") .endswith("There is nothing to fear")
+    assert _analyze(text).claims == ()
+
+
+def test_long_quotation_with_a_pronoun_for_its_speaker() -> None:
+    text = ("Ana Rivera, the city engineer, spoke on Monday.\n\n"
+            "“The bridge is safe. We checked every bolt. There is nothing to fear,” she said.")
+    quote = quote_with(text, "every bolt")
+    assert quote.speaker == "Ana Rivera" and quote.role == "the city engineer"
+    assert quote.content.startswith("The bridge is safe.") and "nothing to fear" in quote.content
+    assert_not_a_claim(text, "bridge is safe")
+
+
+# --------------------------------------------------------------------------- colons
+
+
+@pytest.mark.parametrize(("text", "speaker", "content"), [
+    ("The city has too many roads. Mayor Ana Rivera put it this way: “We cannot keep "
+     "paying for roads we do not use.”", "Ana Rivera",
+     "We cannot keep paying for roads we do not use."),
+    ("In the words of the finance minister, Karl Huber: “The budget is balanced for the "
+     "first time in twenty years.”", "Karl Huber",
+     "The budget is balanced for the first time in twenty years."),
+    ("As Ana Rivera wrote: the city needs more buses and fewer parking lots.", "Ana Rivera",
+     "the city needs more buses and fewer parking lots."),
+    ("Northwind Ltd said in a statement: “All depots will reopen on Monday after the "
+     "repairs.”", "Northwind Ltd", "All depots will reopen on Monday after the repairs."),
+    ("The new tax is unfair, as Karl Huber put it: “a tax on every working family in the "
+     "country.”", "Karl Huber", "a tax on every working family in the country."),
+])
+def test_colon_introductions(text: str, speaker: str, content: str) -> None:
+    quote = quote_with(text, content[:20])
+    # Unquoted, the final stop is the writer's or the speaker's alike.
+    assert (quote.speaker, quote.content.rstrip(".")) == (speaker, content.rstrip("."))
+    assert not quote.anonymous
+    if "“" in text:
+        assert quote.kind == "direct"
+    assert_not_a_claim(text, content[:20])
+
+
+def test_colon_ending_its_line_introduces_the_next_paragraph() -> None:
+    text = ("Northwind Ltd said in a statement:\n\n"
+            "“All depots will reopen on Monday after the repairs.”")
+    (quote,) = _analyze(text).quotes
+    assert (quote.speaker, quote.kind) == ("Northwind Ltd", "direct")
+    assert quote.content == "All depots will reopen on Monday after the repairs."
+    assert _analyze(text).claims == ()  # the introduction is not the author's claim
+
+
+def test_in_the_words_of_names_the_role_too() -> None:
+    text = ("In the words of the finance minister, Karl Huber: “The budget is balanced for "
+            "the first time in twenty years.”")
+    assert quote_with(text, "budget").role == "the finance minister"
+
+
+def test_as_someone_put_it_after_the_quotation() -> None:
+    text = "The new tax is “a tax on every working family,” as Karl Huber put it."
+    quote = quote_with(text, "working family")
+    assert (quote.speaker, quote.cue, quote.kind) == ("Karl Huber", "put", "direct")
+
+
+def test_a_quotation_in_the_paragraph_before_is_not_beside_the_cue() -> None:
+    text = ("Karl Huber said: “We will not raise taxes this year or next.”\n\n"
+            "As Ana Rivera wrote: the city needs more buses and fewer parking lots.")
+    assert quote_with(text, "raise taxes").speaker == "Karl Huber"
+    assert quote_with(text, "more buses").speaker == "Ana Rivera"
+
+
+# --------------------------------------------------------------------------- told, wrote, added
+
+RIVERA = (
+    "Ana Rivera is the city engineer. “The bridge needs new cables before winter,” Ana "
+    "Rivera told the Gazette.\n\n"
+    "“The money has already been set aside for the work,” Rivera added.\n\n"
+    "Rivera wrote in a blog post that the repairs would take three months.\n\n"
+    "The delays were not the fault of her team, she told reporters.\n\n"
+    "Rivera told the council that the work would start in May.\n"
+)
+
+
+@pytest.mark.parametrize(("words", "cue", "kind"), [
+    ("needs new cables", "told", "direct"),
+    ("already been set aside", "added", "direct"),
+    ("the repairs would take three months", "wrote", "indirect"),
+    ("The delays were not the fault of her team", "told", "indirect"),
+    ("the work would start in May", "told", "indirect"),
+])
+def test_told_wrote_added_in_every_position(words: str, cue: str, kind: str) -> None:
+    quote = quote_with(RIVERA, words)
+    assert (quote.speaker, quote.cue, quote.kind) == ("Ana Rivera", cue, kind)
+    assert words in quote.content
+    assert_not_a_claim(RIVERA, words)
+
+
+def test_attribution_in_the_middle_of_an_unquoted_sentence() -> None:
+    text = ("Ana Rivera spoke on Monday.\n\n"
+            "The money is there, Rivera added, and the work on the bridge will start in May.")
+    quote = quote_with(text, "The money is there")
+    assert (quote.speaker, quote.cue, quote.kind) == ("Ana Rivera", "added", "indirect")
+    assert quote.content.endswith("the work on the bridge will start in May")
+    assert_not_a_claim(text, "The money is there")
+
+
+# --------------------------------------------------------------------------- documents, companies
+
+SOURCES = (
+    "A survey by the Hartley Foundation found that most parents want longer school days.\n\n"
+    "The results were published on Monday. The survey also found that few teachers agree "
+    "with the parents.\n\n"
+    "Northwind Ltd, a shipping firm based in Hull, lost money last year. The company said "
+    "on Monday that it would close two depots.\n\n"
+    "A study found that coffee is good for the heart. Officials said the results were "
+    "encouraging. Sources said the ministry would act soon.\n"
+)
+
+
+@pytest.mark.parametrize(("words", "speaker"), [
+    ("most parents want longer school days", "Hartley Foundation survey"),
+    ("few teachers agree with the parents", "Hartley Foundation survey"),
+    ("it would close two depots", "Northwind Ltd"),
+])
+def test_documents_and_companies_the_text_names(words: str, speaker: str) -> None:
+    quote = quote_with(SOURCES, words)
+    assert (quote.speaker, quote.anonymous, quote.kind) == (speaker, False, "indirect")
+    assert quote.content == words
+    assert_not_a_claim(SOURCES, words)
+
+
+@pytest.mark.parametrize(("words", "speaker"), [
+    ("coffee is good for the heart", "A study"),
+    ("the results were encouraging", "Officials"),
+    ("the ministry would act soon", "Sources"),
+])
+def test_sources_nobody_can_identify_stay_anonymous(words: str, speaker: str) -> None:
+    quote = quote_with(SOURCES, words)
+    assert (quote.speaker, quote.anonymous) == (speaker, True)
+    (claim,) = [c for c in _analyze(SOURCES).claims if words in c.text]
+    assert claim.kind == "vague"
+
+
+def test_the_company_with_no_company_named_stays_anonymous() -> None:
+    text = "The company said on Monday that it would close two of its depots."
+    (quote,) = _analyze(text).quotes
+    assert quote.anonymous
+
+
+def test_a_generic_organisation_name_is_no_referent() -> None:
+    text = ("The Bank opened a branch in the town.\n\n"
+            "The bank said on Monday that it would close two of its branches.")
+    assert quote_with(text, "close two").speaker != "Bank"
+
+
+# --------------------------------------------------------------------------- pronoun chains
+
+CHAIN = (
+    "Ana Rivera, the city engineer, inspected the bridge on Monday. Tom Becker, who runs "
+    "the union, was with her.\n\n"
+    "“The cables are old,” she said.\n\n"
+    "Becker was less sure. “Nobody has told us where the money comes from,” he said.\n\n"
+    "The council will vote next week. She told reporters she expected the vote to pass.\n\n"
+    "He said the union would wait for the vote.\n"
+)
+
+
+@pytest.mark.parametrize(("words", "speaker"), [
+    ("The cables are old", "Ana Rivera"),
+    ("Nobody has told us", "Tom Becker"),
+    ("she expected the vote to pass", "Ana Rivera"),
+    ("the union would wait for the vote", "Tom Becker"),
+])
+def test_pronouns_resolve_by_gender_across_paragraphs(words: str, speaker: str) -> None:
+    quote = quote_with(CHAIN, words)
+    assert quote.speaker == speaker and not quote.anonymous
+    assert_not_a_claim(CHAIN, words)
+
+
+def test_a_name_inside_the_quotation_is_not_the_pronouns_referent() -> None:
+    text = ("Tom Becker spoke after the vote.\n\n"
+            "“If Karl Huber wins the next election, the union will strike,” he said.")
+    assert quote_with(text, "union will strike").speaker == "Tom Becker"
+
+
+def test_honorific_tells_the_gender_of_an_unknown_given_name() -> None:
+    text = ("Ms. Okonkwo and Mr. Adeyemi met the press on Friday.\n\n"
+            "“We will appeal the ruling,” she said. “The court got it wrong,” he said.")
+    assert quote_with(text, "appeal the ruling").speaker == "Okonkwo"
+    assert quote_with(text, "got it wrong").speaker == "Adeyemi"
+
+
+def test_unresolved_pronoun_is_never_a_bare_speaker() -> None:
+    text = "“We are ready for the storm and the roads are clear,” she said."
+    (quote,) = _analyze(text).quotes
+    assert quote.speaker.lower() not in PRONOUNS
+    assert quote.speaker == "unresolved “she”"
+    assert quote.content.startswith("We are ready")
+
+
+def test_first_person_outside_quotation_marks_is_the_author() -> None:
+    text = "I think that the new bridge is a waste of public money."
+    (quote,) = _analyze(text).quotes
+    assert quote.speaker == "the author (“I”)"
+
+
+# --------------------------------------------------------------------------- name variants
+
+VARIANTS = (
+    "Ms. Rivera spoke first. “The bridge is safe,” Ana Rivera said.\n\n"
+    "“We checked every cable,” Dr. Rivera added.\n\n"
+    "Rivera wrote in a blog post that the repairs would take three months.\n\n"
+    "“It was a long year,” Ms. Rivera told the Gazette.\n"
+)
+
+
+def test_name_variants_are_one_speaker() -> None:
+    quotes = _analyze(VARIANTS).quotes
+    assert len(quotes) == 4
+    assert {q.speaker for q in quotes} == {"Ana Rivera"}
+    assert {q.role for q in quotes} == {None}  # "Dr." is a title, not a role
+
+
+def test_name_variants_when_the_tagger_misses_the_person() -> None:
+    # "Rivera" alone is often tagged as a place; the given name makes "Ana Rivera" a person.
+    text = ("“The bridge needs new cables,” Ana Rivera told the Gazette.\n\n"
+            "“The money is there,” Rivera added. “The cables are old,” she said.")
+    assert {q.speaker for q in _analyze(text).quotes} == {"Ana Rivera"}
+
+
+def test_two_people_with_one_surname() -> None:
+    text = ("Maria Keller and Tom Keller visited the school on Monday.\n\n"
+            "“Teachers deserve better pay,” Mrs. Keller said.\n\n"
+            "“The school has done well,” Mr. Keller said.")
+    assert quote_with(text, "better pay").speaker == "Maria Keller"
+    assert quote_with(text, "done well").speaker == "Tom Keller"
