@@ -2,6 +2,8 @@
 
     python bench/crossval_attribution.py                 # 5 folds, rules / model / hybrid
     python bench/crossval_attribution.py --folds 5 --only 0,1   # some folds (parallel runs)
+    python bench/crossval_attribution.py --save-probabilities /tmp/oof   # keep tagger output
+    python bench/crossval_attribution.py --from-probabilities /tmp/oof   # re-score only
 
 For each fold the tagger is trained on the other four fifths (with the shipped training
 configuration and seed, early stopping on articles held back from those fifths) and every
@@ -41,6 +43,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--only", default=None, help="comma-separated fold numbers to run")
     parser.add_argument("--json-out", type=Path, default=None)
+    parser.add_argument("--from-probabilities", type=Path, default=None,
+                        help="score folds whose tagger output was saved by an earlier run "
+                             "(--save-probabilities) instead of training them again")
     parser.add_argument("--save-probabilities", type=Path, default=None,
                         help="write each held-out article's tagger output here (.npz), "
                              "out-of-fold material for fitting the claim classifier")
@@ -53,13 +58,20 @@ def main(argv: list[str] | None = None) -> int:
     for fold in wanted:
         started = time.perf_counter()
         test = [e for i, e in enumerate(all_examples) if i % args.folds == fold]
-        rest = [e for i, e in enumerate(all_examples) if i % args.folds != fold]
-        train, held_out = split(rest, config.held_out, config.seed)
-        model, stats = fit(train, held_out, NetworkConfig(), config, log=False)
-        tagger = AttributionTagger(model)  # type: ignore[arg-type]
         docs = [e.doc for e in test]
-        for doc, probabilities in zip(docs, tagger.predict(docs), strict=True):
-            doc.user_data[PROBABILITIES] = probabilities
+        saved = args.from_probabilities / f"fold{fold}.npz" if args.from_probabilities else None
+        if saved is not None and saved.exists():
+            outputs = np.load(saved)
+            for example, doc in zip(test, docs, strict=True):
+                doc.user_data[PROBABILITIES] = outputs[example.record["id"]]
+            stats: dict[str, float] = {"best_step": float("nan")}
+        else:
+            rest = [e for i, e in enumerate(all_examples) if i % args.folds != fold]
+            train, held_out = split(rest, config.held_out, config.seed)
+            model, stats = fit(train, held_out, NetworkConfig(), config, log=False)
+            tagger = AttributionTagger(model)  # type: ignore[arg-type]
+            for doc, probabilities in zip(docs, tagger.predict(docs), strict=True):
+                doc.user_data[PROBABILITIES] = probabilities
         if args.save_probabilities:
             args.save_probabilities.mkdir(parents=True, exist_ok=True)
             np.savez_compressed(args.save_probabilities / f"fold{fold}.npz", **{
