@@ -115,6 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=WEIGHTS_DIR)
     parser.add_argument("--seed", type=int, default=TrainingConfig.seed)
     parser.add_argument("--max-steps", type=int, default=TrainingConfig.max_steps)
+    parser.add_argument("--learn-rate", type=float, default=TrainingConfig.learn_rate)
     parser.add_argument("--width", type=int, default=NetworkConfig.width)
     parser.add_argument("--window", type=int, default=NetworkConfig.window)
     parser.add_argument("--depth", type=int, default=NetworkConfig.depth)
@@ -125,7 +126,8 @@ def main(argv: list[str] | None = None) -> int:
     all_examples = list(examples(records))
     print(f"{len(all_examples)} articles parsed in {time.perf_counter() - started:.0f} s",
           file=sys.stderr)
-    config = TrainingConfig(seed=args.seed, max_steps=args.max_steps)
+    config = TrainingConfig(seed=args.seed, max_steps=args.max_steps,
+                            learn_rate=args.learn_rate)
     network_config = replace(NetworkConfig(), seed=args.seed, width=args.width,
                              window=args.window, depth=args.depth,
                              embed_width=args.embed_width)
