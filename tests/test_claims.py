@@ -13,12 +13,12 @@ from bot.breakdown.claims import (
     CAP_MAX,
     PLAIN_FLOOR,
     Candidate,
-    SpanIndex,
     claim_cap,
     notability,
     select_claims,
 )
 from bot.breakdown.nlp import get_nlp
+from bot.breakdown.spans import SpanIndex
 from bot.render.json import render_json
 from bot.render.telegram import plain_text, render_reply, render_section, visible_length
 from bot.render.terminal import render_terminal

@@ -11,9 +11,7 @@ Passes over the body sentences, in text order:
 
 from __future__ import annotations
 
-import bisect
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from itertools import pairwise
 from typing import Literal
@@ -38,6 +36,7 @@ from bot.breakdown.prepositional import quote_from_according_to, quote_from_word
 from bot.breakdown.quotemarks import QuotedSpan
 from bot.breakdown.referents import looks_like_person
 from bot.breakdown.segment import SIGNATURE, Sentence
+from bot.breakdown.spans import SpanIndex
 from bot.breakdown.speakers import UNRESOLVED, SourcePhrase, SpeakerResolver
 
 AttributionStrategy = Literal["rules", "model", "hybrid"]
@@ -207,27 +206,11 @@ def merge_attributions(model: list[Attribution], rules: list[Attribution]) -> li
     content none of them touches (rules know quote-mark layouts the tagger has not seen)."""
     # A statement whose source the tagger could not find in the text stands only where
     # the rules saw the same statement, and then in the rules' reading of it.
-    layout = _Spans(r for r in rules if r.cue in _RULES_WIN)
+    layout = SpanIndex((r.start, r.end) for r in rules if r.cue in _RULES_WIN)
     kept = [m for m in model if m.source.text and not _unresolved(m)
             and not layout.overlaps(m.start, m.end) and not _splits(m, rules)]
-    taken = _Spans(kept)
+    taken = SpanIndex((m.start, m.end) for m in kept)
     return kept + [rule for rule in rules if not taken.overlaps(rule.start, rule.end)]
-
-
-class _Spans:
-    """Attributions' content spans, asked "does any overlap [start, end)?" by bisection
-    (a pass over all of them per question is quadratic on long articles)."""
-
-    def __init__(self, found: Iterable[Attribution]) -> None:
-        spans = sorted((f.start, f.end) for f in found)
-        self.starts = [s for s, _ in spans]
-        self.spans = spans
-        self.longest = max((e - s for s, e in spans), default=0)
-
-    def overlaps(self, start: int, end: int) -> bool:
-        first = bisect.bisect_left(self.starts, start - self.longest)
-        last = bisect.bisect_left(self.starts, end)
-        return any(start < e for _, e in self.spans[first:last])
 
 
 # Readings of the rules that win over the tagger's: speaker labels, signatures and

@@ -25,6 +25,7 @@ from bot.breakdown.claim_typing import figures_in, is_figure, type_and_cue
 from bot.breakdown.lexicon import BOOSTERS, HEDGES, VAGUE_MARKERS, phrase_pattern
 from bot.breakdown.model import Claim, ClaimKind, ClaimType, Quote
 from bot.breakdown.segment import Sentence
+from bot.breakdown.spans import SpanIndex
 
 _COVERED = 0.5
 _CUE_PATTERN = phrase_pattern(HEDGES + BOOSTERS)
@@ -174,21 +175,6 @@ def classify_sentence(sentence: Sentence, quotes: list[Quote]) -> tuple[ClaimKin
     if markers:
         return "vague", markers
     return "unattributed", []
-
-
-class SpanIndex:
-    """Character spans found by the range they overlap, without a pass over all of them:
-    sorted by start, a span that overlaps [start, end) starts after start - longest."""
-
-    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
-        self.spans = sorted(spans)
-        self.starts = [s for s, _ in self.spans]
-        self.longest = max((e - s for s, e in self.spans), default=0)
-
-    def overlapping(self, start: int, end: int) -> list[tuple[int, int]]:
-        lo = bisect.bisect_left(self.starts, start - self.longest)
-        hi = bisect.bisect_left(self.starts, end)
-        return [(s, e) for s, e in self.spans[lo:hi] if start < e]
 
 
 def reads_as_sourced(sentence: Sentence, previous: Sentence | None,

@@ -29,6 +29,7 @@ from bot.breakdown.lexicon import NOT_ATTRIBUTION_CUES
 from bot.breakdown.model import QuoteKind
 from bot.breakdown.quotemarks import QuotedSpan
 from bot.breakdown.segment import Sentence
+from bot.breakdown.spans import SpanIndex
 from bot.breakdown.speakers import SourcePhrase, SpeakerResolver, describe_source
 
 # Attributions whose content the model labelled with less mean confidence are dropped
@@ -154,15 +155,16 @@ def model_attributions(doc: Doc, sentences: list[Sentence], quoted: list[QuotedS
         subject = _subject(_cue_head(doc, cue))
         if subject is not None:
             subjects[cue.start] = subject.i
-    linked = link_attributions(doc, spans, paragraph_of=_paragraph_ids(doc),
+    linked = link_attributions(spans, paragraph_of=_paragraph_ids(doc),
                                sentence_of=sentence_of, subject_of_cue=subjects)
     first_cue_of_source: dict[int, int] = {}
     for a in linked:
         if a.source is not None:
             first_cue_of_source.setdefault(a.source.start, a.cue.start)
+    rule_index = SpanIndex(rule_contents)
     linked = [_without_author_tail(doc, a, quoted) for a in linked
               if a.confidence >= MIN_CONFIDENCE
-              and not _nested(doc, a, rule_contents, first_cue_of_source)
+              and not _nested(doc, a, rule_index, first_cue_of_source)
               and _cue_head(doc, a.cue).lemma_.lower() not in NOT_ATTRIBUTION_CUES]
     labelled = {i for a in linked for s in (a.cue, a.source, *a.contents) if s is not None
                 for i in range(s.start, s.end)}
@@ -186,7 +188,7 @@ def model_attributions(doc: Doc, sentences: list[Sentence], quoted: list[QuotedS
     return results
 
 
-def _nested(doc: Doc, attribution: TaggedAttribution, rule_contents: Sequence[tuple[int, int]],
+def _nested(doc: Doc, attribution: TaggedAttribution, rule_contents: SpanIndex,
             first_cue_of_source: dict[int, int]) -> bool:
     """A cue with no source of its own (none, or an earlier cue's) inside what the rules
     read as someone's statement ("The U.N. said items were held up, threatening to
@@ -195,7 +197,7 @@ def _nested(doc: Doc, attribution: TaggedAttribution, rule_contents: Sequence[tu
     if source is not None and first_cue_of_source.get(source.start) == attribution.cue.start:
         return False
     at = doc[attribution.cue.start].idx
-    return any(start <= at < end for start, end in rule_contents)
+    return rule_contents.overlaps(at, at + 1)
 
 
 def _in_body(offset: int, body: list[Sentence], body_starts: list[int]) -> bool:

@@ -16,7 +16,6 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from spacy.tokens import Doc
 
 from bot.breakdown.attribution_tagger.network import LABELS
 
@@ -115,7 +114,7 @@ def read_spans(labels: list[int], probabilities: np.ndarray) -> list[TokenSpan]:
     return spans
 
 
-def link_attributions(doc: Doc, spans: list[TokenSpan], *,
+def link_attributions(spans: list[TokenSpan], *,
                       paragraph_of: np.ndarray, sentence_of: np.ndarray,
                       subject_of_cue: dict[int, int]) -> list[TaggedAttribution]:
     """Content spans grouped under their nearest cue, each cue given its source.
