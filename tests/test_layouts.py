@@ -321,3 +321,59 @@ def test_two_people_with_one_surname() -> None:
             "“The school has done well,” Mr. Keller said.")
     assert quote_with(text, "better pay").speaker == "Maria Keller"
     assert quote_with(text, "done well").speaker == "Tom Keller"
+
+
+# --------------------------------------------------------------------------- headlines
+
+@pytest.mark.parametrize(("headline", "speaker", "words"), [
+    ("Harris: We Will Not Back Down on the Water Plan", "Harris", "Back Down"),
+    ("Poll: Wealthy Voters Turn Away From the Incumbent Party", "Poll", "Wealthy Voters"),
+], ids=["person", "poll"])
+def test_a_headline_names_who_says_it_before_a_colon(headline: str, speaker: str,
+                                                     words: str) -> None:
+    text = f"{headline}\n\nThe governor spoke to farmers in Fresno on Tuesday about the drought."
+    quote = quote_with(text, words)
+    assert (quote.speaker, quote.cue) == (speaker, ":")
+
+
+@pytest.mark.parametrize("headline", [
+    "Analysis: The Long Road to a Budget Deal in the Capital",
+    "Live Updates: Storm Reaches the Coast Overnight",
+    "Correction: An Earlier Version Misstated the Date",
+])
+def test_a_section_label_before_a_colon_is_not_a_speaker(headline: str) -> None:
+    text = f"{headline}\n\nLawmakers met again on Monday to discuss the budget."
+    assert _analyze(text).quotes == ()
+
+
+def test_a_transcript_quoted_whole_keeps_its_speaker_labels() -> None:
+    text = ("The governor answered questions on a radio show on Tuesday.\n\n"
+            "\"TRENT: So what happens to the water plan next?\n\n"
+            "\"HARRIS: We keep building, and we finish the canal by spring.\n")
+    assert quote_with(text, "what happens").speaker == "Trent"
+    assert quote_with(text, "We keep building").speaker == "Harris"
+
+
+# ------------------------------------------------------------------ clauses around a cue
+
+def test_two_cue_verbs_of_one_source_are_two_statements() -> None:
+    text = ("The senator said the bill would pass easily and also warned colleagues not to "
+            "delay the vote any longer.")
+    first = quote_with(text, "the bill would pass easily")
+    second = quote_with(text, "not to delay the vote")
+    assert (first.speaker, first.cue) == ("The senator", "said")
+    assert (second.speaker, second.cue) == ("The senator", "warned")
+    assert "warned" not in first.content
+
+
+def test_a_cue_in_a_subordinate_clause_reports_only_that_clause() -> None:
+    text = ("While the minister called them volunteers, the full transcript of the briefing "
+            "has not been released.")
+    assert not [q for q in _analyze(text).quotes if "transcript" in q.content]
+
+
+def test_a_clause_describing_the_source_is_not_a_cue() -> None:
+    text = "Officials who asked not to be named said the talks had stalled over the weekend."
+    quote = quote_with(text, "the talks had stalled")
+    assert quote.cue == "said"
+    assert "asked" not in quote.content

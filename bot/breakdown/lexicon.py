@@ -402,6 +402,25 @@ BYLINE_ROLES = words(
     photographer byline
     """
 )
+# Section labels that open a headline or a line with a colon, naming the kind of piece
+# or an editor's note rather than a speaker: "Analysis: …", "Breaking: …", "Watch: …",
+# "Correction: …", "Live updates: …".
+HEADLINE_KICKERS = words(
+    # kinds of piece and formats
+    "analysis opinion editorial commentary column review explainer factbox fact check "
+    "interview podcast video videos photos watch listen live updates update updated "
+    "exclusive breaking developing latest recap timeline preview quiz",
+    # editors' notes and page furniture
+    "correction corrections clarification note editor editors disclosure related "
+    "read more see also sponsored advertisement",
+)
+# Conjunctions that make a cue's clause subordinate: in "While Jeffrey called them
+# mercenaries, the transcript has not been released" the cue governs only its own clause
+# ("as", which also introduces "as he said, …", is not one of them).
+SUBORDINATING_MARKS = words(
+    "while although though whereas because since unless if when whenever after before "
+    "once until"
+)
 # Pronouns that stand for nobody in particular: "someone said", "others argue", "those close
 # to him say". Such a source is vague, unlike "he" or "they", which refer to someone named.
 INDEFINITE_PRONOUNS = words(

@@ -14,7 +14,7 @@ from dataclasses import replace
 
 import numpy as np
 from spacy.attrs import SENT_START
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 from bot.breakdown.attribution_tagger.component import PROBABILITIES
 from bot.breakdown.attribution_tagger.decode import (
@@ -24,8 +24,15 @@ from bot.breakdown.attribution_tagger.decode import (
     link_attributions,
     read_spans,
 )
-from bot.breakdown.cues import MIN_CONTENT_CHARS, Attribution, find_subject, shape_content
-from bot.breakdown.lexicon import NOT_ATTRIBUTION_CUES
+from bot.breakdown.cues import (
+    MIN_CONTENT_CHARS,
+    Attribution,
+    describes_a_subject,
+    find_subject,
+    is_cue,
+    shape_content,
+)
+from bot.breakdown.lexicon import NOT_ATTRIBUTION_CUES, SUBORDINATING_MARKS
 from bot.breakdown.model import QuoteKind
 from bot.breakdown.quotemarks import QuotedSpan
 from bot.breakdown.segment import Sentence
@@ -109,6 +116,56 @@ def _without_author_tail(doc: Doc, attribution: TaggedAttribution,
     return replace(attribution, contents=kept)
 
 
+def _within_frame(doc: Doc, attribution: TaggedAttribution,
+                  quoted: list[QuotedSpan]) -> TaggedAttribution | None:
+    """The content pieces that grammar lets the cue govern, or None when none is left.
+
+    A cue in a subordinate clause ("While Jeffrey called them mercenaries, the transcript
+    has not been released") reports only that clause. Unquoted words before a cue are its
+    content only when the source and cue follow them after punctuation ("Prices will rise,
+    she said"), not after more words ("the risk of a clash grew as Russia is backing …").
+    A subordinate verb outside the cue lexicons reports a statement only when its content
+    is a clause or a quotation ("… as Russia is backing the army's advance" is an act).
+    """
+    cue = _cue_head(doc, attribution.cue)
+    contents = list(attribution.contents)
+    subordinate = _is_subordinate(cue)
+    if subordinate:
+        first, last = cue.left_edge.i, _clause_end(cue)
+        contents = [replace(c, start=max(c.start, first), end=min(c.end, last))
+                    for c in contents if c.start < last and first < c.end]
+    frame_start = attribution.cue.start if attribution.source is None else min(
+        attribution.cue.start, attribution.source.start)
+    contents = [c for c in contents if c.end > frame_start or _is_quotation(doc, c, quoted)
+                or all(t.is_punct or t.is_space for t in doc[c.end : frame_start])]
+    if not contents or (subordinate and not is_cue(cue) and not any(
+            _is_quotation(doc, c, quoted) or _has_verb(doc[c.start : c.end])
+            for c in contents)):
+        return None
+    return replace(attribution, contents=tuple(contents))
+
+
+def _has_verb(tokens: Span) -> bool:
+    return any(t.pos_ in {"VERB", "AUX"} for t in tokens)
+
+
+def _is_subordinate(cue: Token) -> bool:
+    """"while/because/if … said": a cue in a subordinate clause ("as" too, unless it
+    introduces speech: "as she said, …" frames the words around it)."""
+    return any(c.dep_ == "mark" and (c.lower_ in SUBORDINATING_MARKS or (
+        c.lower_ == "as" and not is_cue(cue))) for c in cue.children)
+
+
+def _clause_end(cue: Token) -> int:
+    """Where a subordinate cue's own clause ends (before a joined clause with a subject of
+    its own, which the parser may hang under it); for any other cue, past the document."""
+    if not _is_subordinate(cue):
+        return len(cue.doc)
+    own = [c for c in cue.children if not (c.dep_ == "conj" and any(
+        g.dep_ in {"nsubj", "nsubjpass"} for g in c.children))]
+    return max([cue.i, *(c.right_edge.i for c in own if c.i > cue.i)]) + 1
+
+
 def _is_quotation(doc: Doc, span: TokenSpan, quoted: list[QuotedSpan]) -> bool:
     """Whether most of the span's characters are inside quotation marks."""
     start = doc[span.start].idx
@@ -162,10 +219,14 @@ def model_attributions(doc: Doc, sentences: list[Sentence], quoted: list[QuotedS
         if a.source is not None:
             first_cue_of_source.setdefault(a.source.start, a.cue.start)
     rule_index = SpanIndex(rule_contents)
-    linked = [_without_author_tail(doc, a, quoted) for a in linked
+    linked = [framed for a in linked
               if a.confidence >= MIN_CONFIDENCE
               and not _nested(doc, a, rule_index, first_cue_of_source)
-              and _cue_head(doc, a.cue).lemma_.lower() not in NOT_ATTRIBUTION_CUES]
+              and _cue_head(doc, a.cue).lemma_.lower() not in NOT_ATTRIBUTION_CUES
+              # "Officials who asked not to be named said…": a clause describing a source
+              and not describes_a_subject(_cue_head(doc, a.cue))
+              and (framed := _within_frame(doc, _without_author_tail(doc, a, quoted),
+                                           quoted)) is not None]
     labelled = {i for a in linked for s in (a.cue, a.source, *a.contents) if s is not None
                 for i in range(s.start, s.end)}
     sentence_bounds = {int(sentence_of[s.start]): s.end for s in doc.sents}
@@ -179,11 +240,10 @@ def model_attributions(doc: Doc, sentences: list[Sentence], quoted: list[QuotedS
         while cursor < len(pending) and pending[cursor].cue.start < sentence_end_token:
             attribution = pending[cursor]
             cursor += 1
-            found = _attribution(doc, attribution, resolver, quoted=quoted,
-                                 sentence_end=sentence_bounds[int(sentence_of[
-                                     attribution.content_end - 1])], labelled=labelled)
-            if found is not None and _in_body(found.start, body, body_starts):
-                results.append(found)
+            results += [found for found in _attribution(
+                doc, attribution, resolver, quoted=quoted,
+                sentence_end=sentence_bounds[int(sentence_of[attribution.content_end - 1])],
+                labelled=labelled) if _in_body(found.start, body, body_starts)]
         resolver.advance_to(sentence.end)
     return results
 
@@ -207,17 +267,61 @@ def _in_body(offset: int, body: list[Sentence], body_starts: list[int]) -> bool:
 
 def _attribution(doc: Doc, attribution: TaggedAttribution, resolver: SpeakerResolver, *,
                  quoted: list[QuotedSpan], sentence_end: int,
-                 labelled: set[int]) -> Attribution | None:
+                 labelled: set[int]) -> list[Attribution]:
     cue = _cue_head(doc, attribution.cue)
     end_token = attribution.content_end
     if attribution.content_start > attribution.cue.start:
         # Only content that follows its cue runs on: after "“…,” Jeffrey said," the rest
         # of the sentence is the author's comment on it.
-        end_token = _run_on(doc, end_token, sentence_end, labelled)
+        end_token = _run_on(doc, end_token, min(sentence_end, _clause_end(cue)), labelled)
     first = attribution.content_start
     while first < end_token - 1 and ((doc[first].dep_ == "mark" and doc[first].lower_ in
                                      _COMPLEMENTIZERS) or doc[first].is_space):
         first += 1  # "said that the bridge…": the statement starts after "that"
+    second = _conjoined_cue(doc, cue, first, end_token)
+    if second is not None and len(attribution.contents) == 1 \
+            and attribution.content_start > attribution.cue.start:
+        after = second.i + 1
+        while after < end_token - 1 and doc[after].lower_ in _COMPLEMENTIZERS:
+            after += 1
+        return [found for found in (
+            _one(doc, attribution, resolver, quoted=quoted, cue=cue, first=first,
+                 end_token=_before_conjunction(doc, second)),
+            _one(doc, replace(attribution, cue=TokenSpan("CUE", second.i, second.i + 1, 1.0)),
+                 resolver, quoted=quoted, cue=second, first=after,
+                 end_token=end_token)) if found is not None]
+    found = _one(doc, attribution, resolver, quoted=quoted, cue=cue, first=first,
+                 end_token=end_token)
+    return [found] if found is not None else []
+
+
+def _conjoined_cue(doc: Doc, cue: Token, first: int, end_token: int) -> Token | None:
+    """"China said it opposed the test and warned the North…": a second cue verb with no
+    subject of its own, joined to the first or (as the parser often attaches it) to the
+    first one's complement, starts a second statement of the same source."""
+    heads = {cue, *(c for c in cue.children if c.dep_ == "ccomp")}
+    for token in doc[first + 1 : end_token - 1]:
+        if token.dep_ == "conj" and token.head in heads and is_cue(token) \
+                and not any(c.dep_ in {"nsubj", "nsubjpass"} for c in token.children):
+            return token
+    return None
+
+
+def _before_conjunction(doc: Doc, verb: Token) -> int:
+    """Where the first statement ends: before the "and" (and any adverb) of `verb`."""
+    end = verb.i
+    while end > 0 and (doc[end - 1].is_punct or doc[end - 1].is_space or (
+            doc[end - 1].head in (verb, verb.head) and doc[end - 1].dep_ == "cc")
+            or (doc[end - 1].head == verb and doc[end - 1].dep_ in {"advmod", "aux", "neg"})):
+        end -= 1
+    return end
+
+
+def _one(doc: Doc, attribution: TaggedAttribution, resolver: SpeakerResolver, *,
+         quoted: list[QuotedSpan], cue: Token, first: int,
+         end_token: int) -> Attribution | None:
+    if first >= end_token:
+        return None
     start = doc[first].idx
     last = doc[end_token - 1]
     end = last.idx + len(last)

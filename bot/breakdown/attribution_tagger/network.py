@@ -39,12 +39,13 @@ class NetworkConfig:
 
     vector_width: int = 96  # the small English pipeline's tok2vec width
     width: int = 128
-    depth: int = 2
-    window: int = 1
+    depth: int = 4  # context of ±8 tokens: 0.724 dev hybrid F1 against 0.702 for 2 × ±1
+    window: int = 2
     embed_width: int = 24
     embed_rows: int = 5000
     word_rows: int = 20000  # the word and lemma columns have more distinct values
     dropout: float = 0.1
+    embed_dropout: float = 0.0  # on the feature embeddings, during training only
     seed: int = 13
 
     def to_dict(self) -> dict[str, Any]:
@@ -114,7 +115,7 @@ def build_network(config: NetworkConfig) -> Model[list[Inputs], list[Floats2d]]:
 def _layers(config: NetworkConfig) -> Model[list[Inputs], list[Floats2d]]:
     embed: Model[np.ndarray, Floats2d] = concatenate(*(
         HashEmbed(nO=config.embed_width, nV=_rows(config, column), column=column,
-                  seed=config.seed + column)
+                  seed=config.seed + column, dropout=config.embed_dropout or None)
         for column in range(len(FEATURE_NAMES))
     ))
     n_inputs = config.vector_width + config.embed_width * len(FEATURE_NAMES)

@@ -120,6 +120,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--window", type=int, default=NetworkConfig.window)
     parser.add_argument("--depth", type=int, default=NetworkConfig.depth)
     parser.add_argument("--embed-width", type=int, default=NetworkConfig.embed_width)
+    parser.add_argument("--dropout", type=float, default=NetworkConfig.dropout)
+    parser.add_argument("--embed-dropout", type=float, default=NetworkConfig.embed_dropout)
     args = parser.parse_args(argv)
     started = time.perf_counter()
     records = read_records(args.data)
@@ -130,7 +132,8 @@ def main(argv: list[str] | None = None) -> int:
                             learn_rate=args.learn_rate)
     network_config = replace(NetworkConfig(), seed=args.seed, width=args.width,
                              window=args.window, depth=args.depth,
-                             embed_width=args.embed_width)
+                             embed_width=args.embed_width, dropout=args.dropout,
+                             embed_dropout=args.embed_dropout)
     train, held_out = split(all_examples, config.held_out, config.seed)
     model, stats = fit(train, held_out, network_config, config)
     save_weights(model, network_config, args.out, {  # type: ignore[arg-type]

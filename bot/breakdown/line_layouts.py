@@ -1,0 +1,164 @@
+"""Whole-line layouts of attribution that need no cue verb: transcript speaker labels
+("PENCE: …"), signed quotations ("“…” ― Jane Doe"), interview blocks (a "Name, role" line
+above the answer) and attribution headlines ("Sanders: Clinton must …").
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Doc, Span
+
+from bot.breakdown.cues import MIN_CONTENT_CHARS, QUOTE_MARKS, Attribution, quotes_overlapping
+from bot.breakdown.lexicon import BYLINE_ROLES, EVIDENCE_SUBJECTS, HEADLINE_KICKERS
+from bot.breakdown.nlp import text_of
+from bot.breakdown.quotemarks import QuotedSpan
+from bot.breakdown.referents import looks_like_person
+from bot.breakdown.segment import SIGNATURE, Sentence
+from bot.breakdown.speakers import SourcePhrase, SpeakerResolver
+
+# A label of up to four capitalised words before a colon at the start of a line; a
+# transcript quoted whole may open the line with a quotation mark ("\"PENCE: Well, …").
+_SPEAKER_LABEL = re.compile(
+    r"[ \t]*[\"“]?([A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*){0,3})[ \t]*:[ \t]+\S")
+
+
+def quote_from_speaker_label(sentence: Sentence, resolver: SpeakerResolver) -> Attribution | None:
+    """Transcripts and interviews: "PENCE: Well, look, …" or "Jane Doe: …" to line end."""
+    text = text_of(sentence.span.doc)
+    line_start = text.rfind("\n", 0, sentence.start) + 1
+    if text[line_start : sentence.start].strip():
+        return None  # not the first sentence of its line
+    match = _SPEAKER_LABEL.match(text, line_start)
+    if match is None:
+        return None
+    label = match.group(1)
+    label_span = sentence.span.doc.char_span(match.start(1), match.end(1))
+    is_person = label_span is not None and all(t.ent_type_ == "PERSON" for t in label_span)
+    if not (is_person or (label.isupper() and len(label) > 2)) or _is_kicker(label):
+        return None
+    line_end = text.find("\n", match.end())
+    end = len(text) if line_end < 0 else line_end
+    start = match.end() - 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    name = label.title() if label.isupper() else label
+    source = SourcePhrase(label, name, None, True, False, False, match.start(1))
+    return Attribution(source, resolver.resolve(source), ":", "direct", start, end,
+                       match.start(1), end)
+
+
+def quote_from_signature(sentence: Sentence, quoted: list[QuotedSpan],
+                         resolver: SpeakerResolver) -> Attribution | None:
+    """Reader letters and epigraphs: "“…” ― Jane Doe" at the end of a line."""
+    text = text_of(sentence.span.doc)
+    line_end = text.find("\n", sentence.start)
+    line_end = len(text) if line_end < 0 else line_end
+    line_start = text.rfind("\n", 0, sentence.start) + 1
+    match = SIGNATURE.search(text, line_start, line_end)
+    quotes = quotes_overlapping(line_start, match.start() + 1, quoted) if match else []
+    if match is None or not quotes:
+        return None
+    name = match.group(1)
+    source = SourcePhrase(name, name, None, True, False, False, match.start(1))
+    return Attribution(source, resolver.resolve(source), "―", "direct", quotes[0].start,
+                       quotes[-1].end, quotes[0].start, match.end(1))
+
+
+# "Maria Okafor, head of research at the Lagos Institute" alone on a line: who answers in
+# the paragraph below it (interviews, vox pops, panels of experts).
+_INTRO_LINE = re.compile(
+    r"[ \t]*(?P<name>[A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*){1,3})[ \t]*[,—–][ \t]*"
+    r"(?P<role>[^\n\"“”]{3,120}?[^\s.!?;:])[ \t]*$")  # no full stop: not a sentence or caption
+_FINITE = frozenset({"VBD", "VBZ", "VBP", "MD"})
+INTERVIEW_CUE = "(interview)"
+
+
+def _previous_line(text: str, line_start: int) -> tuple[int, int] | None:
+    """The non-blank line before the one starting at `line_start`, as (start, end)."""
+    end = line_start - 1
+    while end > 0 and text[end - 1].isspace():
+        end -= 1
+    if end <= 0:
+        return None
+    return text.rfind("\n", 0, end) + 1, end
+
+
+def quote_from_interview_block(sentence: Sentence, quoted: list[QuotedSpan],
+                               resolver: SpeakerResolver) -> Attribution | None:
+    """A paragraph under a line that only names a person and their role is theirs, with
+    quotation marks or without: the interview layout that has no cue verb at all."""
+    text = text_of(sentence.span.doc)
+    line_start = text.rfind("\n", 0, sentence.start) + 1
+    if text[line_start : sentence.start].strip():
+        return None  # not the first sentence of its paragraph
+    previous = _previous_line(text, line_start)
+    match = _INTRO_LINE.fullmatch(text, *previous) if previous and previous[0] > 0 else None
+    if match is None or not _is_introduction(sentence.span.doc, match):
+        return None
+    line_end = text.find("\n", sentence.start)
+    end = len(text) if line_end < 0 else line_end
+    start = sentence.start
+    quotes = quotes_overlapping(start, end, quoted)
+    if quotes and not text[start : quotes[0].start].strip(QUOTE_MARKS + " "):
+        start, end = quotes[0].start, quotes[-1].end
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end - start < MIN_CONTENT_CHARS:
+        return None
+    name, role = match.group("name"), match.group("role").strip()
+    source = SourcePhrase(match.group(0).strip(), name, role, True, False, False,
+                          match.start("name"))
+    return Attribution(source, resolver.resolve(source), INTERVIEW_CUE, "direct", start, end,
+                       match.start("name"), end)
+
+
+def _is_introduction(doc: Doc, match: re.Match[str]) -> bool:
+    """A person's name, then a role with no finite verb and no byline word."""
+    name = doc.char_span(match.start("name"), match.end("name"))
+    role = doc.char_span(match.start("role"), match.end("role"), alignment_mode="expand")
+    if name is None or role is None or not looks_like_person(name[-1]):
+        return False
+    words = [t for t in role if t.is_alpha]
+    if not words or words[0].ent_type_ == "PERSON" or looks_like_person(words[0]):
+        return False  # "Ana Rivera, Tom Becker and …": a list of names
+    return any(t.is_lower for t in words) and not any(
+        t.tag_ in _FINITE or t.lower_ in BYLINE_ROLES for t in role)
+
+
+def _is_kicker(label: str) -> bool:
+    """"UPDATE:", "Editor's note:": a section label, not a speaker."""
+    return " ".join(label.lower().replace("’", "'").replace("'s", "").split()) in \
+        HEADLINE_KICKERS or label.lower().split()[0] in HEADLINE_KICKERS
+
+
+def quote_from_headline(sentence: Sentence, resolver: SpeakerResolver) -> Attribution | None:
+    """"Sanders: Clinton Needs to Get Away From Personality", "Poll: Voters Split on Tax":
+    a headline whose first words, before a colon, name who says the rest."""
+    if sentence.kind != "headline":
+        return None
+    text = text_of(sentence.span.doc)
+    match = _SPEAKER_LABEL.match(text, sentence.start)
+    if match is None or match.start(1) > sentence.start + 1 or _is_kicker(match.group(1)):
+        return None
+    doc = sentence.span.doc
+    label_span = doc.char_span(match.start(1), match.end(1))
+    if label_span is None or not _names_a_source(label_span):
+        return None
+    start, end = match.end() - 1, sentence.end
+    while end > start and text[end - 1] in " \t.":
+        end -= 1
+    if len(text[start:end].split()) < 3:
+        return None
+    label = match.group(1)
+    source = SourcePhrase(label, label.title() if label.isupper() else label, None,
+                          True, False, False, match.start(1))
+    return Attribution(source, resolver.resolve(source), ":", "direct", start, end,
+                       match.start(1), end)
+
+
+def _names_a_source(label: Span) -> bool:
+    """A person, organisation or place, or a poll or report: who can say something."""
+    head = label[-1]
+    return all(t.pos_ == "PROPN" or t.ent_type_ in {"PERSON", "ORG", "GPE", "NORP"}
+               for t in label) or head.lemma_.lower() in EVIDENCE_SUBJECTS
