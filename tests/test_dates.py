@@ -231,7 +231,7 @@ def test_today_is_the_publication_day_or_the_present() -> None:
         ("A march planned for Tuesday was called off.", "2000-02-08"),
         ("A march planned for Tuesday is expected to draw thousands.", "2000-02-15"),
         ("Divers have been searching the lake since Tuesday.", "2000-02-08"),
-        ("Tenants have until 5 p.m. Tuesday to leave.", "2000-02-15"),
+        ("Tenants have until 5 p.m. Tuesday to leave.", "2000-02-15T17:00"),
         ("The mayor said Tuesday that she would resign.", "2000-02-08"),
     ],
 )
@@ -328,6 +328,10 @@ def test_the_week_of_a_day() -> None:
         ("197X", "1970s"), ("197", "1970s"), ("PRESENT_REF", "now"),
         ("PAST_REF", "in the past"), ("FUTURE_REF", "in the future"),
         ("2000-W99", "2000-W99"), ("2000-13", "2000-13"), ("", ""),
+        ("2000-01-05TNI", "Jan 5, 2000, night"), ("XXXX-01-05TMO", "Jan 5, morning"),
+        ("2000-01-05TAF", "Jan 5, 2000, afternoon"), ("2000-01-05TEV", "Jan 5, 2000, evening"),
+        ("2000-04-04T09:00", "Apr 4, 2000, 09:00"), ("XXXX-04-04T22:30", "Apr 4, 22:30"),
+        ("2000-13-04T09:00", "2000-13-04T09:00"), ("2000-01-05TXX", "2000-01-05TXX"),
     ],
 )
 def test_format_date_labels(value: str, label: str) -> None:
@@ -392,3 +396,63 @@ def test_anaphors_without_a_reference_or_with_an_event_are_dropped() -> None:
 def test_most_recently_orders_events_and_is_no_date() -> None:
     found = values("Three mills closed, most recently last October.", THURSDAY)
     assert found == {"last October": "1999-10"}
+
+
+# --- Times of day: a clock time written after the day -----------------------------------------
+
+@pytest.mark.parametrize(
+    ("sentence", "text", "value"),
+    [
+        ("Tenants have until 9 a.m. Tuesday to leave.", "9 a.m. Tuesday", "2000-02-15T09:00"),
+        ("The flight leaves at 4 a.m. EDT Saturday.", "4 a.m. EDT Saturday", "2000-02-12T04:00"),
+        ("The vote is set for Tuesday at 9 a.m.", "Tuesday at 9 a.m.", "2000-02-15T09:00"),
+        ("The fire started at 10:30 p.m. on March 3.", "10:30 p.m. on March 3",
+         "2000-03-03T22:30"),
+        ("The polls will close at noon Monday.", "noon Monday", "2000-02-14T12:00"),
+        ("Talks began at 12:15 GMT on Feb. 3.", "12:15 GMT on Feb. 3", "2000-02-03T12:15"),
+        ("She spoke Tuesday morning at 9:15 am.", "Tuesday morning at 9:15 am",
+         "2000-02-08T09:15"),  # the clock is the finer time
+    ],
+)
+def test_clock_time_next_to_a_day(sentence: str, text: str, value: str) -> None:
+    found = {d.text: d.value for d in dates_of(sentence, THURSDAY)}
+    assert found.get(text) == value, found
+
+
+def test_clock_times_in_24_hours() -> None:
+    assert normalise_date("12 a.m. Feb. 3", THURSDAY) == "2000-02-03T00:00"
+    assert normalise_date("12 p.m. Feb. 3", THURSDAY) == "2000-02-03T12:00"
+    assert normalise_date("9:45 pm Feb. 3", THURSDAY) == "2000-02-03T21:45"
+    assert normalise_date("Feb. 3 at 7 A.M. local time", THURSDAY) == "2000-02-03T07:00"
+
+
+def test_times_of_day_without_a_publication_date() -> None:
+    assert normalise_date("Wednesday night", None) is None
+    assert normalise_date("tonight", None) is None
+    assert normalise_date("March 3 at 9 a.m.", None) == "XXXX-03-03T09:00"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "In the morning, the ferry left.",  # no day: no date
+        "The shop opens at 9 a.m.",
+        "The talks lasted three nights.",  # a duration
+        "The market opens every Monday morning.",  # a frequency
+    ],
+)
+def test_a_time_of_day_alone_is_no_date(sentence: str) -> None:
+    assert dates_of(sentence, THURSDAY) == []
+
+
+def test_times_within_a_day_sort_and_count_as_one_key_date() -> None:
+    text = "Rescuers left at 6 p.m. Tuesday. They had arrived at 9 a.m. Tuesday. Tuesday was cold."
+    found = dates_of(text, THURSDAY)
+    assert [(d.text, d.value, d.key) for d in found] == [
+        ("Tuesday", "2000-02-08", False), ("9 a.m. Tuesday", "2000-02-08T09:00", False),
+        ("6 p.m. Tuesday", "2000-02-08T18:00", True)]
+
+
+def test_anaphor_reads_the_day_of_a_timed_date() -> None:
+    found = values("The ferry docked at 8 p.m. Tuesday. The next day it sailed.", THURSDAY)
+    assert found == {"8 p.m. Tuesday": "2000-02-08T20:00", "The next day": "2000-02-09"}

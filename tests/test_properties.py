@@ -225,6 +225,7 @@ def _timex(draw: st.DrawFn) -> str:
         day.isoformat(), "XXXX" + day.isoformat()[4:], day.isoformat()[:7],
         "XXXX" + day.isoformat()[4:7], day.isoformat()[:4], f"{year:04d}-W{week:02d}",
         f"{day.year:04d}-Q{(day.month - 1) // 3 + 1}", "PAST_REF", "FUTURE_REF",
+        day.isoformat() + "TNI", day.isoformat() + "T09:30",
         f"{day.year // 10:03d}X")))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 import re
 from dataclasses import replace
@@ -299,3 +300,20 @@ def test_split_html_reopens_formatting_across_cuts() -> None:
     assert len(parts) > 1
     assert all(part.startswith("<b>") for part in parts[:-1])
     assert parts[-1].endswith("tail")
+
+
+def test_times_of_day_render_as_readable_key_dates() -> None:
+    from bot.render.terminal import render_terminal
+
+    text = ("The ferry sank at 10:30 p.m. on Wednesday off the coast. Rescuers said they would "
+            "resume the search at 9 a.m. Saturday.")
+    breakdown = analyze(text, published=dt.date(2000, 2, 10))
+    assert [(d.value, d.key) for d in breakdown.dates] == [("2000-02-09T22:30", True),
+                                                          ("2000-02-12T09:00", True)]
+    timeline = plain_text("\n".join(render_section(breakdown, "timeline")))
+    reply = plain_text(render_reply(breakdown))
+    terminal = render_terminal(breakdown)
+    for shown in (timeline, reply, terminal):
+        assert "Feb 9, 2000, 22:30" in shown and "Feb 12, 2000, 09:00" in shown
+        assert "T22:30" not in shown and "T09:00" not in shown
+    assert timeline.index("Feb 9, 2000, 22:30") < timeline.index("Feb 12, 2000, 09:00")

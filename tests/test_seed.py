@@ -26,9 +26,11 @@ SOURCE_KEYS = ["kind", "url", "title", "site", "author", "published", "words"]
 QUOTE_KEYS = ["speaker", "role", "anonymous", "kind", "cue", "content", "start", "end"]
 DATE_KEYS = ["text", "value", "key", "start", "end", "context"]
 CLAIM_KEYS = ["kind", "text", "start", "end", "cues", "type"]
-# TIMEX3 values: calendar dates, weeks, quarters, halves, seasons, decades ("199X") and the
+# TIMEX3 values: calendar dates (with a part of day or clock time: "2000-01-05TNI",
+# "2000-04-04T09:00"), weeks, quarters, halves, seasons, decades ("199X") and the
 # reference values of "now", "recently", "the future" (never key dates)
-TIMEX = re.compile(r"(?:\d{4}|XXXX)(?:-(?:\d{2}(?:-\d{2})?|W\d{2}|Q[1-4]|H[12]|SP|SU|FA|WI))?"
+TIMEX = re.compile(r"(?:\d{4}|XXXX)(?:-(?:\d{2}(?:-\d{2}(?:T(?:MO|AF|EV|NI|\d{2}:\d{2}))?)?"
+                   r"|W\d{2}|Q[1-4]|H[12]|SP|SU|FA|WI))?"
                    r"|\d{3}X|(?:PRESENT|PAST|FUTURE)_REF")
 
 

@@ -13,6 +13,7 @@ import datetime as dt
 import re
 
 from bot.breakdown.date_calendar import iso_week, safe_iso_date
+from bot.breakdown.date_times import without_time
 
 # The forms, for dates.py's patterns (case-insensitive).
 # "the next week/month/year" is left to the publication date (deictic "next week" is the
@@ -35,6 +36,7 @@ def anaphor_value(text: str, reference: str | None) -> str | None:
     match = _FORM.search(text)
     if match is None or reference is None:
         return None
+    reference = without_time(reference)  # "the next day" after "Tuesday night"
     unit = match["unit"].lower()
     step = _STEP.get((match["rel"] or match["when"] or "").lower(), 0)
     day = safe_iso_date(reference) if len(reference) == 10 else None

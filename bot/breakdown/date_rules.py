@@ -22,6 +22,7 @@ from bot.breakdown.date_calendar import (
     safe_iso_date,
     shift_month,
 )
+from bot.breakdown.date_times import split_time, with_time
 from bot.breakdown.date_words import REFERENCE_VALUES
 
 if TYPE_CHECKING:
@@ -327,6 +328,9 @@ def normalise_date(text: str, anchor: dt.date | None, direction: int = 0) -> str
     text = clean(text)
     if text in REFERENCE_VALUES:
         return REFERENCE_VALUES[text]  # "now", "recently", "the future": no calendar date
+    day_text, time = split_time(text)  # "9 a.m. tuesday", "march 3 at 10:30 p.m."
+    if time:
+        return with_time(normalise_date(day_text, anchor, direction), time)
     week_of = _WEEK_OF.match(text)
     if week_of:
         return week_of_value(week_of["d"], anchor, direction)

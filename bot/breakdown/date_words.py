@@ -35,3 +35,13 @@ SEASON_NOUNS = frozenset("""
     school schools camp camps collection vacation solstice equinox training meeting meetings
     transfer window tour league wheat crop crops storm storms weather palace clothes sales
     offensive fashion""".split())
+
+# Clock times with a name ("noon Tuesday" is T12:00). "midnight" is left out: which day
+# it belongs to is a coin toss ("midnight Tuesday").
+CLOCK_WORDS: dict[str, str] = {"noon": "12:00", "midday": "12:00"}
+
+# Time zones news prints after a clock time ("9 a.m. EST Tuesday"): part of the
+# expression, not of its TIMEX3 value.
+TIME_ZONES = frozenset("""
+    EST EDT CST CDT MST MDT PST PDT AKST AKDT HST ET CT MT PT GMT UTC BST CET CEST EET
+    EEST WET WEST MSK IST JST KST HKT SGT AEST AEDT""".split())

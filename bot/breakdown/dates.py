@@ -27,6 +27,7 @@ from spacy.tokens import Doc
 from bot.breakdown.date_anaphora import ANAPHOR, anaphor_value
 from bot.breakdown.date_rules import DAY, MONTH, YEAR, normalise_date
 from bot.breakdown.date_tense import clause_direction
+from bot.breakdown.date_times import time_extent, time_order, without_time
 from bot.breakdown.date_words import GENERIC_TODAY_NOUNS, SEASON_NOUNS
 from bot.breakdown.model import KeyDate
 from bot.breakdown.segment import Sentence
@@ -169,15 +170,17 @@ def find_dates(doc: Doc, sentences: list[Sentence], published: dt.date | None) -
             local = mention.start - sentence.start, mention.end - sentence.start
             # a date read from another date ("the next day") is listed, not key: its
             # reference may be the wrong one
+            day = without_time(value)  # "9 a.m. Tuesday" and "Tuesday" are one key date
             key = (mention.kind != "anaphor" and is_key(value, sentence)
-                   and value not in seen_values and not is_dateline(sentence.text, *local))
+                   and day not in seen_values and not is_dateline(sentence.text, *local))
             if key:
-                seen_values.add(value)
+                seen_values.add(day)
             dates.append(KeyDate(
                 text=text, value=value, key=key,
                 start=mention.start, end=mention.end,
                 context=date_context(sentence, mention.start, mention.end)))
-    return sorted(dates, key=lambda d: (*value_order(d.value, published), d.start))
+    return sorted(dates, key=lambda d: (*value_order(d.value, published), time_order(d.value),
+                                        d.start))
 
 
 def mention_value(doc: Doc, mention: Mention, text: str, published: dt.date | None,
@@ -233,6 +236,8 @@ def find_date_mentions(
                 rejected.append(Mention(start, end, kind))
             elif is_generic_today(text, start, end):
                 found.append(Mention(start, end, "ref", "nowadays"))
+            elif kind == "day":  # with the time of day next to it: "9 a.m. Tuesday"
+                found.append(Mention(*time_extent(text, start, end), kind))
             else:
                 found.append(Mention(start, end, kind))
     found = [m for m in split_day_ranges(text, found)
@@ -338,7 +343,7 @@ def without_overlaps(mentions: list[Mention]) -> list[Mention]:
 def is_key(value: str, sentence: Sentence) -> bool:
     """Day-, week- or month-level dates in body sentences are worth listing."""
     return sentence.kind == "body" and bool(
-        re.fullmatch(r"(?:\d{4}|XXXX)-(?:\d\d(?:-\d\d)?|W\d\d)", value))
+        re.fullmatch(r"(?:\d{4}|XXXX)-(?:\d\d(?:-\d\d)?|W\d\d)", without_time(value)))
 
 
 def date_context(sentence: Sentence, start: int, end: int) -> str:

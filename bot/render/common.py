@@ -48,16 +48,23 @@ def best_quote(group: SpeakerGroup) -> Quote:
 
 _REFERENCES = {"PRESENT_REF": "now", "PAST_REF": "in the past", "FUTURE_REF": "in the future"}
 _SEASONS = {"SP": "spring", "SU": "summer", "FA": "fall", "WI": "winter"}
+_DAY_PARTS = {"MO": "morning", "AF": "afternoon", "EV": "evening", "NI": "night"}
 
 
 def format_date(value: str) -> str:
     """TIMEX3 value to what a reader expects: "Feb 5", "Feb 5, 2020", "Feb 2020", "2020",
-    "week of Feb 7, 2000", "Q3 2019", "first half of 1990", "summer 1998", "1970s", "now".
+    "week of Feb 7, 2000", "Q3 2019", "first half of 1990", "summer 1998", "1970s", "now";
+    a time of day after the day: "Feb 5, 2020, night", "Feb 5, 2020, 09:00".
 
     Any other value comes back as it is: a label never raises.
     """
     if value in _REFERENCES:
         return _REFERENCES[value]
+    if match := re.fullmatch(r"((?:\d{4}|XXXX)-\d{2}-\d{2})T(?:(MO|AF|EV|NI)|(\d{2}:\d{2}))",
+                             value):
+        day = format_date(match[1])
+        time = _DAY_PARTS[match[2]] if match[2] else match[3]
+        return value if day == match[1] else f"{day}, {time}"
     if (match := re.fullmatch(r"(\d{4}|XXXX)-(\d{2})(?:-(\d{2}))?", value)) and (
             1 <= int(match[2]) <= 12):
         year, month, day = match.groups()

@@ -58,8 +58,11 @@ def render_terminal(breakdown: Breakdown, *, colour: bool = False, width: int = 
     dates = key_dates(breakdown)
     if dates:
         lines.append(paint("Key dates", "head"))
-        for date in dates:
-            lines.append(f"  {format_date(date.value):<14} {shorten(date.context, width - 18)}")
+        labels = [format_date(date.value) for date in dates]
+        # as wide as the widest label ("Jan 5, 2000, night"), within reason
+        column = min(max(14, *map(len, labels)), 24)
+        for label, date in zip(labels, dates, strict=True):
+            lines.append(f"  {label:<{column}} {shorten(date.context, width - column - 4)}")
         lines.append("")
 
     unattributed, vague = claims_by_kind(breakdown)
