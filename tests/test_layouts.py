@@ -377,3 +377,11 @@ def test_a_clause_describing_the_source_is_not_a_cue() -> None:
     quote = quote_with(text, "the talks had stalled")
     assert quote.cue == "said"
     assert "asked" not in quote.content
+
+
+def test_a_short_quotation_is_still_a_statement() -> None:
+    text = ("Ana watched the count on television with her brother Tom.\n\n"
+            "“We did it,” he said.\n\n“Not yet,” Ana said.")
+    assert quote_with(text, "We did it").speaker == "Tom"
+    assert quote_with(text, "Not yet").speaker == "Ana"
+    assert_not_a_claim(text, "We did it")

@@ -236,7 +236,10 @@ def quote_from_cue(cue: Token, sentence: Sentence, quoted: list[QuotedSpan],
     start = doc[first].idx
     end = doc[last].idx + len(doc[last])
     kind, start, end = shape_content(doc, start, end, quoted)
-    if end - start < MIN_CONTENT_CHARS or (lemma in QUOTATION_ONLY_CUES and kind == "indirect"):
+    # A quotation is a statement however short ("“I love you,” he said."); unquoted
+    # content that short is a fragment the parse misread.
+    if (end - start < MIN_CONTENT_CHARS and kind != "direct") or (
+            lemma in QUOTATION_ONLY_CUES and kind == "indirect"):
         return None
     if kind == "mixed" and _quoted_but_for(doc, start, end, quoted, subject, cue):
         # "“A,” Keller said, “B.”": only the attribution stands between the quotations.

@@ -334,7 +334,7 @@ def _one(doc: Doc, attribution: TaggedAttribution, resolver: SpeakerResolver, *,
         start, end = inner[0].start, inner[-1].end
     else:
         kind, start, end = shape_content(doc, start, end, quoted)
-    if end - start < MIN_CONTENT_CHARS:
+    if end - start < MIN_CONTENT_CHARS and kind != "direct":
         return None
     source = _source_phrase(doc, attribution, cue)
     pieces = [doc[attribution.cue.start], doc[attribution.cue.end - 1]]
