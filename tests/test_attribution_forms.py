@@ -55,6 +55,15 @@ def test_signed_quotations() -> None:
     assert [s for s, _ in speakers(text)] == ["Ana Lopez", "Tom Berg"]
 
 
+def test_a_quotation_opened_with_a_closing_mark_is_still_quoted() -> None:
+    # ”…”: a closing mark typed where the opening one belongs, at the start of a line.
+    text = ("Here is a selection of the letters about the new bridge.\n\n"
+            "”It is the best thing the city has built in decades.” ― Ana Lopez\n"
+            "“It cost far too much and took far too long.” ― Tom Berg\n")
+    assert [s for s, _ in speakers(text)] == ["Ana Lopez", "Tom Berg"]
+    assert not [c for c in _analyze(text).claims if "best thing" in c.text]
+
+
 def test_colon_introduces_the_block_after_it() -> None:
     text = ("The governor was asked about the strike on Friday. The governor added: "
             "The workers deserve a fair deal and they will get one.")

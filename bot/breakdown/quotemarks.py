@@ -49,6 +49,10 @@ def _scan_paragraph(text: str, start: int, end: int) -> list[QuotedSpan]:
         if open_at is None:
             if mark in _OPENERS and (mark != '"' or _is_opening_straight(text, i)):
                 open_at, closers = match.end(), _OPENERS[mark]
+            elif mark == "”" and _opens_next_word(text, i, end):
+                # ”…”: a closing mark typed where an opening one belongs (Nordic style,
+                # or autocorrect), at the start of a word.
+                open_at, closers = match.end(), '”"'
             continue
         if mark in closers and (mark != '"' or not _opens_next_word(text, i, end)):
             if 0 < i - open_at <= _MAX_QUOTE_CHARS:
