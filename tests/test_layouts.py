@@ -336,6 +336,14 @@ def test_a_headline_names_who_says_it_before_a_colon(headline: str, speaker: str
     assert (quote.speaker, quote.cue) == (speaker, ":")
 
 
+def test_a_headline_may_end_with_its_source() -> None:
+    text = ("Clean Energy Deal Is Within Reach, Senator Lena Ortiz Says\n\n"
+            "The senator spoke to reporters in the capital on Friday about the bill.")
+    quote = quote_with(text, "Clean Energy Deal")
+    assert (quote.speaker, quote.cue, quote.content) == (
+        "Senator Lena Ortiz", "says", "Clean Energy Deal Is Within Reach")
+
+
 @pytest.mark.parametrize("headline", [
     "Analysis: The Long Road to a Budget Deal in the Capital",
     "Live Updates: Storm Reaches the Coast Overnight",

@@ -10,7 +10,12 @@ import re
 from spacy.tokens import Doc, Span
 
 from bot.breakdown.cues import MIN_CONTENT_CHARS, QUOTE_MARKS, Attribution, quotes_overlapping
-from bot.breakdown.lexicon import BYLINE_ROLES, EVIDENCE_SUBJECTS, HEADLINE_KICKERS
+from bot.breakdown.lexicon import (
+    BYLINE_ROLES,
+    EVIDENCE_SUBJECTS,
+    HEADLINE_KICKERS,
+    SOURCE_NOUNS,
+)
 from bot.breakdown.nlp import text_of
 from bot.breakdown.quotemarks import QuotedSpan
 from bot.breakdown.referents import looks_like_person
@@ -134,13 +139,14 @@ def _is_kicker(label: str) -> bool:
 
 def quote_from_headline(sentence: Sentence, resolver: SpeakerResolver) -> Attribution | None:
     """"Sanders: Clinton Needs to Get Away From Personality", "Poll: Voters Split on Tax":
-    a headline whose first words, before a colon, name who says the rest."""
+    a headline whose first words, before a colon, name who says the rest; or one that
+    ends with them ("…, Senator Graham Says")."""
     if sentence.kind != "headline":
         return None
     text = text_of(sentence.span.doc)
     match = _SPEAKER_LABEL.match(text, sentence.start)
     if match is None or match.start(1) > sentence.start + 1 or _is_kicker(match.group(1)):
-        return None
+        return _headline_with_says(sentence, resolver)
     doc = sentence.span.doc
     label_span = doc.char_span(match.start(1), match.end(1))
     if label_span is None or not _names_a_source(label_span):
@@ -157,8 +163,30 @@ def quote_from_headline(sentence: Sentence, resolver: SpeakerResolver) -> Attrib
                        match.start(1), end)
 
 
+# "Clean Energy Deal Is Within Reach, Senator Graham Says.": the wire-service headline
+# that ends with its source.
+_SAYS_TAIL = re.compile(
+    r",[ \t]+(?P<source>[A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*){0,5})[ \t]+"
+    r"(?P<cue>Says|Said|Warns|Claims|Argues|Insists|Admits|Predicts|Tweets)[.!]?[ \t]*$")
+
+
+def _headline_with_says(sentence: Sentence, resolver: SpeakerResolver) -> Attribution | None:
+    text = text_of(sentence.span.doc)
+    match = _SAYS_TAIL.search(text, sentence.start, sentence.end)
+    if match is None:
+        return None
+    start, end = sentence.start, match.start()
+    if _is_kicker(match.group("source")) or len(text[start:end].split()) < 3:
+        return None
+    label = match.group("source")
+    source = SourcePhrase(label, label, None, True, False, False, match.start("source"))
+    return Attribution(source, resolver.resolve(source), match.group("cue").lower(), "direct",
+                       start, end, start, match.end("cue"))
+
+
 def _names_a_source(label: Span) -> bool:
     """A person, organisation or place, or a poll or report: who can say something."""
-    head = label[-1]
+    head = label[-1].lower_
     return all(t.pos_ == "PROPN" or t.ent_type_ in {"PERSON", "ORG", "GPE", "NORP"}
-               for t in label) or head.lemma_.lower() in EVIDENCE_SUBJECTS
+               for t in label) or head in EVIDENCE_SUBJECTS or head in SOURCE_NOUNS \
+        or head.rstrip("s") in EVIDENCE_SUBJECTS | SOURCE_NOUNS
