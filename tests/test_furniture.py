@@ -296,3 +296,27 @@ def test_rules_stay_fast_on_hostile_lines(line: str) -> None:
     sentence_furniture(line)
     furniture_kinds([line] * 3)
     assert time.perf_counter() - start < 0.5
+
+
+@pytest.mark.parametrize("note", [
+    "This is a rush transcript. The copy may not be in its final form.",
+    "Transcript text may be revised after broadcast to correct errors.",
+    "(This post contains affiliate links; the site may earn a small commission on what you buy.)",
+    "As an Amazon Associate I earn from qualifying purchases.",
+])
+def test_transcript_caveat_and_affiliate_note_at_either_end(note: str) -> None:
+    assert furniture_kinds([note, LEAD, CLAIM])[0] is not None
+    assert furniture_kinds([LEAD, CLAIM, note])[-1] is not None
+    assert furniture_kinds([LEAD, note, CLAIM])[1] is None  # mid-article it may be reporting
+
+
+@pytest.mark.parametrize("line", [
+    "If you have any questions about the repair, we are always happy to help!",
+    "Do you have a story about the bridge? Tell us.",
+    "Fill out the form below and include your phone number.",
+    "You can also contact us at tips@gazette.example.",
+    "If you found this guide helpful, there is more in our archive for you.",
+])
+def test_a_request_to_the_reader_after_the_story(line: str) -> None:
+    assert furniture_kinds([LEAD, CLAIM, line])[-1] is not None
+    assert furniture_kinds([LEAD, line, CLAIM])[1] is None  # mid-article: text

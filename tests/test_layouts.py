@@ -362,6 +362,20 @@ def test_a_transcript_quoted_whole_keeps_its_speaker_labels() -> None:
     assert quote_with(text, "We keep building").speaker == "Harris"
 
 
+def test_a_transcripts_own_journalists_narrate_rather_than_speak() -> None:
+    text = ("A town votes on a new library.\n\n"
+            "MARA VELL, HOST:\nThe vote is on Tuesday, and the debate is loud.\n\n"
+            "OTTO KRANZ, BYLINE: The hall is full an hour early.\n\n"
+            "KRANZ: Most people here are parents. One of them says the old building leaks.\n\n"
+            "DELIA FROST: We need a roof that keeps the books dry.\n\n"
+            "UNIDENTIFIED PERSON #1: Vote yes!\n")
+    speakers = {q.speaker for q in _analyze(text).quotes}
+    assert "Kranz" not in speakers and "Otto Kranz" not in speakers
+    assert quote_with(text, "keeps the books dry").speaker == "Delia Frost"
+    unnamed = quote_with(text, "Vote yes")
+    assert unnamed.anonymous
+
+
 # ------------------------------------------------------------------ clauses around a cue
 
 def test_two_cue_verbs_of_one_source_are_two_statements() -> None:
@@ -393,3 +407,22 @@ def test_a_short_quotation_is_still_a_statement() -> None:
     assert quote_with(text, "We did it").speaker == "Tom"
     assert quote_with(text, "Not yet").speaker == "Ana"
     assert_not_a_claim(text, "We did it")
+
+
+# ------------------------------------------------------------------ not statements at all
+
+def test_the_writers_and_readers_wishes_are_not_quotes() -> None:
+    text = ("I have always loved small cameras, and I want one that fits in a coat pocket. "
+            "If you want sharper photos, the newer model is a safe choice. "
+            "I told the shop owner that the price was too high.\n")
+    speakers = [(q.speaker, q.cue) for q in _analyze(text).quotes]
+    assert all("love" not in cue and "want" not in cue for _, cue in speakers)
+    assert quote_with(text, "the price was too high").cue == "told"
+
+
+def test_things_that_act_are_not_sources() -> None:
+    text = ("Meditation offers a counterbalance to a noisy week, and the habit takes only "
+            "ten minutes. The cheaper machine learns to sort the mail within a month. "
+            "Several recent deals point to consolidation among small lenders.\n")
+    speakers = {q.speaker.lower() for q in _analyze(text).quotes}
+    assert not speakers & {"meditation", "the habit", "the cheaper machine"}

@@ -40,7 +40,7 @@ from bot.breakdown.prepositional import quote_from_according_to, quote_from_word
 from bot.breakdown.quotemarks import QuotedSpan
 from bot.breakdown.segment import Sentence
 from bot.breakdown.spans import SpanIndex
-from bot.breakdown.speakers import UNRESOLVED, SpeakerResolver
+from bot.breakdown.speakers import AUTHOR, READER, UNRESOLVED, SpeakerResolver
 
 AttributionStrategy = Literal["rules", "model", "hybrid"]
 
@@ -85,14 +85,15 @@ def find_quote_sets(doc: Doc, sentences: list[Sentence], quoted: list[QuotedSpan
     """
     text = text_of(doc)
     resolver = new_resolver(doc, sentences, quoted)
-    rules = rule_attributions(doc, sentences, quoted, resolver)
+    rules = without_narrator(doc, rule_attributions(doc, sentences, quoted, resolver))
     rule_quotes = _finish(text, join_continuations(sorted(rules, key=lambda f: f.start), text),
                           resolver)
     if strategy == "rules":
         return QuoteSets(rule_quotes, rule_quotes)
     model = model_attributions(doc, sentences, quoted, [(r.start, r.end) for r in rules],
                                resolver=new_resolver(doc, sentences, quoted))
-    found = merge_attributions(model, rules) if strategy == "hybrid" else model
+    found = merge_attributions(without_narrator(doc, model), rules) \
+        if strategy == "hybrid" else without_narrator(doc, model)
     quotes = _finish(text, join_continuations(sorted(found, key=lambda f: f.start), text),
                      resolver)
     return QuoteSets(quotes, rule_quotes)
@@ -114,6 +115,21 @@ def merge_attributions(model: list[Attribution], rules: list[Attribution]) -> li
 # interview blocks (layouts of whole lines that the tagger, trained on running newswire
 # text, has not seen), and "according to X" (never anything but an attribution).
 _RULES_WIN = frozenset({":", "―", "according to", INTERVIEW_CUE})
+
+
+def without_narrator(doc: Doc, found: list[Attribution]) -> list[Attribution]:
+    """Outside quotation marks "I" is the writer and "you" the reader. Their speech and
+    stated beliefs stay, as PolNeAR annotates them ("I told him…", "I believe that…",
+    "you may think that…"), but with a verb outside every cue lexicon ("I love how…",
+    "if you want a lighter camera", "I'm desperate to…") the writer is describing, not
+    reporting a statement: that is the article's own text."""
+    return [f for f in found if f.speaker not in (AUTHOR, READER) or _cue_in_frame(doc, f)]
+
+
+def _cue_in_frame(doc: Doc, found: Attribution) -> bool:
+    frame = doc.char_span(found.frame_start, found.frame_end, alignment_mode="expand")
+    return frame is not None and any(not found.start <= t.idx < found.end and is_cue(t)
+                                     for t in frame)
 
 
 def _splits(found: Attribution, rules: list[Attribution]) -> bool:

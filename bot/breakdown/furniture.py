@@ -253,6 +253,18 @@ NOTE_RULES: tuple[Rule, ...] = (
         \s+(?:was\s+|has\s+been\s+|first\s+|originally\s+|last\s+)+(?:published|produced|
         written|reported|updated|corrected|appeared|developed)\b""", max_words=80),
     _rule("bio", r"^the\s+(?:views|opinions)\s+expressed\b", max_words=80),
+    # A broadcast transcript's caveat: "This is a rush transcript.", "Transcripts may be
+    # revised…", "Accuracy and availability of transcripts may vary."
+    _rule("bio", r"""^(?:this\s+is\s+a\s+rush\s+transcript | (?:\w+\s+){0,5}transcripts?
+        (?:\s+text)?\s+(?:may|might|could|will)\s+(?:vary|change|be\s+(?:revised|updated|edited)))
+        """, max_words=80),
+    # Affiliate disclosures: "This post contains affiliate links.", "(By using the affiliate
+    # links in this post …)", "As an Amazon Associate I earn from qualifying purchases."
+    _rule("ad", r"""^\(?\s*(?:(?:this|the)\s+(?:post|article|page|site|story)\s+(?:contains|
+        may\s+contain|includes)\s+affiliate | by\s+(?:using|clicking)\s+(?:on\s+)?(?:the\s+|
+        our\s+|my\s+|these\s+)?affiliate | as\s+an\s+amazon\s+associate
+        | (?:we|i)\s+may\s+(?:earn|receive|get)\s+(?:a\s+)?(?:small\s+)?(?:commission|kick\s*back))
+        """, max_words=80),
 )
 # Author bios close a story: "Jane Doe is a senior reporter at …", "Jane Doe covers health
 # for The Gazette." Only in the block after the story: mid-article (or in a feature's lead)
@@ -264,6 +276,15 @@ TAIL_RULES: tuple[Rule, ...] = (
     _rule("bio", rf"""^{_NAME}\s+(?:covers|writes\s+about|reports\s+on)\b[^.!?]{{0,60}}\b
         (?:for|at)\s+(?:the\s+)?(?-i:[A-Z])""", max_words=150),
     _rule("bio", r"^the\s+(?:author|writer|columnist)s?\s+(?:is|are|was)\b", max_words=150),
+    # The page asking for the reader's questions, stories or support after the story: "If
+    # you have any questions, …", "Do you have a story to share?", "Fill out the form
+    # below", "You can also contact us at …", "If you found this post helpful, …".
+    _rule("signup", r"""^(?:if\s+you\s+have\s+(?:any\s+)?(?:questions|comments|feedback|a\s+tip)
+        | do\s+you\s+have\s+(?:a|an|any)\s+(?:story|tip|issue|question|problem)
+        | fill\s+out\s+(?:the|our|this)\s+form | you\s+(?:can|may)?\s*(?:also\s+)?(?:may\s+)?
+          (?:contact|email|e-mail|reach)\s+(?:us|me|the)\b
+        | if\s+you\s+(?:found|enjoyed|liked)\s+this\s+(?:post|article|story|guide))
+        """, max_words=80),
 )
 # Anywhere, even inside a body line: how to reach or follow the author ("Contact the author
 # at …", "Email her at jdoe@…", "Follow her on Twitter @jdoe", "Twitter: @jdoe").

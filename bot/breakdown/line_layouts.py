@@ -25,7 +25,24 @@ from bot.breakdown.speakers import SourcePhrase, SpeakerResolver
 # A label of up to four capitalised words before a colon at the start of a line; a
 # transcript quoted whole may open the line with a quotation mark ("\"PENCE: Well, …").
 _SPEAKER_LABEL = re.compile(
-    r"[ \t]*[\"“]?([A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*){0,3})[ \t]*:[ \t]+\S")
+    r"[ \t]*[\"“]?([A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*){0,3}(?:[ \t]+\#\d+)?)"
+    r"[ \t]*:[ \t]+\S")
+# A broadcast transcript names its own journalists once with their role ("JANE DOE, HOST:",
+# "JOHN ROE, BYLINE:"); their lines, then and under the bare name, are the programme's own
+# narration, not a source's statement.
+_JOURNALIST_LABEL = re.compile(
+    r"^[ \t]*([A-Z][\w.'’ -]*?)[ \t]*,[ \t]*(?:HOST|BYLINE|ANCHOR|CORRESPONDENT|REPORTER)"
+    r"[ \t]*:", re.MULTILINE)
+_JOURNALISTS = "line_layouts.journalists"
+
+
+def _journalists(doc: Doc) -> frozenset[str]:
+    """The upper-cased names and surnames of the transcript's journalists (read once per
+    document)."""
+    if _JOURNALISTS not in doc.user_data:
+        names = {m.group(1).upper() for m in _JOURNALIST_LABEL.finditer(text_of(doc))}
+        doc.user_data[_JOURNALISTS] = frozenset(names | {n.split()[-1] for n in names})
+    return doc.user_data[_JOURNALISTS]
 
 
 def quote_from_speaker_label(sentence: Sentence, resolver: SpeakerResolver) -> Attribution | None:
@@ -38,6 +55,8 @@ def quote_from_speaker_label(sentence: Sentence, resolver: SpeakerResolver) -> A
     if match is None:
         return None
     label = match.group(1)
+    if label.upper() in _journalists(sentence.span.doc):
+        return None  # the reporter's or host's narration
     label_span = sentence.span.doc.char_span(match.start(1), match.end(1))
     is_person = label_span is not None and all(t.ent_type_ == "PERSON" for t in label_span)
     if not (is_person or (label.isupper() and len(label) > 2)) or _is_kicker(label):
@@ -48,7 +67,9 @@ def quote_from_speaker_label(sentence: Sentence, resolver: SpeakerResolver) -> A
     while end > start and text[end - 1].isspace():
         end -= 1
     name = label.title() if label.isupper() else label
-    source = SourcePhrase(label, name, None, True, False, False, match.start(1))
+    # "UNIDENTIFIED PERSON #1:", "UNIDENTIFIED MALE:": a transcript's unnamed voice
+    unnamed = label.upper().startswith(("UNIDENTIFIED", "UNKNOWN"))
+    source = SourcePhrase(label, name, None, not unnamed, False, unnamed, match.start(1))
     return Attribution(source, resolver.resolve(source), ":", "direct", start, end,
                        match.start(1), end)
 

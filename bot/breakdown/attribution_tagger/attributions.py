@@ -27,6 +27,7 @@ from bot.breakdown.attribution_tagger.decode import (
 from bot.breakdown.cues import (
     MIN_CONTENT_CHARS,
     Attribution,
+    can_be_source,
     describes_a_subject,
     find_subject,
     is_cue,
@@ -225,6 +226,7 @@ def model_attributions(doc: Doc, sentences: list[Sentence], quoted: list[QuotedS
               and _cue_head(doc, a.cue).lemma_.lower() not in NOT_ATTRIBUTION_CUES
               # "Officials who asked not to be named said…": a clause describing a source
               and not describes_a_subject(_cue_head(doc, a.cue))
+              and not _thing_acting(doc, a)
               and (framed := _within_frame(doc, _without_author_tail(doc, a, quoted),
                                            quoted)) is not None]
     labelled = {i for a in linked for s in (a.cue, a.source, *a.contents) if s is not None
@@ -246,6 +248,18 @@ def model_attributions(doc: Doc, sentences: list[Sentence], quoted: list[QuotedS
                 labelled=labelled) if _in_body(found.start, body, body_starts)]
         resolver.advance_to(sentence.end)
     return results
+
+
+def _thing_acting(doc: Doc, attribution: TaggedAttribution) -> bool:
+    """A verb outside the cue lexicons whose subject names no person, group, body or
+    document: "meditation offers a counterbalance", "the machine learns to sort the
+    mail". Things act; they do not make statements. (Verbs of thought with a clause stay
+    whatever their subject: dropping "the machine learns what …" too measured lower on
+    polnear-dev, hybrid F1 0.723 → 0.721.)"""
+    if attribution.source is None or is_cue(_cue_head(doc, attribution.cue)):
+        return False
+    return not any(can_be_source(t) for t in doc[attribution.source.start :
+                                                 attribution.source.end])
 
 
 def _nested(doc: Doc, attribution: TaggedAttribution, rule_contents: SpanIndex,
