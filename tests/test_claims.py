@@ -14,10 +14,13 @@ from bot.breakdown.claims import (
     PLAIN_FLOOR,
     Candidate,
     claim_cap,
+    find_claims,
     notability,
     select_claims,
 )
+from bot.breakdown.model import Quote
 from bot.breakdown.nlp import get_nlp
+from bot.breakdown.segment import find_sentences
 from bot.breakdown.spans import SpanIndex
 from bot.render.json import render_json
 from bot.render.telegram import plain_text, render_reply, render_section, visible_length
@@ -310,3 +313,17 @@ def test_all_claims_of_a_typical_article_fit_one_message() -> None:
     assert len(messages) == 1 and visible_length(messages[0]) <= 4096
     shown = plain_text(messages[0])
     assert all(" ".join(c.text.split()) in shown for c in breakdown.claims)
+
+
+@pytest.mark.parametrize(("cue", "kind"), [("said", "vague"), ("approved", "unattributed")])
+def test_a_statement_shown_under_an_unnamed_source_is_not_listed_as_unsourced(
+        cue: str, kind: str) -> None:
+    text = f"The city council {cue} the new budget would double road repairs next year."
+    (sentence_,) = find_sentences(get_nlp()(text))
+    content_start = text.index("the new")
+    tagger_quote = Quote("The city council", None, True, "indirect", cue,
+                         text[content_start:-1], content_start, len(text) - 1,
+                         frame=(0, len(text) - 1))
+    # The rules found nothing here; the tagger's unnamed-source quote decides the kind.
+    (claim,) = find_claims([sentence_], [tagger_quote], rule_quotes=[])
+    assert claim.kind == kind
