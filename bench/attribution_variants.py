@@ -86,7 +86,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=None)
     parser.add_argument("--strategies", default=",".join(STRATEGIES))
     parser.add_argument("--min-confidence", default=str(tagged.MIN_CONFIDENCE),
-                        help="comma-separated thresholds to compare")
+                        help="comma-separated thresholds to compare (the general one; "
+                             "the lexicon-cue threshold stays "
+                             f"{tagged.MIN_CONFIDENCE_LEXICON_CUE})")
     args = parser.parse_args(argv)
     records = read_records(args.data)[: args.limit]
     docs = parsed_docs(records)

@@ -92,21 +92,23 @@ def find_quote_sets(doc: Doc, sentences: list[Sentence], quoted: list[QuotedSpan
         return QuoteSets(rule_quotes, rule_quotes)
     model = model_attributions(doc, sentences, quoted, [(r.start, r.end) for r in rules],
                                resolver=new_resolver(doc, sentences, quoted))
-    found = merge_attributions(without_narrator(doc, model), rules) \
+    found = merge_attributions(without_narrator(doc, model), rules, text) \
         if strategy == "hybrid" else without_narrator(doc, model)
     quotes = _finish(text, join_continuations(sorted(found, key=lambda f: f.start), text),
                      resolver)
     return QuoteSets(quotes, rule_quotes)
 
 
-def merge_attributions(model: list[Attribution], rules: list[Attribution]) -> list[Attribution]:
+def merge_attributions(model: list[Attribution], rules: list[Attribution],
+                       text: str) -> list[Attribution]:
     """The tagger's attributions that have a source, and each rule attribution whose
     content none of them touches (rules know quote-mark layouts the tagger has not seen)."""
     # A statement whose source the tagger could not find in the text stands only where
     # the rules saw the same statement, and then in the rules' reading of it.
     layout = SpanIndex((r.start, r.end) for r in rules if r.cue in _RULES_WIN)
     kept = [m for m in model if m.source.text and not _unresolved(m)
-            and not layout.overlaps(m.start, m.end) and not _splits(m, rules)]
+            and not layout.overlaps(m.start, m.end) and not _splits(m, rules)
+            and not _cut_short(m, rules, text)]
     taken = SpanIndex((m.start, m.end) for m in kept)
     return kept + [rule for rule in rules if not taken.overlaps(rule.start, rule.end)]
 
@@ -130,6 +132,16 @@ def _cue_in_frame(doc: Doc, found: Attribution) -> bool:
     frame = doc.char_span(found.frame_start, found.frame_end, alignment_mode="expand")
     return frame is not None and any(not found.start <= t.idx < found.end and is_cue(t)
                                      for t in frame)
+
+
+def _cut_short(found: Attribution, rules: list[Attribution], text: str) -> bool:
+    """Whether the tagger took only the clause after a parenthetical cue ("The money is
+    there, Rivera added, and the work will start in May") where the rules read both."""
+    if not text[found.start : found.end].lower().startswith(("and ", "but ")):
+        return False
+    return any(r.speaker == found.speaker and r.cue == found.cue and r.start <= found.start
+               and found.end <= r.end and r.end - r.start > found.end - found.start
+               for r in rules)
 
 
 def _splits(found: Attribution, rules: list[Attribution]) -> bool:
