@@ -76,6 +76,9 @@ def test_explicit_year_is_kept_without_publication_date() -> None:
     ("sentence", "text", "value"),
     [
         ("Officials said last week that six people were held.", "last week", "2000-W05"),
+        # "the last week" is the days up to now: this week, not the one before
+        ("She has stayed at the hospital for the last week.", "last week", "2000-W06"),
+        ("Prices have climbed over the last month.", "last month", "2000-02"),
         ("The minister resigned on Monday.", "Monday", "2000-02-07"),
         ("The minister resigned Thursday.", "Thursday", "2000-02-10"),
         ("Police arrested him yesterday.", "yesterday", "2000-02-09"),

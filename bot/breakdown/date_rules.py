@@ -65,6 +65,7 @@ _RELATIVE = re.compile(
     r"^(?:the\s+)?(?:(?:early|late|mid|earlier|later)[\s-]+)?"
     r"(?P<rel>this|last|past|next|coming|previous|current)\s+"
     r"(?P<unit>week|weekend|month|year|quarter|spring|summer|fall|autumn|winter)$", re.I)
+_RECENT_PERIOD = re.compile(r"^the\s+(?:last|past)\s+(?P<unit>week|month)$", re.I)
 _AGO = re.compile(r"^(?:about\s+|almost\s+|nearly\s+|some\s+|more than\s+)?"
                   r"(?P<n>\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
                   r"\s+(?P<unit>day|week|month|year|decade)s?\s+ago$", re.I)
@@ -323,6 +324,11 @@ def holiday_day(name: str, text: str, anchor: dt.date, direction: int) -> dt.dat
 
 
 @functools.lru_cache(maxsize=4096)
+def is_recent_period(text: str) -> bool:
+    """"the past week", "the last month": the days up to now."""
+    return _RECENT_PERIOD.match(text) is not None
+
+
 def normalise_date(text: str, anchor: dt.date | None, direction: int = 0) -> str | None:
     """The TIMEX3 value of a date expression, or None when it cannot be pinned down."""
     text = clean(text)
@@ -341,6 +347,9 @@ def normalise_date(text: str, anchor: dt.date | None, direction: int = 0) -> str
     if anchor is None:
         # without a publication date "today" is still the present, just not a known day
         return "PRESENT_REF" if text == "today" else None
+    recent = _RECENT_PERIOD.match(text)
+    if recent:  # "for the past week": the days up to now, not the week before
+        return unit_value("this", recent["unit"].lower(), anchor)
     value = relative_value(re.sub(r"^(?:on|the|by|until|since)\s+", "", text), anchor,
                            direction)
     if value:

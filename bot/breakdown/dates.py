@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc
 
 from bot.breakdown.date_anaphora import ANAPHOR, anaphor_value
-from bot.breakdown.date_rules import DAY, MONTH, YEAR, normalise_date
+from bot.breakdown.date_rules import DAY, MONTH, YEAR, is_recent_period, normalise_date
 from bot.breakdown.date_tense import clause_direction
 from bot.breakdown.date_times import time_extent, time_order, without_time
 from bot.breakdown.date_words import GENERIC_TODAY_NOUNS, SEASON_NOUNS
@@ -193,6 +193,9 @@ def mention_value(doc: Doc, mention: Mention, text: str, published: dt.date | No
         return normalise_date(reading, published)  # "now" has no direction
     span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
     direction = clause_direction(span) if span is not None else 0
+    if span is not None and span.start > 0 and doc[span.start - 1].lower_ == "the" \
+            and is_recent_period(f"the {reading}"):
+        reading = f"the {reading}"  # "for the last week" is not "last week"
     return normalise_date(reading, published, direction)
 
 
