@@ -155,7 +155,7 @@ def sourced_share(sentence: Sentence, quotes: list[Quote]) -> float:
     frames = [(f, s) for q in quotes for f, s in ((q.frame[0], q.start), (q.end, q.frame[1]))
               if f < s]
     spans = [(q.start, q.end) for q in quotes]
-    asserted = sentence.end - sentence.start
+    asserted: float = sentence.end - sentence.start
     asserted -= coverage(sentence.start, sentence.end, frames) * asserted
     if asserted <= 0:
         return 1.0 if spans else 0.0
