@@ -139,3 +139,10 @@ def test_the_product_attributes_the_same_forms(text: str, speaker: str,
                                                content_word: str) -> None:
     quotes = [q for q in analyze(text).quotes if content_word in q.content]
     assert [q.speaker for q in quotes] == [speaker]
+
+
+@pytest.mark.parametrize("cue", ["shared", "recounted"])
+def test_sharing_and_recounting_with_a_clause_are_cues_for_the_rules(cue: str) -> None:
+    text = f"Its owner, Dana Fields, {cue} that sales had doubled since the reopening."
+    (quote,) = analyze(text, attribution="rules").quotes
+    assert (quote.speaker, quote.cue) == ("Dana Fields", cue)

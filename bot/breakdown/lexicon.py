@@ -102,6 +102,9 @@ CLAUSAL_CUES = words(
     "suggest predict contend",
     # saying with a clause: "X said that…" (a speech cue too, which `is_cue` tests first)
     "say",
+    # telling as sharing or recounting, with a clause: "the owner shared that sales had
+    # doubled", "she recounted that the line was cut" (features and interviews)
+    "share recount",
 )
 # Raising verbs of appearance: "X appears / seems / looks to be…" is the writer's own
 # inference about X, not X's statement (PolNeAR annotates some as attributions; the
