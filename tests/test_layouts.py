@@ -426,3 +426,25 @@ def test_things_that_act_are_not_sources() -> None:
             "Several recent deals point to consolidation among small lenders.\n")
     speakers = {q.speaker.lower() for q in _analyze(text).quotes}
     assert not speakers & {"meditation", "the habit", "the cheaper machine"}
+
+
+# ------------------------------------------------------------------ a source's point of view
+
+@pytest.mark.parametrize(("sentence", "speaker"), [
+    ("The way Dana Fields sees it, the new plan will cost the city more than it saves.",
+     "Dana Fields"),
+    ("As Tom Berg sees it, the vote on the new plan was rushed.", "Tom Berg"),
+    ("In the view of Ana Lopez, the budget for the new plan is too small.", "Ana Lopez"),
+    ("In Lopez's opinion, the budget for the new plan is too small.", "Lopez"),
+], ids=["the-way-x-sees-it", "as-x-sees-it", "in-the-view-of", "in-xs-opinion"])
+def test_a_named_persons_view_is_theirs_not_a_claim(sentence: str, speaker: str) -> None:
+    text = f"The council voted on Monday.\n\n{sentence}"
+    (quote,) = _analyze(text).quotes
+    assert quote.speaker.endswith(speaker)
+    assert_not_a_claim(text, "new plan")
+
+
+def test_the_writers_own_view_stays_a_claim() -> None:
+    text = "The council voted on Monday.\n\nIn my view, the budget for the new plan is too small."
+    assert _analyze(text).quotes == ()
+    assert [c.text for c in _analyze(text).claims if "new plan" in c.text]

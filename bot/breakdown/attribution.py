@@ -36,7 +36,11 @@ from bot.breakdown.line_layouts import (
 )
 from bot.breakdown.model import Quote
 from bot.breakdown.nlp import text_of
-from bot.breakdown.prepositional import quote_from_according_to, quote_from_words_of
+from bot.breakdown.prepositional import (
+    quote_from_according_to,
+    quote_from_way_of_seeing,
+    quote_from_words_of,
+)
 from bot.breakdown.quotemarks import QuotedSpan
 from bot.breakdown.segment import Sentence
 from bot.breakdown.spans import SpanIndex
@@ -267,6 +271,8 @@ def _cue_quotes(sentence: Sentence, here: list[QuotedSpan], quoted: list[QuotedS
             result = quote_from_according_to(token, quoted, resolver)
         elif token.lower_ == "in" and token.dep_ == "prep":
             result = quote_from_words_of(token, sentence, quoted, resolver)
+        elif token.lemma_ == "see" and token.dep_ in {"advcl", "relcl"}:
+            result = quote_from_way_of_seeing(token, quoted, resolver)
         elif is_cue(token) and not describes_a_subject(token):
             result = quote_from_cue(token, sentence, quoted, resolver)
         else:

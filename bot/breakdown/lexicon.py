@@ -405,6 +405,9 @@ BYLINE_ROLES = words(
     photographer byline
     """
 )
+# Nouns of opinion that frame a source's view: "in the view of X, …", "in X's opinion, …",
+# "in her estimation, …".
+VIEW_NOUNS = words("view opinion estimation judgment judgement assessment eyes")
 # Section labels that open a headline or a line with a colon, naming the kind of piece
 # or an editor's note rather than a speaker: "Analysis: …", "Breaking: …", "Watch: …",
 # "Correction: …", "Live updates: …".

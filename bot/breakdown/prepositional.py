@@ -1,4 +1,5 @@
-"""Sources in prepositional phrases: "according to X" and "in the words of X".
+"""Sources in framing phrases: "according to X", "in the words of X", "in X's view",
+"as X sees it".
 
 The source is the phrase's object; the content is the quotation beside the phrase, the
 block after its colon, or the rest of its clause.
@@ -19,6 +20,7 @@ from bot.breakdown.cues import (
     inside,
     shape_content,
 )
+from bot.breakdown.lexicon import VIEW_NOUNS
 from bot.breakdown.nlp import text_of
 from bot.breakdown.quotemarks import QuotedSpan
 from bot.breakdown.segment import Sentence
@@ -40,7 +42,7 @@ def quote_from_words_of(token: Token, sentence: Sentence, quoted: list[QuotedSpa
     """"In the words of X: “…”", "In X's words, …", "“…,” in the words of X."."""
     words = next((c for c in token.children if c.dep_ == "pobj" and c.lower_ == "words"), None)
     if words is None:
-        return None
+        return _quote_from_view_of(token, quoted, resolver)
     of = next((c for c in words.children if c.dep_ == "prep" and c.lower_ == "of"), None)
     source = next((c for c in of.children if c.dep_ == "pobj"), None) if of else next(
         (c for c in words.children if c.dep_ == "poss"), None)
@@ -91,3 +93,40 @@ def _from_source_phrase(token: Token, pobj: Token, quoted: list[QuotedSpan],
     if inside(pobj.idx, quoted):
         return None
     return _found(pobj, token, kind, start, end, resolver, cue_text)
+
+
+def _quote_from_view_of(token: Token, quoted: list[QuotedSpan],
+                        resolver: SpeakerResolver) -> Attribution | None:
+    """"In the view of X, …", "In X's opinion, …": X's view is the rest of the clause."""
+    view = next((c for c in token.children if c.dep_ == "pobj"
+                 and c.lemma_.lower() in VIEW_NOUNS), None)
+    if view is None:
+        return None
+    of = next((c for c in view.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    source = next((c for c in of.children if c.dep_ == "pobj"), None) if of else next(
+        (c for c in view.children if c.dep_ == "poss"), None)
+    if source is None or inside(source.idx, quoted) or not can_be_source(source) \
+            or (source.pos_ == "PRON" and source.lower_ in {"my", "our"}):
+        return None  # "in my view": the writer's own opinion, a claim
+    return _from_source_phrase(token, source, quoted, resolver, f"in the {view.lower_} of")
+
+
+def quote_from_way_of_seeing(token: Token, quoted: list[QuotedSpan],
+                             resolver: SpeakerResolver) -> Attribution | None:
+    """"As X sees it, …" and "The way X sees it, …": the clause it frames is X's view."""
+    if token.lemma_.lower() != "see" or not any(
+            c.dep_ == "dobj" and c.lower_ == "it" for c in token.children):
+        return None
+    subject = next((c for c in token.children if c.dep_ == "nsubj"), None)
+    if subject is None or subject.lower_ in {"i", "we"} or not can_be_source(subject):
+        return None
+    if any(c.dep_ == "mark" and c.lower_ == "as" for c in token.children) \
+            and token.dep_ == "advcl":
+        frame = token
+    elif token.dep_ == "relcl" and token.head.lower_ == "way":
+        frame = token.head
+    else:
+        return None
+    if frame.i > frame.head.i:
+        return None  # the frame must open the clause it speaks for
+    return _from_source_phrase(frame, subject, quoted, resolver, "sees it")
