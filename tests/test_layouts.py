@@ -448,3 +448,18 @@ def test_the_writers_own_view_stays_a_claim() -> None:
     text = "The council voted on Monday.\n\nIn my view, the budget for the new plan is too small."
     assert _analyze(text).quotes == ()
     assert [c.text for c in _analyze(text).claims if "new plan" in c.text]
+
+
+# ------------------------------------------------------------------ names after descriptions
+
+@pytest.mark.parametrize(("sentence", "speaker"), [
+    ("Business advisory firm Riveron said the sale would close by June.", "Riveron"),
+    ("Local events company co-owner Erica Vanco said bookings were up this spring.",
+     "Erica Vanco"),
+], ids=["organisation-after-its-description", "person-after-a-long-title"])
+def test_the_name_after_a_description_is_the_speaker(sentence: str, speaker: str) -> None:
+    text = f"The shop reopened in May.\n\n{sentence}"
+    (quote,) = _analyze(text).quotes
+    assert quote.speaker == speaker
+    assert not quote.anonymous
+    assert_not_a_claim(text, "said")

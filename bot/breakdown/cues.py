@@ -70,7 +70,10 @@ def _found(source_head: Token, cue: Token, kind: QuoteKind, start: int, end: int
     if start < end and (len(words) < 2 or (kind == "direct" and _is_title(words))):
         return None
     speaker, source = resolver.identify(describe_source(source_head))
-    edges = (source_head.left_edge, cue)
+    # Every subject of the cue belongs to the frame (a long name split over two subjects
+    # by the parser: "events company co-owner Erica Vanco said").
+    edges = (source_head.left_edge, cue, *(c.left_edge for c in cue.children
+                                           if c.dep_ in _SUBJECT_DEPS and c.i < cue.i))
     frame_start = min([start, *(t.idx for t in edges)]) if start < end else edges[0].idx
     frame_end = max([end, *(t.idx + len(t) for t in (*edges, source_head.right_edge))])
     return Attribution(source, speaker, cue_text or cue.text, kind, start, end, frame_start,
@@ -99,7 +102,11 @@ def find_subject(cue: Token) -> Token | None:
     """The source token of a cue: its subject, inherited along advcl/conj/xcomp chains."""
     token = cue
     for _ in range(3):
-        subject = next((c for c in token.children if c.dep_ in _SUBJECT_DEPS), None)
+        # Of two subjects (a parse of a long pre-modified name: "events company co-owner
+        # Erica Vanco said"), the one next to the verb heads the phrase.
+        subjects = [c for c in token.children if c.dep_ in _SUBJECT_DEPS]
+        before = [c for c in subjects if c.i < token.i]
+        subject = before[-1] if before else next(iter(subjects), None)
         if subject is not None:
             if subject.dep_ == "nsubjpass" or (subject.lower_ in {"it", "there", "this"} and \
                     any(c.dep_ == "auxpass" for c in token.children)):

@@ -79,6 +79,18 @@ def _appositive_role(head: Token) -> str | None:
     return None
 
 
+def _named_appositive(head: Token) -> Span | None:
+    """The organisation named right after a common noun, with no comma: "the consulting
+    firm Riveron", "advocacy group Fair Vote"."""
+    appos = next((c for c in head.rights if c.dep_ == "appos"), None)
+    if appos is None or (appos.i != head.i + 1 and not all(
+            t.pos_ == "PROPN" for t in head.doc[head.i + 1 : appos.i])):
+        return None
+    span = head.doc[appos.left_edge.i : appos.right_edge.i + 1]
+    return _entity_in(span, frozenset({"ORG", "GPE", "NORP"})) or (
+        span if all(t.pos_ == "PROPN" for t in span) else None)
+
+
 def _entity_in(span: Span, labels: frozenset[str]) -> Span | None:
     """The last entity of one of `labels` inside `span` (token tags, not `Span.ents`,
     which scans every entity of the document on each call)."""
@@ -133,6 +145,11 @@ def describe_source(head: Token) -> SourcePhrase:
             name, before = f"{before} {name}", ""
         role = role or (before if before.lower() not in {"the", "a"} else None) or None
         return SourcePhrase(text, name, role, True, False, False, head.idx, gender)
+    named = _named_appositive(head) if person is None else None
+    if named is not None:
+        # "business advisory firm Riveron said": the name follows its description.
+        return SourcePhrase(text, strip_possessive(named.text), text, False, False, False,
+                            head.idx)
     owner = document_owner(head) if head.lemma_.lower() in EVIDENCE_SUBJECTS else None
     if owner is not None and not ANONYMITY_WORDS.search(text):
         return SourcePhrase(text, f"{owner} {head.lower_}", role, False, False, False,

@@ -197,9 +197,13 @@ def cue_words(doc: Doc, span: TokenSpan, head: Token) -> str:
 
 
 def _source_phrase(doc: Doc, attribution: TaggedAttribution, cue: Token) -> SourcePhrase:
-    if attribution.source is None:
+    source = attribution.source
+    if source is None:
         return SourcePhrase("", UNNAMED, None, False, False, True, cue.idx)
-    return describe_source(source_head(doc, attribution.source))
+    subject = _subject(cue)
+    if subject is not None and source.start <= subject.i < source.end:
+        return describe_source(subject)  # the parse's head of the phrase the tagger marked
+    return describe_source(source_head(doc, source))
 
 
 def model_attributions(doc: Doc, sentences: list[Sentence], quoted: list[QuotedSpan],
