@@ -327,3 +327,12 @@ def test_a_statement_shown_under_an_unnamed_source_is_not_listed_as_unsourced(
     # The rules found nothing here; the tagger's unnamed-source quote decides the kind.
     (claim,) = find_claims([sentence_], [tagger_quote], rule_quotes=[])
     assert claim.kind == kind
+
+
+@pytest.mark.parametrize("sentence", [
+    "Read the full report on the city website before the vote.",
+    "Here are the best deals of the week for new subscribers:",
+], ids=["command", "list-lead-in"])
+def test_commands_and_list_lead_ins_are_not_claims(sentence: str) -> None:
+    text = f"The shop reopened in May with a new menu and longer hours.\n\n{sentence}\n"
+    assert [c.text for c in analyze(text).claims if sentence[:12] in c.text] == []

@@ -138,11 +138,20 @@ def select_claims(candidates: list[Candidate], *, words: int) -> list[Claim]:
 
 
 def is_assertion(sentence: Sentence) -> bool:
-    """Statements, not questions, fragments or bare quotations of a single word."""
+    """Statements, not questions, fragments, bare quotations of a single word, commands
+    ("Turn left at the church.") or lead-ins to a list ("Here are the deals:")."""
     text = sentence.text.rstrip("”\"’' )")
-    if text.endswith("?") or len(sentence.text.split()) < _MIN_WORDS:
+    if text.endswith(("?", ":")) or len(sentence.text.split()) < _MIN_WORDS:
         return False
-    return any(t.pos_ in {"VERB", "AUX"} for t in sentence.span)
+    return any(t.pos_ in {"VERB", "AUX"} for t in sentence.span) and not _is_command(sentence)
+
+
+def _is_command(sentence: Sentence) -> bool:
+    """An imperative: the main verb in its base form, first, with no subject."""
+    root = sentence.span.root
+    first = next((t for t in sentence.span if not (t.is_punct or t.is_space)), None)
+    return root.tag_ == "VB" and first is not None and first.i == root.i and not any(
+        c.dep_ in {"nsubj", "nsubjpass", "expl"} for c in root.children)
 
 
 def sourced_share(sentence: Sentence, quotes: list[Quote]) -> float:
