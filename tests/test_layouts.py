@@ -463,3 +463,11 @@ def test_the_name_after_a_description_is_the_speaker(sentence: str, speaker: str
     assert quote.speaker == speaker
     assert not quote.anonymous
     assert_not_a_claim(text, "said")
+
+
+def test_a_surname_label_of_a_person_named_in_full_elsewhere() -> None:
+    text = ("Ortiz: The city needs to stop patching roads and start rebuilding them.\n\n"
+            "Council member Lena Ortiz spoke at a town hall on Friday.")
+    quote = quote_with(text, "stop patching roads")
+    assert (quote.speaker, quote.cue) == ("Lena Ortiz", ":")
+    assert_not_a_claim(text, "stop patching roads")

@@ -59,7 +59,10 @@ def quote_from_speaker_label(sentence: Sentence, resolver: SpeakerResolver) -> A
         return None  # the reporter's or host's narration
     label_span = sentence.span.doc.char_span(match.start(1), match.end(1))
     is_person = label_span is not None and all(t.ent_type_ == "PERSON" for t in label_span)
-    if not (is_person or (label.isupper() and len(label) > 2)) or _is_kicker(label):
+    # A surname the article gives in full elsewhere ("Sanders:" beside "Bernie Sanders"),
+    # which the tagger misses at the start of a line.
+    if not (is_person or (label.isupper() and len(label) > 2)
+            or resolver.is_known_surname(label)) or _is_kicker(label):
         return None
     line_end = text.find("\n", match.end())
     end = len(text) if line_end < 0 else line_end
