@@ -344,6 +344,25 @@ def test_a_headline_may_end_with_its_source() -> None:
         "Senator Lena Ortiz", "says", "Clean Energy Deal Is Within Reach")
 
 
+@pytest.mark.parametrize(("headline", "speaker", "content"), [
+    ("Railing Against the Plan, Ortiz Vows to Block the Road Budget", "Ortiz",
+     "to Block the Road Budget"),
+    ("New Poll Shows a Small Bump for the Governor", "New Poll",
+     "a Small Bump for the Governor"),
+], ids=["person-vows", "poll-shows"])
+def test_a_headline_with_its_source_and_cue_verb(headline: str, speaker: str,
+                                                 content: str) -> None:
+    text = f"{headline}\n\nThe council met on Monday to discuss the budget for next year."
+    quote = quote_with(text, content)
+    assert quote.speaker.endswith(speaker)
+
+
+def test_a_headline_verb_without_a_source_is_not_a_quote() -> None:
+    text = ("How the City Shows Its Love for Old Buildings\n\n"
+            "The council met on Monday to discuss the budget for next year.")
+    assert not [q for q in _analyze(text).quotes if "Love" in q.content]
+
+
 @pytest.mark.parametrize("headline", [
     "Analysis: The Long Road to a Budget Deal in the Capital",
     "Live Updates: Storm Reaches the Coast Overnight",

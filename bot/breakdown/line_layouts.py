@@ -194,11 +194,19 @@ _SAYS_TAIL = re.compile(
     r"(?P<cue>Says|Said|Warns|Claims|Argues|Insists|Admits|Predicts|Tweets)[.!]?[ \t]*$")
 
 
+# "Sanders Vows to End Tax Breaks", "New Poll Shows Clinton Ahead": the headline's
+# source and a title-case cue verb, then what is said.
+_SAYS_INSIDE = re.compile(
+    r"(?:^|,[ \t]+)(?P<source>[A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*){0,3})[ \t]+"
+    r"(?P<cue>Says|Say|Vows|Warns|Urges|Claims|Predicts|Insists|Argues|Admits|Denies|"
+    r"Pledges|Promises|Shows|Finds)[ \t]+(?P<content>\S.*?)[.!]?[ \t]*$")
+
+
 def _headline_with_says(sentence: Sentence, resolver: SpeakerResolver) -> Attribution | None:
     text = text_of(sentence.span.doc)
     match = _SAYS_TAIL.search(text, sentence.start, sentence.end)
     if match is None:
-        return None
+        return _headline_with_cue_inside(sentence, resolver)
     start, end = sentence.start, match.start()
     if _is_kicker(match.group("source")) or len(text[start:end].split()) < 3:
         return None
@@ -206,6 +214,29 @@ def _headline_with_says(sentence: Sentence, resolver: SpeakerResolver) -> Attrib
     source = SourcePhrase(label, label, None, True, False, False, match.start("source"))
     return Attribution(source, resolver.resolve(source), match.group("cue").lower(), "direct",
                        start, end, start, match.end("cue"))
+
+
+def _headline_with_cue_inside(sentence: Sentence,
+                              resolver: SpeakerResolver) -> Attribution | None:
+    text = text_of(sentence.span.doc)
+    line = text[sentence.start : sentence.end]
+    match = _SAYS_INSIDE.search(line)
+    if match is None or len(match.group("content").split()) < 3:
+        return None
+    offset = sentence.start
+    label_span = sentence.span.doc.char_span(offset + match.start("source"),
+                                             offset + match.end("source"))
+    label = match.group("source")
+    evidence = match.group("cue") in {"Shows", "Finds"}
+    if label_span is None or _is_kicker(label) or not (
+            label_span[-1].lower_.rstrip("s") in EVIDENCE_SUBJECTS if evidence
+            else _names_a_source(label_span)):
+        return None
+    source = SourcePhrase(label, label, None, not evidence, False, False,
+                          offset + match.start("source"))
+    start, end = offset + match.start("content"), offset + match.end("content")
+    return Attribution(source, resolver.resolve(source), match.group("cue").lower(), "direct",
+                       start, end, offset + match.start("source"), end)
 
 
 def _names_a_source(label: Span) -> bool:
