@@ -146,3 +146,15 @@ def test_sharing_and_recounting_with_a_clause_are_cues_for_the_rules(cue: str) -
     text = f"Its owner, Dana Fields, {cue} that sales had doubled since the reopening."
     (quote,) = analyze(text, attribution="rules").quotes
     assert (quote.speaker, quote.cue) == ("Dana Fields", cue)
+
+
+def test_the_following_statement_introduces_the_quotation_after_it() -> None:
+    text = ("The mayor spoke after the vote.\n\n"
+            "On Friday, Mayor Lena Ortiz issued the following statement:\n\n"
+            "\"The city will rebuild every road that the storm destroyed. We will start in "
+            "the north.\"\n\nThe company made a large profit last year.")
+    breakdown = _analyze(text)
+    (quote,) = breakdown.quotes
+    assert quote.speaker == "Lena Ortiz"
+    assert quote.content.startswith("The city will rebuild")
+    assert not [c for c in breakdown.claims if "rebuild" in c.text or "north" in c.text]

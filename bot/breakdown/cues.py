@@ -25,6 +25,8 @@ from bot.breakdown.lexicon import (
     SOURCE_SUFFIXES,
     SPEECH_CUES,
     STANCE_CUES,
+    STATEMENT_NOUNS,
+    STATEMENT_VERBS,
 )
 from bot.breakdown.model import QuoteKind
 from bot.breakdown.nlp import text_of
@@ -92,6 +94,9 @@ def is_cue(token: Token) -> bool:
     lemma = token.lemma_.lower()
     if lemma in IT_OBJECT_CUES:
         return any(c.dep_ == "dobj" and c.lower_ == "it" for c in token.children)
+    if lemma in STATEMENT_VERBS and any(c.dep_ == "dobj" and c.lemma_.lower() in
+                                        STATEMENT_NOUNS for c in token.children):
+        return True  # "issued the following statement: …"
     if lemma in _SPEECH or lemma in STANCE_CUES or lemma in DIRECTIVE_CUES \
             or lemma in COMMISSIVE_CUES or (lemma in EVIDENCE_CUES and _evidence_subject(token)):
         return True

@@ -405,6 +405,13 @@ BYLINE_ROLES = words(
     photographer byline
     """
 )
+# "issued the following statement:", "made these remarks:", "posted a message:": a verb
+# of giving out words with such a noun as its object introduces a statement.
+STATEMENT_VERBS = words("issue make release give offer post send deliver provide")
+STATEMENT_NOUNS = words(
+    "statement comment comments remark remarks response message note tweet post reply "
+    "explanation"
+)
 # Nouns of opinion that frame a source's view: "in the view of X, …", "in X's opinion, …",
 # "in her estimation, …".
 VIEW_NOUNS = words("view opinion estimation judgment judgement assessment eyes")
