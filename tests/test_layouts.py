@@ -490,3 +490,13 @@ def test_a_surname_label_of_a_person_named_in_full_elsewhere() -> None:
     quote = quote_with(text, "stop patching roads")
     assert (quote.speaker, quote.cue) == ("Lena Ortiz", ":")
     assert_not_a_claim(text, "stop patching roads")
+
+
+def test_a_saying_noun_label_gives_the_owner_as_speaker() -> None:
+    text = ("The bakery reopened in May under its owner, Dana Fields.\n\n"
+            "Her verdict: the new ovens are worth every penny.\n\n"
+            "My advice: the rye bread sells out early on Saturdays.")
+    quote = quote_with(text, "worth every penny")
+    assert (quote.speaker, quote.cue) == ("Dana Fields", "verdict")
+    assert_not_a_claim(text, "worth every penny")
+    assert not [q for q in _analyze(text).quotes if "rye bread" in q.content]

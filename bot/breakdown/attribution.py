@@ -31,6 +31,7 @@ from bot.breakdown.line_layouts import (
     INTERVIEW_CUE,
     quote_from_headline,
     quote_from_interview_block,
+    quote_from_saying_label,
     quote_from_signature,
     quote_from_speaker_label,
 )
@@ -190,7 +191,8 @@ def rule_attributions(doc: Doc, sentences: list[Sentence], quoted: list[QuotedSp
         here = quotes_overlapping(sentence.start, sentence.end, quoted)
         in_sentence: list[Attribution] = []
         label = quote_from_speaker_label(sentence, resolver) or quote_from_signature(
-            sentence, quoted, resolver) or quote_from_interview_block(sentence, quoted, resolver)
+            sentence, quoted, resolver) or quote_from_interview_block(
+            sentence, quoted, resolver) or quote_from_saying_label(sentence, resolver)
         if label is not None:
             in_sentence.append(label)
             labelled_until = label.end

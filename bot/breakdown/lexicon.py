@@ -412,6 +412,12 @@ STATEMENT_NOUNS = words(
     "statement comment comments remark remarks response message note tweet post reply "
     "explanation"
 )
+# Nouns for what someone says, as a label before a colon: "Her verdict: …", "Ortiz's
+# advice: …", "His answer: …" (features and profiles).
+SAYING_NOUNS = words(
+    "verdict advice answer message view take reply response warning prediction promise "
+    "argument point conclusion explanation assessment plea"
+)
 # Nouns of opinion that frame a source's view: "in the view of X, …", "in X's opinion, …",
 # "in her estimation, …".
 VIEW_NOUNS = words("view opinion estimation judgment judgement assessment eyes")

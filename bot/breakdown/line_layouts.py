@@ -14,13 +14,14 @@ from bot.breakdown.lexicon import (
     BYLINE_ROLES,
     EVIDENCE_SUBJECTS,
     HEADLINE_KICKERS,
+    SAYING_NOUNS,
     SOURCE_NOUNS,
 )
 from bot.breakdown.nlp import text_of
 from bot.breakdown.quotemarks import QuotedSpan
 from bot.breakdown.referents import looks_like_person
 from bot.breakdown.segment import SIGNATURE, Sentence
-from bot.breakdown.speakers import SourcePhrase, SpeakerResolver
+from bot.breakdown.speakers import SourcePhrase, SpeakerResolver, describe_source
 
 # A label of up to four capitalised words before a colon at the start of a line; a
 # transcript quoted whole may open the line with a quotation mark ("\"PENCE: Well, …").
@@ -245,3 +246,26 @@ def _names_a_source(label: Span) -> bool:
     return all(t.pos_ == "PROPN" or t.ent_type_ in {"PERSON", "ORG", "GPE", "NORP"}
                for t in label) or head in EVIDENCE_SUBJECTS or head in SOURCE_NOUNS \
         or head.rstrip("s") in EVIDENCE_SUBJECTS | SOURCE_NOUNS
+
+
+def quote_from_saying_label(sentence: Sentence, resolver: SpeakerResolver) -> Attribution | None:
+    """"Her verdict: the ovens are worth it.", "Ortiz's advice: …": what the owner of
+    the label says is the rest of the sentence."""
+    tokens = [t for t in sentence.span if not t.is_space]
+    colon = next((t for t in tokens[:6] if t.text == ":"), None)
+    if colon is None or colon.i == tokens[0].i:
+        return None
+    noun = tokens[tokens.index(colon) - 1]
+    owner = next((c for c in noun.children if c.dep_ == "poss"), None)
+    if noun.lemma_.lower() not in SAYING_NOUNS or owner is None or owner.i != tokens[0].i \
+            or owner.lower_ in {"my", "our", "your"}:
+        return None
+    text = text_of(sentence.span.doc)
+    start, end = colon.idx + 1, sentence.end
+    while start < end and text[start].isspace():
+        start += 1
+    if len(text[start:end].split()) < 3:
+        return None
+    speaker, source = resolver.identify(describe_source(owner))
+    return Attribution(source, speaker, noun.text.lower(), "indirect", start, end,
+                       sentence.start, end)
