@@ -500,3 +500,33 @@ def test_a_saying_noun_label_gives_the_owner_as_speaker() -> None:
     assert (quote.speaker, quote.cue) == ("Dana Fields", "verdict")
     assert_not_a_claim(text, "worth every penny")
     assert not [q for q in _analyze(text).quotes if "rye bread" in q.content]
+
+
+# ------------------------------------------------------------------ Q&A interviews
+
+QA_INTERVIEW = (
+    "Talking Bees With a Field Biologist\n\n"
+    "Dr. Amara Okafor has spent twelve years counting wild bees. We spoke with her about "
+    "what she has found.\n\n"
+    "Q: How bad is the decline?\n\n"
+    "A: It depends on the species. Bumblebees have lost a third of their range, but some "
+    "sweat bees are doing fine.\n\n"
+    "Q: What can readers do?\n\n"
+    "A: Leave part of your lawn unmowed. It sounds small, but across a town it adds up.\n\n"
+    "This interview has been edited for length and clarity.\n"
+)
+
+
+def test_answers_of_a_q_and_a_are_the_interviewees() -> None:
+    answers = [q for q in _analyze(QA_INTERVIEW).quotes if q.cue == "(answer)"]
+    assert [q.speaker for q in answers] == ["Amara Okafor", "Amara Okafor"]
+    assert answers[0].content.startswith("It depends on the species.")
+    assert answers[1].content.endswith("it adds up.")
+    for words in ("Bumblebees have lost", "Leave part of your lawn", "edited for length"):
+        assert_not_a_claim(QA_INTERVIEW, words)
+
+
+def test_a_line_starting_with_a_capital_a_is_no_answer_without_questions() -> None:
+    text = ("The council met on Monday.\n\n"
+            "A: the meeting ran late because the budget vote was delayed twice.\n")
+    assert not [q for q in _analyze(text).quotes if q.cue == "(answer)"]

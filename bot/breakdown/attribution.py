@@ -28,7 +28,9 @@ from bot.breakdown.cues import (
     quotes_overlapping,
 )
 from bot.breakdown.line_layouts import (
+    ANSWER_CUE,
     INTERVIEW_CUE,
+    quote_from_answer,
     quote_from_headline,
     quote_from_interview_block,
     quote_from_saying_label,
@@ -121,7 +123,7 @@ def merge_attributions(model: list[Attribution], rules: list[Attribution],
 # Readings of the rules that win over the tagger's: speaker labels, signatures and
 # interview blocks (layouts of whole lines that the tagger, trained on running newswire
 # text, has not seen), and "according to X" (never anything but an attribution).
-_RULES_WIN = frozenset({":", "―", "according to", INTERVIEW_CUE})
+_RULES_WIN = frozenset({":", "―", "according to", INTERVIEW_CUE, ANSWER_CUE})
 
 
 def without_narrator(doc: Doc, found: list[Attribution]) -> list[Attribution]:
@@ -192,7 +194,8 @@ def rule_attributions(doc: Doc, sentences: list[Sentence], quoted: list[QuotedSp
         in_sentence: list[Attribution] = []
         label = quote_from_speaker_label(sentence, resolver) or quote_from_signature(
             sentence, quoted, resolver) or quote_from_interview_block(
-            sentence, quoted, resolver) or quote_from_saying_label(sentence, resolver)
+            sentence, quoted, resolver) or quote_from_answer(sentence, resolver) or \
+            quote_from_saying_label(sentence, resolver)
         if label is not None:
             in_sentence.append(label)
             labelled_until = label.end

@@ -253,6 +253,10 @@ NOTE_RULES: tuple[Rule, ...] = (
         \s+(?:was\s+|has\s+been\s+|first\s+|originally\s+|last\s+)+(?:published|produced|
         written|reported|updated|corrected|appeared|developed)\b""", max_words=80),
     _rule("bio", r"^the\s+(?:views|opinions)\s+expressed\b", max_words=80),
+    # An interview's editing note: "This interview has been edited for length and clarity."
+    _rule("bio", r"""^(?:this\s+(?:interview|conversation|transcript|q\s*&\s*a)|
+        (?:the\s+)?(?:interview|conversation|responses|answers))\s+(?:has|have)\s+been
+        \s+(?:lightly\s+|slightly\s+)?(?:edited|condensed)""", max_words=30),
     # A broadcast transcript's caveat: "This is a rush transcript.", "Transcripts may be
     # revised…", "Accuracy and availability of transcripts may vary."
     _rule("bio", r"""^(?:this\s+is\s+a\s+rush\s+transcript | (?:\w+\s+){0,5}transcripts?

@@ -269,3 +269,38 @@ def quote_from_saying_label(sentence: Sentence, resolver: SpeakerResolver) -> At
     speaker, source = resolver.identify(describe_source(owner))
     return Attribution(source, speaker, noun.text.lower(), "indirect", start, end,
                        sentence.start, end)
+
+
+# Q&A interviews: "Q: …" lines ask, "A: …" lines are the answers of the person the
+# introduction names.
+_QUESTION_LABEL = re.compile(r"^[ \t]*(?:Q|QUESTION|Question)[ \t]*[:.][ \t]+\S", re.M)
+_ANSWER_LABEL = re.compile(r"[ \t]*(?:A|ANSWER|Answer)[ \t]*[:.][ \t]+(?=\S)")
+ANSWER_CUE = "(answer)"
+
+
+def quote_from_answer(sentence: Sentence, resolver: SpeakerResolver) -> Attribution | None:
+    """An "A:" line of a Q&A interview: the interviewee's words, to the end of the line."""
+    doc = sentence.span.doc
+    text = text_of(doc)
+    line_start = text.rfind("\n", 0, sentence.start) + 1
+    if text[line_start : sentence.start].strip():
+        return None  # not the first sentence of its line
+    match = _ANSWER_LABEL.match(text, line_start)
+    first_question = _QUESTION_LABEL.search(text)
+    if match is None or first_question is None or first_question.start() > line_start:
+        return None
+    person = next((e for e in reversed(doc.ents) if e.label_ == "PERSON"
+                   and e.end_char <= first_question.start()), None)
+    if person is None:
+        return None  # nobody named before the questions: whose answers they are is unknown
+    start = match.end()
+    line_end = text.find("\n", start)
+    end = len(text) if line_end < 0 else line_end
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end - start < MIN_CONTENT_CHARS:
+        return None
+    name = person.text.removesuffix("’s").removesuffix("'s")
+    source = SourcePhrase(name, name, None, True, False, False, person.start_char)
+    return Attribution(source, resolver.resolve(source), ANSWER_CUE, "direct", start, end,
+                       line_start, end)
