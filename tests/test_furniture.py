@@ -320,3 +320,26 @@ def test_transcript_caveat_and_affiliate_note_at_either_end(note: str) -> None:
 def test_a_request_to_the_reader_after_the_story(line: str) -> None:
     assert furniture_kinds([LEAD, CLAIM, line])[-1] is not None
     assert furniture_kinds([LEAD, line, CLAIM])[1] is None  # mid-article: text
+
+
+PRESS_RELEASE = (
+    "Greenfield Foods Opens New Plant in Dayton\n\n"
+    "DAYTON, Ohio, March 4, 2024 /PRNewswire/ -- Greenfield Foods, a maker of frozen "
+    "vegetables, today announced the opening of a new plant that will employ 300 people.\n\n"
+    "\"Dayton has the workforce we need,\" said Lisa Park, chief executive of Greenfield "
+    "Foods.\n\n"
+    "About Greenfield Foods\n"
+    "Greenfield Foods is a family-owned company founded in 1952. It sells frozen "
+    "vegetables in 30 states.\n"
+)
+
+
+def test_a_press_releases_about_section_is_boilerplate() -> None:
+    breakdown = analyze(PRESS_RELEASE)
+    assert not [c for c in breakdown.claims if "family-owned" in c.text or "30 states" in c.text]
+    assert all("family-owned" not in s for s in breakdown.summary)
+
+
+def test_a_wire_datelines_city_is_not_the_speaker() -> None:
+    (quote,) = [q for q in analyze(PRESS_RELEASE).quotes if "opening" in q.content]
+    assert quote.speaker.startswith("Greenfield Foods")

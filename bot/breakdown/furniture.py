@@ -395,7 +395,23 @@ def furniture_kinds(lines: Sequence[str]) -> list[FurnitureKind | None]:
     kinds = [line_furniture(line) if line.strip() else None for line in lines]
     _edge_walk(lines, kinds, range(len(lines)), _NOTE_RULES)
     _edge_walk(lines, kinds, range(len(lines) - 1, -1, -1), _TAIL_RULES)
+    _mark_about_section(lines, kinds)
     return kinds
+
+
+# A press release's closing boilerplate: "About Greenfield Foods" alone on a line, then the
+# company's standard description (and contacts) to the end.
+_ABOUT_HEADING = re.compile(r"\s*(?:About|ABOUT)\s+(?:the\s+|THE\s+)?[A-Z][\w&.'’-]*"
+                            r"(?:\s+[A-Z][\w&.'’-]*){0,5}\s*:?\s*")
+
+
+def _mark_about_section(lines: Sequence[str], kinds: list[FurnitureKind | None]) -> None:
+    filled = [i for i, line in enumerate(lines) if line.strip()]
+    for index in filled[-EDGE_LINES:]:
+        if _ABOUT_HEADING.fullmatch(lines[index]):
+            for later in filled[filled.index(index):]:
+                kinds[later] = kinds[later] or "bio"
+            return
 
 
 def strip_furniture(text: str) -> str:

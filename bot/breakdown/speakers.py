@@ -79,6 +79,20 @@ def _appositive_role(head: Token) -> str | None:
     return None
 
 
+def _after_dateline(head: Token) -> Token:
+    """"DAYTON, Ohio, March 4 /PRNewswire/ -- Greenfield Foods … announced": the parser
+    takes the wire dateline's city as the subject; the source is the name after the dash."""
+    doc = head.doc
+    if not (head.text.isupper() and len(head.text) > 2) or (
+            head.i > 0 and "\n" not in doc[head.i - 1].text):
+        return head
+    for child in head.rights:
+        between = doc[head.i + 1 : child.i]
+        if child.dep_ == "appos" and any(t.text in {"--", "—", "–", "_"} for t in between):
+            return child
+    return head
+
+
 def _named_appositive(head: Token) -> Span | None:
     """The organisation named right after a common noun, with no comma: "the consulting
     firm Riveron", "advocacy group Fair Vote"."""
@@ -116,6 +130,7 @@ def _is_pronoun(token: Token) -> bool:
 
 def describe_source(head: Token) -> SourcePhrase:
     """Name, role and anonymity of the source whose head token is `head`."""
+    head = _after_dateline(head)
     phrase = noun_phrase(head)
     text = clean(phrase.text)
     lower = head.lower_
