@@ -158,3 +158,13 @@ def test_the_following_statement_introduces_the_quotation_after_it() -> None:
     assert quote.speaker == "Lena Ortiz"
     assert quote.content.startswith("The city will rebuild")
     assert not [c for c in breakdown.claims if "rebuild" in c.text or "north" in c.text]
+
+
+def test_a_rule_given_after_a_colon_is_the_sources_and_stops_at_its_quotation() -> None:
+    text = ("The bus was late again this morning.\n\n"
+            "Transit expert Jarrett Hale has a simple rule: \"Frequency is freedom.\" "
+            "He is right.")
+    breakdown = _analyze(text)
+    (quote,) = breakdown.quotes
+    assert (quote.speaker, quote.content) == ("Jarrett Hale", "Frequency is freedom.")
+    assert not [c for c in breakdown.claims if "Frequency" in c.text]

@@ -11,6 +11,7 @@ Passes over the body sentences, in text order:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from itertools import pairwise
 from typing import Literal
@@ -115,7 +116,7 @@ def merge_attributions(model: list[Attribution], rules: list[Attribution],
     layout = SpanIndex((r.start, r.end) for r in rules if r.cue in _RULES_WIN)
     kept = [m for m in model if m.source.text and not _unresolved(m)
             and not layout.overlaps(m.start, m.end) and not _splits(m, rules)
-            and not _cut_short(m, rules, text)]
+            and not _cut_short(m, rules, text) and not _spills(m, rules, text)]
     taken = SpanIndex((m.start, m.end) for m in kept)
     return kept + [rule for rule in rules if not taken.overlaps(rule.start, rule.end)]
 
@@ -148,6 +149,15 @@ def _cut_short(found: Attribution, rules: list[Attribution], text: str) -> bool:
         return False
     return any(r.speaker == found.speaker and r.cue == found.cue and r.start <= found.start
                and found.end <= r.end and r.end - r.start > found.end - found.start
+               for r in rules)
+
+
+def _spills(found: Attribution, rules: list[Attribution], text: str) -> bool:
+    """Whether the tagger ran the same speaker's quotation on past its closing mark into
+    the writer's next sentence ("…: “Frequency is freedom.” He is right.")."""
+    return any(r.kind == "direct" and r.speaker == found.speaker and r.start < r.end
+               and found.start <= r.end and r.start <= found.end and found.end > r.end + 2
+               and re.search(r"[.!?][”\"’']?\s+[A-Z]", text[r.end - 2 : found.end]) is not None
                for r in rules)
 
 

@@ -21,6 +21,7 @@ from bot.breakdown.lexicon import (
     IT_OBJECT_CUES,
     MANNER_OF_SPEAKING_CUES,
     QUOTATION_ONLY_CUES,
+    SAYING_NOUNS,
     SOURCE_NOUNS,
     SOURCE_SUFFIXES,
     SPEECH_CUES,
@@ -95,7 +96,7 @@ def is_cue(token: Token) -> bool:
     if lemma in IT_OBJECT_CUES:
         return any(c.dep_ == "dobj" and c.lower_ == "it" for c in token.children)
     if lemma in STATEMENT_VERBS and any(c.dep_ == "dobj" and c.lemma_.lower() in
-                                        STATEMENT_NOUNS for c in token.children):
+                                        STATEMENT_NOUNS | SAYING_NOUNS for c in token.children):
         return True  # "issued the following statement: …"
     if lemma in _SPEECH or lemma in STANCE_CUES or lemma in DIRECTIVE_CUES \
             or lemma in COMMISSIVE_CUES or (lemma in EVIDENCE_CUES and _evidence_subject(token)):

@@ -405,9 +405,10 @@ BYLINE_ROLES = words(
     photographer byline
     """
 )
-# "issued the following statement:", "made these remarks:", "posted a message:": a verb
-# of giving out words with such a noun as its object introduces a statement.
-STATEMENT_VERBS = words("issue make release give offer post send deliver provide")
+# "issued the following statement:", "made these remarks:", "has a simple rule:": a verb
+# of giving out (or having) words with such a noun (or a SAYING_NOUNS one) as its object
+# introduces a statement.
+STATEMENT_VERBS = words("issue make release give offer post send deliver provide have")
 STATEMENT_NOUNS = words(
     "statement comment comments remark remarks response message note tweet post reply "
     "explanation"
@@ -416,7 +417,9 @@ STATEMENT_NOUNS = words(
 # advice: …", "His answer: …" (features and profiles).
 SAYING_NOUNS = words(
     "verdict advice answer message view take reply response warning prediction promise "
-    "argument point conclusion explanation assessment plea"
+    "argument point conclusion explanation assessment plea",
+    # rules to live by: "she has a simple rule: …", "his motto: …"
+    "rule motto mantra slogan",
 )
 # Nouns of opinion that frame a source's view: "in the view of X, …", "in X's opinion, …",
 # "in her estimation, …".
