@@ -530,3 +530,24 @@ def test_a_line_starting_with_a_capital_a_is_no_answer_without_questions() -> No
     text = ("The council met on Monday.\n\n"
             "A: the meeting ran late because the budget vote was delayed twice.\n")
     assert not [q for q in _analyze(text).quotes if q.cue == "(answer)"]
+
+
+# ------------------------------------------------------------------ embedded posts
+
+def test_an_embedded_post_is_its_authors_statement() -> None:
+    text = ("Senator Maria Gomez criticized the airline on Monday.\n\n"
+            "Families were stranded for days. The airline owes every one of them a refund.\n"
+            "— Maria Gomez (@SenGomez) December 26, 2023\n\n"
+            "The airline's shares fell 6 percent on Tuesday.\n")
+    quote = quote_with(text, "Families were stranded")
+    assert (quote.speaker, quote.cue) == ("Maria Gomez", "(post)")
+    assert quote.content.endswith("a refund.")
+    assert_not_a_claim(text, "Families were stranded")
+    assert_not_a_claim(text, "owes every one of them")
+
+
+def test_the_airline_is_the_airline_named_before() -> None:
+    text = ("Skyway Airlines canceled 2,000 flights over the weekend.\n\n"
+            "\"We are deeply sorry,\" the airline said in a statement.\n")
+    quote = quote_with(text, "deeply sorry")
+    assert (quote.speaker, quote.anonymous) == ("Skyway Airlines", False)

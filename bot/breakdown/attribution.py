@@ -31,9 +31,11 @@ from bot.breakdown.cues import (
 from bot.breakdown.line_layouts import (
     ANSWER_CUE,
     INTERVIEW_CUE,
+    POST_CUE,
     quote_from_answer,
     quote_from_headline,
     quote_from_interview_block,
+    quote_from_post_embed,
     quote_from_saying_label,
     quote_from_signature,
     quote_from_speaker_label,
@@ -124,7 +126,8 @@ def merge_attributions(model: list[Attribution], rules: list[Attribution],
 # Readings of the rules that win over the tagger's: speaker labels, signatures and
 # interview blocks (layouts of whole lines that the tagger, trained on running newswire
 # text, has not seen), and "according to X" (never anything but an attribution).
-_RULES_WIN = frozenset({":", "―", "according to", INTERVIEW_CUE, ANSWER_CUE})
+_RULES_WIN = frozenset({":", "―", "according to", INTERVIEW_CUE, ANSWER_CUE,
+                        POST_CUE})
 
 
 def without_narrator(doc: Doc, found: list[Attribution]) -> list[Attribution]:
@@ -205,6 +208,7 @@ def rule_attributions(doc: Doc, sentences: list[Sentence], quoted: list[QuotedSp
         label = quote_from_speaker_label(sentence, resolver) or quote_from_signature(
             sentence, quoted, resolver) or quote_from_interview_block(
             sentence, quoted, resolver) or quote_from_answer(sentence, resolver) or \
+            quote_from_post_embed(sentence, resolver) or \
             quote_from_saying_label(sentence, resolver)
         if label is not None:
             in_sentence.append(label)

@@ -304,3 +304,35 @@ def quote_from_answer(sentence: Sentence, resolver: SpeakerResolver) -> Attribut
     source = SourcePhrase(name, name, None, True, False, False, person.start_char)
     return Attribution(source, resolver.resolve(source), ANSWER_CUE, "direct", start, end,
                        line_start, end)
+
+
+# An embedded social-media post: its text, then "— Maria Gomez (@SenGomez) December 26,
+# 2023" on the next line.
+_POST_SIGNATURE = re.compile(
+    r"[ \t]*[—–-]+[ \t]*(?P<name>[^\n(@]{2,60}?)[ \t]*\(@\w{1,30}\)[^\n]{0,40}$", re.M)
+POST_CUE = "(post)"
+
+
+def quote_from_post_embed(sentence: Sentence, resolver: SpeakerResolver) -> Attribution | None:
+    """The text of an embedded post, signed on the line below it by name and handle."""
+    text = text_of(sentence.span.doc)
+    line_start = text.rfind("\n", 0, sentence.start) + 1
+    if text[line_start : sentence.start].strip():
+        return None  # not the first sentence of its line
+    line_end = text.find("\n", sentence.start)
+    line_end = len(text) if line_end < 0 else line_end
+    after = line_end
+    while after < len(text) and text[after].isspace():
+        after += 1
+    match = _POST_SIGNATURE.match(text, after)
+    if match is None or text[line_end:after].count("\n") > 2:
+        return None
+    end = line_end
+    while end > line_start and text[end - 1].isspace():
+        end -= 1
+    if end - line_start < MIN_CONTENT_CHARS:
+        return None
+    name = match.group("name").strip()
+    source = SourcePhrase(name, name, None, True, False, False, match.start("name"))
+    return Attribution(source, resolver.resolve(source), POST_CUE, "direct", line_start, end,
+                       line_start, match.end())

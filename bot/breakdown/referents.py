@@ -165,7 +165,9 @@ def organisation_nouns(ent: Span) -> frozenset[str]:
     words = {w.lower() for w in re.findall(r"[\w.]+", ent.text)}
     if not words - ORGANISATION_NOUNS - CORPORATE_SUFFIXES - {"the", "of", "and", "for"}:
         return frozenset()  # "the Bank" names no bank in particular
-    nouns = {w for w in words if w in ORGANISATION_NOUNS}
+    # "Skyway Airlines" is "the airline", "Union Banks" "the bank"
+    nouns = {w for w in words if w in ORGANISATION_NOUNS} | {
+        w[:-1] for w in words if w.endswith("s") and w[:-1] in ORGANISATION_NOUNS}
     if words & CORPORATE_SUFFIXES:
         nouns |= COMPANY_NOUNS
     nouns |= {c.lemma_.lower() for c in ent.root.children if c.dep_ == "appos"
