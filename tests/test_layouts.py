@@ -551,3 +551,21 @@ def test_the_airline_is_the_airline_named_before() -> None:
             "\"We are deeply sorry,\" the airline said in a statement.\n")
     quote = quote_with(text, "deeply sorry")
     assert (quote.speaker, quote.anonymous) == ("Skyway Airlines", False)
+
+
+@pytest.mark.parametrize(("sentence", "speaker"), [
+    ("Walkers had a 30 percent lower risk, according to a study published on Wednesday in "
+     "the journal Circulation.", "Circulation study"),
+    ("Walkers had a 30 percent lower risk, according to a report released by the Hartley "
+     "Foundation.", "Hartley Foundation report"),
+], ids=["journal", "released-by"])
+def test_a_document_is_named_by_who_published_it(sentence: str, speaker: str) -> None:
+    text = f"Daily walks are good for the heart.\n\n{sentence}"
+    quote = quote_with(text, "lower risk")
+    assert (quote.speaker, quote.anonymous) == (speaker, False)
+
+
+def test_a_publication_month_does_not_name_a_document() -> None:
+    text = ("Daily walks are good for the heart.\n\nWalkers had a 30 percent lower risk, "
+            "according to a study published in March.")
+    assert quote_with(text, "lower risk").anonymous

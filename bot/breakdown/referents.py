@@ -127,6 +127,26 @@ def document_owner(head: Token) -> str | None:
         if target is not None and is_named(noun_phrase(target)) and target.pos_ != "PRON":
             return strip_possessive(re.sub(r"^(?:the|a|an)\s+", "",
                                            clean(noun_phrase(target).text), flags=re.I))
+    return _publisher(head)
+
+
+_PUBLISHING = frozenset({"publish", "release", "conduct", "commission", "issue", "produce"})
+
+
+def _publisher(head: Token) -> str | None:
+    """"a study published in the journal Circulation", "a report released by the Hartley
+    Foundation": the name in the publishing phrase."""
+    for acl in (c for c in head.children if c.dep_ == "acl"
+                and c.lemma_.lower() in _PUBLISHING):
+        for prep in (c for c in acl.children if c.dep_ in {"prep", "agent"}
+                     and c.lower_ in {"in", "by"}):
+            target = next((c for c in prep.children if c.dep_ == "pobj"), None)
+            if target is None:
+                continue
+            names = [t for t in target.subtree if t.pos_ == "PROPN"
+                     and t.ent_type_ not in {"DATE", "TIME"}]  # not "published in March"
+            if names and all(t.pos_ == "PROPN" for t in target.doc[names[0].i : names[-1].i + 1]):
+                return strip_possessive(target.doc[names[0].i : names[-1].i + 1].text)
     return None
 
 
