@@ -569,3 +569,9 @@ def test_a_publication_month_does_not_name_a_document() -> None:
     text = ("Daily walks are good for the heart.\n\nWalkers had a 30 percent lower risk, "
             "according to a study published in March.")
     assert quote_with(text, "lower risk").anonymous
+
+
+def test_a_subject_named_in_apposition_is_who_she_refers_to() -> None:
+    text = ("Ray Dunn said he might move to Portland. His wife, Ellen, a nurse, wants to "
+            "stay. \"This is home,\" she said.")
+    assert quote_with(text, "This is home").speaker == "Ellen"

@@ -358,7 +358,9 @@ class SpeakerResolver:
     def note_subject(self, token: Token) -> None:
         """Remember a person who is the subject of any sentence, for later pronouns."""
         name = self._person_at.get(token.i)
-        if name is not None and token.dep_ in {"nsubj", "nsubjpass"}:
+        subject = token.dep_ in {"nsubj", "nsubjpass"} or (
+            token.dep_ == "appos" and token.head.dep_ in {"nsubj", "nsubjpass"})
+        if name is not None and subject:  # "His wife, Ellen, wants…": Ellen is the subject
             _remember(self._recent, self.canonical(name))
 
     def advance_to(self, offset: int, *, skip_quoted: bool = False) -> None:
