@@ -16,6 +16,9 @@ from spacy.tokens import Span, Token
 _CLOCK_TAIL = re.compile(r"\s(?:\d{1,2}(?::\d\d)?\s*[ap]\.?m\.?|noon|midnight)"
                          r"(?:\s+[a-z]{2,4})?\s+$")
 _FUTURE_AUX = {"will", "shall", "'ll", "’ll", "wo", "ll", "would"}
+# Modals of expectation or possibility, which look forward unless perfect ("should have
+# known"); not "could", as often the past of "can" ("could not be reached Wednesday"):
+_EXPECTING_MODALS = {"should", "may", "might", "must", "can"}
 _PLAN_LEMMAS = {"schedule", "plan", "expect", "set", "due", "slate", "intend", "prepare",
                 "hope", "aim", "propose"}
 _REPORT_LEMMAS = {"say", "tell", "report", "claim", "state", "add", "note", "write"}
@@ -62,6 +65,9 @@ def verb_direction(verb: Token, date_index: int) -> int:
     helpers = auxiliaries(verb)
     if any(a.lower_ in _FUTURE_AUX or a.lower_ == "going" for a in helpers):
         return 1
+    if any(a.lower_ in _EXPECTING_MODALS for a in helpers) and not any(
+            a.lemma_ == "have" for a in helpers):
+        return 1  # "should have power by Friday"; not "should have known on Friday"
     plan = verb if is_plan(verb) else None
     if plan is None and verb.tag_ == "VB" and verb.dep_ in ("xcomp", "ccomp"):
         plan = verb.head if verb.head.lemma_ in _PLAN_LEMMAS else None
