@@ -92,6 +92,7 @@ def test_explicit_year_is_kept_without_publication_date() -> None:
         # a modal of expectation looks forward, even under a past-tense report
         ("She said the power should be back by Friday.", "Friday", "2000-02-11"),
         ("He could not be reached Wednesday.", "Wednesday", "2000-02-09"),
+        ("Next: Hawks at Bears, Tuesday.", "Tuesday", "2000-02-15"),
         ("Unemployment fell last year.", "last year", "1999"),
         ("The bridge opened two months ago.", "two months ago", "1999-12"),
         ("The firm was founded in the 1990s.", "1990s", "199X"),

@@ -575,3 +575,11 @@ def test_a_subject_named_in_apposition_is_who_she_refers_to() -> None:
     text = ("Ray Dunn said he might move to Portland. His wife, Ellen, a nurse, wants to "
             "stay. \"This is home,\" she said.")
     assert quote_with(text, "This is home").speaker == "Ellen"
+
+
+def test_a_surname_that_reads_as_a_plural_noun_is_still_a_named_person() -> None:
+    text = ("Jalen Rivers scored 34 points as the Hawks won on Saturday.\n\n"
+            "\"I just wanted the ball,\" Rivers said.")
+    quote = quote_with(text, "wanted the ball")
+    assert (quote.speaker, quote.anonymous) == ("Jalen Rivers", False)
+    assert_not_a_claim(text, "wanted the ball")

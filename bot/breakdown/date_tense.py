@@ -37,8 +37,9 @@ def clause_direction(span: Span) -> int:
         return -1
     # a clock time may come between the cue and the day: "until 9 a.m. EST Tuesday"
     lead = _CLOCK_TAIL.sub(" ", span.doc[max(0, span.start - 7):span.start].text.lower() + " ")
-    if re.search(r"\b(?:as (?:soon|early) as|no later than|starting)\s+$", lead):
-        return 1  # openings look forward
+    if re.search(r"\b(?:as (?:soon|early) as|no later than|starting)\s+$", lead) or \
+            re.match(r"\s*(?:up\s+)?next\s*:", lead):
+        return 1  # openings look forward, and so does a "Next:" schedule line
     if re.search(r"\bsince\s+(?:the\s+)?$", lead):
         return -1
     verb = governing_verb(span.root)

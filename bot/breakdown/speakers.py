@@ -334,6 +334,10 @@ class SpeakerResolver:
                 self._last_group = referent
                 return referent, replace(source, anonymous=False)
         is_person = source.is_person or self.is_known_surname(source.name)
+        if is_person and source.anonymous and not source.is_pronoun \
+                and self.is_known_surname(source.name):
+            # "Rivers said", read as a plural noun, is Jalen Rivers named before
+            source = replace(source, is_person=True, anonymous=False)
         name = self.canonical(source.name) if is_person else source.name
         if is_person:
             if source.gender is not None:
