@@ -583,3 +583,10 @@ def test_a_surname_that_reads_as_a_plural_noun_is_still_a_named_person() -> None
     quote = quote_with(text, "wanted the ball")
     assert (quote.speaker, quote.anonymous) == ("Jalen Rivers", False)
     assert_not_a_claim(text, "wanted the ball")
+
+
+def test_the_lawyer_named_in_apposition_speaks_not_the_client() -> None:
+    text = ("Victor Lane was charged on Thursday.\n\n"
+            "Lane's lawyer, Karen Obi, said her client would fight the charges.")
+    quote = quote_with(text, "would fight the charges")
+    assert (quote.speaker, quote.role) == ("Karen Obi", "Lane's lawyer")

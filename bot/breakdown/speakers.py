@@ -144,6 +144,8 @@ def describe_source(head: Token) -> SourcePhrase:
     around = [*phrase, *(t for c in head.rights if c.dep_ == "appos" for t in c.subtree)]
     gender = phrase_gender(around)
     person = _entity_in(phrase, frozenset({"PERSON"})) or name_chain(head)
+    if person is not None and role and head.pos_ == "NOUN" and person.root.dep_ == "poss":
+        person = None  # "Lane's lawyer, Karen Obi, said": the lawyer speaks, not Lane
     if person is None and role:
         # "the agency's spokesman, John Smith, said": the name is in the appositive.
         appos = next(c for c in head.rights if c.dep_ == "appos")
