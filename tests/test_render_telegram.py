@@ -317,3 +317,15 @@ def test_times_of_day_render_as_readable_key_dates() -> None:
         assert "Feb 9, 2000, 22:30" in shown and "Feb 12, 2000, 09:00" in shown
         assert "T22:30" not in shown and "T09:00" not in shown
     assert timeline.index("Feb 9, 2000, 22:30") < timeline.index("Feb 12, 2000, 09:00")
+
+
+def test_a_quotation_split_by_its_attribution_is_shown_without_it() -> None:
+    from bot.breakdown.model import Quote
+    from bot.render.common import quote_words
+
+    content = ("These programs matter,\" said Denise Hart, a parent of two. \"You cut them "
+               "and you lose those kids.")
+    direct = Quote("Denise Hart", None, False, "direct", "said", content, 0, len(content))
+    assert quote_words(direct) == "These programs matter … You cut them and you lose those kids."
+    indirect = Quote("Denise Hart", None, False, "indirect", "said", content, 0, len(content))
+    assert quote_words(indirect) == content

@@ -144,6 +144,18 @@ def shorten(text: str, limit: int) -> str:
     return cut + "…"
 
 
+# "…at all," said Denise Hart, a parent. "You cut them…": the attribution between two
+# parts of one quotation, shown as an ellipsis (the JSON keeps the text as written).
+_INNER_FRAME = re.compile(r"""(?<=[^\s])[,]?["”](?:,)?\s+[^"“”\n]{1,160}?[.,:]\s+["“](?=\S)""")
+
+
+def quote_words(quote: Quote) -> str:
+    """What a quote says, as shown: a direct quote without its own attribution inside."""
+    if quote.kind != "direct":
+        return quote.content
+    return _INNER_FRAME.sub(" … ", quote.content)
+
+
 def quoted(text: str) -> str:
     """Text in quotation marks, unless it already opens with one."""
     return text if text[:1] in "“\"«‘'" else f"“{text}”"

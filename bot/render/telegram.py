@@ -22,6 +22,7 @@ from bot.render.common import (
     is_calendar_date,
     key_dates,
     plural,
+    quote_words,
     quoted,
     shorten,
     sourcing_line,
@@ -171,7 +172,7 @@ def _speakers(quotes: tuple[Quote, ...], detail: _Detail) -> str:
 def _quote_line(group: SpeakerGroup, limit: int) -> str:
     """A direct quote in quotation marks; a reported one after its verb ("urged …")."""
     quote = best_quote(group)
-    content = clean(quote.content).strip().rstrip(",;:")
+    content = clean(quote_words(quote)).strip().rstrip(",;:")
     if quote.kind == "indirect" and not quote.cue.lower().startswith("according"):
         cue = clean(quote.cue)
         return f"<i>{esc_short(cue, 30)}</i> {esc_short(content, max(20, limit - len(cue)))}"

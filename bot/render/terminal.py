@@ -12,6 +12,7 @@ from bot.render.common import (
     group_by_speaker,
     key_dates,
     plural,
+    quote_words,
     quoted,
     shorten,
     sourcing_line,
@@ -52,7 +53,7 @@ def render_terminal(breakdown: Breakdown, *, colour: bool = False, width: int = 
         top = best_quote(group)
         for quote in sorted(group.quotes, key=lambda q: q.start):
             marker = "•" if quote is top else "·"
-            lines.append(f"    {marker} [{quote.cue}] {quoted(shorten(quote.content, width))}")
+            lines.append(f"    {marker} [{quote.cue}] {quoted(shorten(quote_words(quote), width))}")
     lines.append("")
 
     dates = key_dates(breakdown)
