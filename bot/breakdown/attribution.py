@@ -1,12 +1,16 @@
 """Who said what: every statement tied to its source.
 
-Passes over the body sentences, in text order:
+Passes over the body sentences (and attribution headlines), in text order:
 
-1. speaker labels and signatures ("PENCE: …", "“…” ― Jane Doe");
-2. cue verbs and "according to X" (`bot.breakdown.cues`);
+1. whole-line layouts (`bot.breakdown.line_layouts`): speaker labels, signatures,
+   interview blocks, Q&A answers, embedded posts, "Her verdict: …";
+2. cue verbs and framing phrases: "said", "according to X", "as X sees it"
+   (`bot.breakdown.cues`, `bot.breakdown.prepositional`);
 3. quotations no cue claimed: continuations of the quote before them ("…," Lowcock said.
    "In order for this…"), colon introductions ("He said: …") and paragraphs of a
    quotation left open until its attribution in a later paragraph.
+
+`find_quote_sets` merges these with the learned tagger's attributions (the hybrid).
 """
 
 from __future__ import annotations
