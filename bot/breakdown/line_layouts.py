@@ -19,7 +19,7 @@ from bot.breakdown.lexicon import (
 )
 from bot.breakdown.nlp import text_of
 from bot.breakdown.quotemarks import QuotedSpan
-from bot.breakdown.referents import looks_like_person
+from bot.breakdown.referents import looks_like_person, strip_possessive
 from bot.breakdown.segment import SIGNATURE, Sentence
 from bot.breakdown.speakers import SourcePhrase, SpeakerResolver, describe_source
 
@@ -46,12 +46,25 @@ def _journalists(doc: Doc) -> frozenset[str]:
     return doc.user_data[_JOURNALISTS]
 
 
+def first_on_line(text: str, sentence: Sentence) -> int | None:
+    """Where the sentence's line starts, when the sentence is the first on it; else None."""
+    line_start = text.rfind("\n", 0, sentence.start) + 1
+    return None if text[line_start : sentence.start].strip() else line_start
+
+
+def trimmed_end(text: str, start: int, end: int) -> int:
+    """`end` moved back over trailing whitespace, not before `start`."""
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return end
+
+
 def quote_from_speaker_label(sentence: Sentence, resolver: SpeakerResolver) -> Attribution | None:
     """Transcripts and interviews: "PENCE: Well, look, …" or "Jane Doe: …" to line end."""
     text = text_of(sentence.span.doc)
-    line_start = text.rfind("\n", 0, sentence.start) + 1
-    if text[line_start : sentence.start].strip():
-        return None  # not the first sentence of its line
+    line_start = first_on_line(text, sentence)
+    if line_start is None:
+        return None
     match = _SPEAKER_LABEL.match(text, line_start)
     if match is None:
         return None
@@ -68,8 +81,7 @@ def quote_from_speaker_label(sentence: Sentence, resolver: SpeakerResolver) -> A
     line_end = text.find("\n", match.end())
     end = len(text) if line_end < 0 else line_end
     start = match.end() - 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
+    end = trimmed_end(text, start, end)
     name = label.title() if label.isupper() else label
     # "UNIDENTIFIED PERSON #1:", "UNIDENTIFIED MALE:": a transcript's unnamed voice
     unnamed = label.upper().startswith(("UNIDENTIFIED", "UNKNOWN"))
@@ -119,9 +131,9 @@ def quote_from_interview_block(sentence: Sentence, quoted: list[QuotedSpan],
     """A paragraph under a line that only names a person and their role is theirs, with
     quotation marks or without: the interview layout that has no cue verb at all."""
     text = text_of(sentence.span.doc)
-    line_start = text.rfind("\n", 0, sentence.start) + 1
-    if text[line_start : sentence.start].strip():
-        return None  # not the first sentence of its paragraph
+    line_start = first_on_line(text, sentence)
+    if line_start is None:
+        return None
     previous = _previous_line(text, line_start)
     match = _INTRO_LINE.fullmatch(text, *previous) if previous and previous[0] > 0 else None
     if match is None or not _is_introduction(sentence.span.doc, match):
@@ -132,8 +144,7 @@ def quote_from_interview_block(sentence: Sentence, quoted: list[QuotedSpan],
     quotes = quotes_overlapping(start, end, quoted)
     if quotes and not text[start : quotes[0].start].strip(QUOTE_MARKS + " "):
         start, end = quotes[0].start, quotes[-1].end
-    while end > start and text[end - 1].isspace():
-        end -= 1
+    end = trimmed_end(text, start, end)
     if end - start < MIN_CONTENT_CHARS:
         return None
     name, role = match.group("name"), match.group("role").strip()
@@ -282,9 +293,9 @@ def quote_from_answer(sentence: Sentence, resolver: SpeakerResolver) -> Attribut
     """An "A:" line of a Q&A interview: the interviewee's words, to the end of the line."""
     doc = sentence.span.doc
     text = text_of(doc)
-    line_start = text.rfind("\n", 0, sentence.start) + 1
-    if text[line_start : sentence.start].strip():
-        return None  # not the first sentence of its line
+    line_start = first_on_line(text, sentence)
+    if line_start is None:
+        return None
     match = _ANSWER_LABEL.match(text, line_start)
     first_question = _QUESTION_LABEL.search(text)
     if match is None or first_question is None or first_question.start() > line_start:
@@ -296,11 +307,10 @@ def quote_from_answer(sentence: Sentence, resolver: SpeakerResolver) -> Attribut
     start = match.end()
     line_end = text.find("\n", start)
     end = len(text) if line_end < 0 else line_end
-    while end > start and text[end - 1].isspace():
-        end -= 1
+    end = trimmed_end(text, start, end)
     if end - start < MIN_CONTENT_CHARS:
         return None
-    name = person.text.removesuffix("’s").removesuffix("'s")
+    name = strip_possessive(person.text)
     source = SourcePhrase(name, name, None, True, False, False, person.start_char)
     return Attribution(source, resolver.resolve(source), ANSWER_CUE, "direct", start, end,
                        line_start, end)
@@ -316,9 +326,9 @@ POST_CUE = "(post)"
 def quote_from_post_embed(sentence: Sentence, resolver: SpeakerResolver) -> Attribution | None:
     """The text of an embedded post, signed on the line below it by name and handle."""
     text = text_of(sentence.span.doc)
-    line_start = text.rfind("\n", 0, sentence.start) + 1
-    if text[line_start : sentence.start].strip():
-        return None  # not the first sentence of its line
+    line_start = first_on_line(text, sentence)
+    if line_start is None:
+        return None
     line_end = text.find("\n", sentence.start)
     line_end = len(text) if line_end < 0 else line_end
     after = line_end
@@ -327,9 +337,7 @@ def quote_from_post_embed(sentence: Sentence, resolver: SpeakerResolver) -> Attr
     match = _POST_SIGNATURE.match(text, after)
     if match is None or text[line_end:after].count("\n") > 2:
         return None
-    end = line_end
-    while end > line_start and text[end - 1].isspace():
-        end -= 1
+    end = trimmed_end(text, line_start, line_end)
     if end - line_start < MIN_CONTENT_CHARS:
         return None
     name = match.group("name").strip()
