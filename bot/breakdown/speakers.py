@@ -335,9 +335,9 @@ class SpeakerResolver:
             if referent is not None:
                 self._last_group = referent
                 return referent, replace(source, anonymous=False)
-        is_person = source.is_person or self.is_known_surname(source.name)
-        if is_person and source.anonymous and not source.is_pronoun \
-                and self.is_known_surname(source.name):
+        known_surname = self.is_known_surname(source.name)
+        is_person = source.is_person or known_surname
+        if known_surname and source.anonymous:
             # "Rivers said", read as a plural noun, is Jalen Rivers named before
             source = replace(source, is_person=True, anonymous=False)
         name = self.canonical(source.name) if is_person else source.name
