@@ -12,6 +12,7 @@ is dots joined only between consecutive days with breakdowns.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import math
 from typing import TYPE_CHECKING
@@ -30,8 +31,8 @@ DPI = 200
 LABEL_EVERY = 7  # days between date labels, counted back from today so today has one
 
 
-def _day_label(day: object) -> str:
-    return f"{day.day} {day:%b}"  # type: ignore[attr-defined]  # "20 May", on every OS
+def _day_label(day: dt.date) -> str:
+    return f"{day.day} {day:%b}"  # "20 May" on every OS (%-d is not portable)
 
 
 def _count_panel(axes: Axes, values: list[int], *, title: str, colour: str) -> None:
