@@ -32,6 +32,7 @@ from bot.fetch import pool as extraction_pool
 from bot.replies import BotServices, RateLimiter
 from bot.sending import PatientRateLimiter
 from bot.settings import Settings
+from bot.skipped_links import SkippedLinkNotices
 from bot.store import Store
 from bot.workers import AnalysisPool
 from handlers import admin, buttons, errors, groups, private
@@ -92,6 +93,10 @@ def build_application(settings: Settings, *, pool: AnalysisPool | None = None,
     )
     application.bot_data["settings"] = settings
     application.bot_data["pool"] = pool or AnalysisPool(settings.analysis_workers)
+    # Links /auto skipped in a group's cooldown, for one notice per window. Its tasks are
+    # the application's, so stopping the bot waits for a pending notice.
+    application.bot_data["skipped_links"] = SkippedLinkNotices(
+        quiet=settings.group_notice_delay_seconds, spawn=application.create_task)
     register_handlers(application)
     return application
 

@@ -71,9 +71,17 @@ class Settings:
     analysis_workers: int = 0  # processes for analysis; 0 = the CPU count
     user_rate_limit: int = 10  # breakdowns per user per minute
     group_cooldown_seconds: int = 30  # between automatic breakdowns in one group
+    # Quiet time after a burst before the "skipped N links" notice (bot/skipped_links.py).
+    group_notice_delay_seconds: float = 3.0
     max_links_per_message: int = 3
     min_text_words: int = 40  # shorter messages get a hint instead of a breakdown
     max_text_chars: int = 100_000  # longer pasted text is cut there, and the reply says so
+
+    def __post_init__(self) -> None:
+        # NaN fails the comparison too.
+        if not 0 <= self.group_notice_delay_seconds <= 600:
+            raise SettingsError(f"GROUP_NOTICE_DELAY_SECONDS={self.group_notice_delay_seconds!r}"
+                                " must be between 0 and 600 seconds")
 
     @property
     def admin_id_set(self) -> frozenset[int]:

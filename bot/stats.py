@@ -3,11 +3,15 @@
 Definitions (so the numbers mean one thing everywhere):
 - a *breakdown* is an event with outcome "ok" and input kind text or link ("command"
   events such as /auto count towards users and chats, never as breakdowns);
-- a *failure* is any event whose outcome is not "ok" (rate limits included);
+- a *rate-limited* request (outcome "rate_limited") is counted on its own: the bot
+  worked as configured, so it is neither a breakdown nor a failure;
+- a *failure* is any other event whose outcome is not "ok", counted by reason (the codes
+  of bot/replies.py: the fetch errors, "internal_error", "not_english");
 - days are UTC days; "7 d" and "30 d" are today plus the 6 / 29 days before, so the
-  30-day count equals the sum of the chart's bars;
-- latency percentiles cover the last 30 days (current performance, bounded work);
-  everything else without a window is all time.
+  30-day counts equal the sums of the chart's bars, and a day without events is a zero;
+- reply time (latency) is that of breakdowns; its percentiles and the daily medians cover
+  the last 30 days (current performance, bounded work); everything else without a window
+  is all time.
 """
 
 from __future__ import annotations
@@ -15,7 +19,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
-import io
 import math
 import sys
 import time
@@ -30,6 +33,9 @@ if TYPE_CHECKING:
 DAY = 86_400
 SERIES_DAYS = 30
 _BREAKDOWN = "outcome = 'ok' AND input_kind IN ('text', 'link')"
+RATE_LIMITED = "rate_limited"
+_RATE_LIMITED = f"outcome = '{RATE_LIMITED}'"
+_FAILURE = f"outcome NOT IN ('ok', '{RATE_LIMITED}')"
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +43,15 @@ class DayCount:
     day: dt.date
     breakdowns: int
     failures: int
+    rate_limited: int = 0
+    median_ms: float | None = None  # of the day's breakdowns; None on a day without one
+
+
+@dataclass(frozen=True, slots=True)
+class ReasonCount:
+    reason: str  # a failure code (bot/replies.py)
+    last_30d: int
+    total: int
 
 
 @dataclass(slots=True)
@@ -48,6 +63,8 @@ class Stats:
     breakdowns_all: int = 0
     failures_30d: int = 0
     failures_all: int = 0
+    rate_limited_30d: int = 0
+    rate_limited_all: int = 0
     users_all: int = 0
     users_30d: int = 0
     chats_all: int = 0
@@ -61,7 +78,7 @@ class Stats:
     top_domains: list[tuple[str, int]] = field(default_factory=list)
     latency_median_ms: float | None = None
     latency_p95_ms: float | None = None
-    failures_by_reason: list[tuple[str, int]] = field(default_factory=list)
+    failures_by_reason: list[ReasonCount] = field(default_factory=list)  # most first
     daily: list[DayCount] = field(default_factory=list)  # oldest first, SERIES_DAYS long
 
     @property
@@ -92,8 +109,10 @@ async def compute_stats(store: Store, *, now: float | None = None, top: int = 5)
             coalesce(sum({_BREAKDOWN} AND at >= :today), 0),
             coalesce(sum({_BREAKDOWN} AND at >= :d7), 0),
             coalesce(sum({_BREAKDOWN} AND at >= :d30), 0),
-            coalesce(sum(outcome <> 'ok'), 0),
-            coalesce(sum(outcome <> 'ok' AND at >= :d30), 0),
+            coalesce(sum({_FAILURE}), 0),
+            coalesce(sum({_FAILURE} AND at >= :d30), 0),
+            coalesce(sum({_RATE_LIMITED}), 0),
+            coalesce(sum({_RATE_LIMITED} AND at >= :d30), 0),
             count(DISTINCT user_id),
             count(DISTINCT chat_id),
             coalesce(sum({_BREAKDOWN} AND chat_type = 'private'), 0),
@@ -106,7 +125,8 @@ async def compute_stats(store: Store, *, now: float | None = None, top: int = 5)
     )
     stats = Stats(generated_at=now)
     (stats.breakdowns_all, stats.breakdowns_today, stats.breakdowns_7d, stats.breakdowns_30d,
-     stats.failures_all, stats.failures_30d, stats.users_all, stats.chats_all,
+     stats.failures_all, stats.failures_30d, stats.rate_limited_all, stats.rate_limited_30d,
+     stats.users_all, stats.chats_all,
      stats.private_breakdowns, stats.group_breakdowns, stats.text_breakdowns,
      stats.link_breakdowns, stats.cache_hits) = (int(value) for value in totals)
     stats.other_breakdowns = (stats.breakdowns_all - stats.private_breakdowns
@@ -118,22 +138,43 @@ async def compute_stats(store: Store, *, now: float | None = None, top: int = 5)
     stats.top_domains = [(str(d), int(n)) for d, n in await store.read_rows(
         f"SELECT domain, count(*) AS n FROM usage_events WHERE {_BREAKDOWN} "
         "AND domain IS NOT NULL GROUP BY domain ORDER BY n DESC, domain LIMIT ?", (top,))]
-    stats.failures_by_reason = [(str(r), int(n)) for r, n in await store.read_rows(
-        "SELECT outcome, count(*) AS n FROM usage_events WHERE outcome <> 'ok' "
-        "GROUP BY outcome ORDER BY n DESC, outcome")]
-    latencies = [int(ms) for (ms,) in await store.read_rows(
-        f"SELECT latency_ms FROM usage_events WHERE at >= ? AND {_BREAKDOWN} "
-        "AND latency_ms IS NOT NULL ORDER BY latency_ms", (start_30d,))]
+    stats.failures_by_reason = [ReasonCount(str(r), int(recent), int(n)) for r, recent, n in
+                                await store.read_rows(
+        f"SELECT outcome, coalesce(sum(at >= ?), 0), count(*) AS n FROM usage_events "
+        f"WHERE {_FAILURE} GROUP BY outcome ORDER BY n DESC, outcome", (start_30d,))]
+    latencies_by_day = await _latencies_by_day(store, since=start_30d)
+    latencies = sorted(ms for day in latencies_by_day.values() for ms in day)
     stats.latency_median_ms = percentile(latencies, 0.5)
     stats.latency_p95_ms = percentile(latencies, 0.95)
-    by_day = {int(d): (int(ok), int(failed)) for d, ok, failed in await store.read_rows(
-        f"SELECT CAST(at / {DAY} AS INTEGER) AS d, coalesce(sum({_BREAKDOWN}), 0), "
-        "coalesce(sum(outcome <> 'ok'), 0) FROM usage_events WHERE at >= ? GROUP BY d",
-        (start_30d,))}
-    epoch = dt.date(1970, 1, 1)
-    stats.daily = [DayCount(epoch + dt.timedelta(days=d), *by_day.get(d, (0, 0)))
-                   for d in range(today - SERIES_DAYS + 1, today + 1)]
+    stats.daily = await _daily(store, first_day=today - SERIES_DAYS + 1, last_day=today,
+                               latencies_by_day=latencies_by_day)
     return stats
+
+
+async def _latencies_by_day(store: Store, *, since: float) -> dict[int, list[int]]:
+    """Breakdown reply times in ms since `since`, sorted, by UTC day number."""
+    by_day: dict[int, list[int]] = {}
+    for day, ms in await store.read_rows(
+            f"SELECT CAST(at / {DAY} AS INTEGER), latency_ms FROM usage_events "
+            f"WHERE at >= ? AND {_BREAKDOWN} AND latency_ms IS NOT NULL ORDER BY latency_ms",
+            (since,)):
+        by_day.setdefault(int(day), []).append(int(ms))
+    return by_day
+
+
+async def _daily(store: Store, *, first_day: int, last_day: int,
+                 latencies_by_day: dict[int, list[int]]) -> list[DayCount]:
+    """One entry per UTC day from `first_day` to `last_day` (day numbers), oldest first:
+    the counts *of* that day, never running totals, and zeros for a day without events."""
+    counts = {int(d): (int(ok), int(failed), int(limited)) for d, ok, failed, limited in
+              await store.read_rows(
+        f"SELECT CAST(at / {DAY} AS INTEGER) AS d, coalesce(sum({_BREAKDOWN}), 0), "
+        f"coalesce(sum({_FAILURE}), 0), coalesce(sum({_RATE_LIMITED}), 0) "
+        "FROM usage_events WHERE at >= ? GROUP BY d", (first_day * DAY,))}
+    epoch = dt.date(1970, 1, 1)
+    return [DayCount(epoch + dt.timedelta(days=d), *counts.get(d, (0, 0, 0)),
+                     median_ms=percentile(latencies_by_day.get(d, []), 0.5))
+            for d in range(first_day, last_day + 1)]
 
 
 # --- rendering --------------------------------------------------------------------------
@@ -153,11 +194,13 @@ def _when(stats: Stats) -> str:
     return dt.datetime.fromtimestamp(stats.generated_at, dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
-def _sparkline(values: list[int]) -> str:
-    """Zero is the lowest block; any non-zero day shows at least the next one up."""
+def _sparkline(values: list[int] | list[float | None]) -> str:
+    """Zero is the lowest block; any non-zero day shows at least the next one up; a day
+    without a value (None) is a space."""
     blocks = "▁▂▃▄▅▆▇█"
-    peak = max(values, default=0)
-    return "".join(blocks[math.ceil(v / peak * 7)] if v else blocks[0] for v in values)
+    peak = max((v for v in values if v is not None), default=0)
+    return "".join(" " if v is None else blocks[math.ceil(v / peak * 7)] if v else blocks[0]
+                   for v in values)
 
 
 def render_stats_text(stats: Stats) -> str:
@@ -169,6 +212,8 @@ def render_stats_text(stats: Stats) -> str:
         f"{'breakdowns':<14}{stats.breakdowns_today:>8}{stats.breakdowns_7d:>8}"
         f"{stats.breakdowns_30d:>8}{stats.breakdowns_all:>8}",
         f"{'failures':<14}{'':>8}{'':>8}{stats.failures_30d:>8}{stats.failures_all:>8}",
+        f"{'rate-limited':<14}{'':>8}{'':>8}{stats.rate_limited_30d:>8}"
+        f"{stats.rate_limited_all:>8}",
         f"{'users':<14}{'':>8}{'':>8}{stats.users_30d:>8}{stats.users_all:>8}",
         f"{'chats':<14}{'':>8}{'':>8}{stats.chats_30d:>8}{stats.chats_all:>8}",
         "",
@@ -179,35 +224,40 @@ def render_stats_text(stats: Stats) -> str:
         f"latency:  median {_ms(stats.latency_median_ms)}, p95 {_ms(stats.latency_p95_ms)}"
         " (30 d)",
     ]
-    width = max((len(name) for name, _ in stats.top_domains + stats.failures_by_reason),
-                default=0) + 2
-    for title, rows in (("top domains", stats.top_domains),
-                        ("failures by reason", stats.failures_by_reason)):
-        lines += ["", f"{title}:"] + [f"  {name:<{width}}{count:>6}" for name, count in rows]
-        if not rows:
-            lines.append("  none")
+    names = [domain for domain, _ in stats.top_domains] + [r.reason for r in
+                                                            stats.failures_by_reason]
+    width = max([len("failures by reason:") - 2] + [len(name) for name in names]) + 2
+    lines += ["", "top domains:",
+              *([f"  {name:<{width}}{count:>8}" for name, count in stats.top_domains]
+                or ["  none"])]
+    lines += ["", f"{'failures by reason:':<{width + 2}}{'30 d':>8}{'all':>8}",
+              *([f"  {r.reason:<{width}}{r.last_30d:>8}{r.total:>8}"
+                 for r in stats.failures_by_reason] or ["  none"])]
     if stats.daily:
         first, last = stats.daily[0].day, stats.daily[-1].day
+        medians = [d.median_ms for d in stats.daily]
         lines += ["", f"daily, {first} to {last} (UTC):",
-                  f"  breakdowns {_sparkline([d.breakdowns for d in stats.daily])} "
+                  f"  breakdowns   {_sparkline([d.breakdowns for d in stats.daily])} "
                   f"max {max(d.breakdowns for d in stats.daily)}",
-                  f"  failures   {_sparkline([d.failures for d in stats.daily])} "
-                  f"max {max(d.failures for d in stats.daily)}"]
+                  f"  failures     {_sparkline([d.failures for d in stats.daily])} "
+                  f"max {max(d.failures for d in stats.daily)}",
+                  f"  median reply {_sparkline(medians)} "
+                  f"max {_ms(max((m for m in medians if m is not None), default=None))}"]
     return "\n".join(lines)
 
 
 def render_stats_html(stats: Stats) -> str:
     """Telegram HTML (b, i, code only), short lines for a phone screen."""
-    def rows(items: list[tuple[str, int]]) -> str:
-        lines = [f"{count} · <code>{escape(name)}</code>" for name, count in items]
-        return "\n".join(lines) or "<i>none</i>"
-
+    domains = [f"{count} · <code>{escape(name)}</code>" for name, count in stats.top_domains]
+    reasons = [f"<code>{escape(r.reason)}</code> 30 d {r.last_30d} · all {r.total}"
+               for r in stats.failures_by_reason]
     return "\n".join([
         f"<b>Usage</b> <i>{escape(_when(stats))}</i>",
         "",
         f"<b>Breakdowns</b> today {stats.breakdowns_today} · 7 d {stats.breakdowns_7d}",
         f"30 d {stats.breakdowns_30d} · all {stats.breakdowns_all}",
         f"<b>Failures</b> 30 d {stats.failures_30d} · all {stats.failures_all}",
+        f"<b>Rate-limited</b> 30 d {stats.rate_limited_30d} · all {stats.rate_limited_all}",
         f"<b>Users</b> 30 d {stats.users_30d} · all {stats.users_all}",
         f"<b>Chats</b> 30 d {stats.chats_30d} · all {stats.chats_all}",
         "",
@@ -215,48 +265,15 @@ def render_stats_html(stats: Stats) -> str:
         + (f" · other {stats.other_breakdowns}" if stats.other_breakdowns else ""),
         f"text {stats.text_breakdowns} · links {stats.link_breakdowns}",
         f"cache hits: {escape(_rate(stats))}",
-        f"latency (30 d): median {escape(_ms(stats.latency_median_ms))} · "
+        f"reply time (30 d): median {escape(_ms(stats.latency_median_ms))} · "
         f"p95 {escape(_ms(stats.latency_p95_ms))}",
         "",
         "<b>Top domains</b>",
-        rows(stats.top_domains),
+        "\n".join(domains) or "<i>none</i>",
         "",
-        "<b>Failures by reason</b>",
-        rows(stats.failures_by_reason),
+        "<b>Failures by reason</b> <i>(rate limits are not failures)</i>",
+        "\n".join(reasons) or "<i>none</i>",
     ])
-
-
-def render_chart_png(stats: Stats) -> bytes:
-    """Daily breakdowns (bars) and failures (line) as PNG bytes; headless.
-
-    Uses the object-oriented Figure API rather than pyplot: no global figure registry,
-    so nothing to leak and safe to call from a worker thread (asyncio.to_thread).
-    """
-    import matplotlib
-
-    matplotlib.use("Agg")  # before anything imports pyplot: never look for a display
-    import matplotlib.dates as mdates
-    from matplotlib.figure import Figure
-
-    days = [d.day for d in stats.daily]
-    figure = Figure(figsize=(8, 4), dpi=100, layout="constrained")
-    axes = figure.subplots()
-    bars = axes.bar(days, [d.breakdowns for d in stats.daily], color="#4C78A8",
-                    label="breakdowns")
-    (line,) = axes.plot(days, [d.failures for d in stats.daily], color="#E45756", marker="o",
-              markersize=3, linewidth=1.5, label="failures")
-    axes.set_title(f"Breakdowns and failures per UTC day, last {len(days)} days")
-    axes.xaxis.set_major_locator(mdates.DayLocator(interval=5))
-    axes.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
-    axes.yaxis.get_major_locator().set_params(integer=True)
-    peak = max([1] + [max(d.breakdowns, d.failures) for d in stats.daily])
-    axes.set_ylim(0, peak * 1.25)  # headroom so the legend never covers a bar
-    axes.grid(axis="y", alpha=0.3)
-    axes.legend(handles=[bars, line], loc="upper left", ncols=2)
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
-    figure.clear()  # drop the artists now rather than at garbage collection
-    return buffer.getvalue()
 
 
 # --- python -m bot stats ------------------------------------------------------------------

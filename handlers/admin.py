@@ -7,7 +7,8 @@ import asyncio
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot.stats import compute_stats, render_chart_png, render_stats_html
+from bot.stats import compute_stats, render_stats_html
+from bot.stats_chart import render_chart_png
 from handlers.common import services_of
 from handlers.private import unknown_command
 
@@ -25,4 +26,5 @@ async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     message = update.effective_message
     await message.reply_text(render_stats_html(stats))
     chart = await asyncio.to_thread(render_chart_png, stats)  # ~100 ms of drawing
-    await message.reply_photo(chart, caption="Breakdowns and failures per day, last 30 days")
+    await message.reply_photo(chart, caption="Breakdowns, failures and median reply time "
+                                             "per UTC day, last 30 days")

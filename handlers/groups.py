@@ -2,6 +2,8 @@
 
 /breakdown (as a reply, or with a link) is the same command as in private chats and works
 with Telegram's default privacy mode; automatic breakdowns need the bot to see messages.
+Every breakdown in a group replies to the message it breaks down (PTB quotes by default
+outside private chats), so in a busy chat each one sits under its link.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from telegram.constants import ChatMemberStatus
 from telegram.ext import ContextTypes
 
 from bot.replies import deliver_breakdown
+from bot.skipped_links import SkippedLinkNotices
 from handlers.common import request_of, services_of
 
 ADMIN_CACHE_SECONDS = 60.0  # a demoted admin loses /auto within a minute
@@ -56,16 +59,28 @@ async def auto_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 
 async def on_group_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A posted link, broken down only when admins turned it on, at most once per cooldown."""
+    """A posted link, broken down only when admins turned it on, at most once per cooldown.
+
+    Every other link of the window (the rest of a burst, and a message's links after its
+    first) is counted for the window's one notice, which says /breakdown still works.
+    """
     message = update.effective_message
+    if message is None:  # the handler's filters pass messages only; this tells mypy
+        return
     services = services_of(context)
     request = request_of(message, services)
     if request.kind != "links" or not await services.store.auto_breakdown(message.chat.id):
         return
-    if not await services.store.claim_auto_slot(
-            message.chat.id, time.time(), services.settings.group_cooldown_seconds):
-        return  # a burst of links: one breakdown per cooldown, silently
-    await deliver_breakdown(message, services, url=request.links[0])
+    notices: SkippedLinkNotices = context.bot_data["skipped_links"]
+    now, cooldown = time.time(), services.settings.group_cooldown_seconds
+    links = len(request.links) + request.extra_links
+    if await services.store.claim_auto_slot(message.chat.id, now, cooldown):
+        notices.skipped(message, links=links - 1, window_start=now, cooldown=cooldown)
+        await deliver_breakdown(message, services, url=request.links[0])
+        return
+    window_start = await services.store.last_auto_breakdown_at(message.chat.id)
+    notices.skipped(message, links=links, window_start=now if window_start is None
+                    else window_start, cooldown=cooldown)
 
 
 async def on_migration(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

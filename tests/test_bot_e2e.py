@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
+import struct
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -51,7 +53,8 @@ async def bot(botapi: BotAPIServer, site: str,
         telegram_bot_token=botapi.token, telegram_base_url=botapi.base_url,
         admin_ids=str(ADMIN), fetch_allow_private=True,  # the news site is on loopback
         database_path=str(Path(tmp_path_factory.mktemp("bot")) / "bot.sqlite3"),
-        analysis_workers=1, user_rate_limit=3, group_cooldown_seconds=60)
+        analysis_workers=1, user_rate_limit=3, group_cooldown_seconds=60,
+        group_notice_delay_seconds=0.5)
     application = build_application(settings, pool=AnalysisPool(1))
     await start_polling(application, poll_timeout=1)
     yield application
@@ -273,3 +276,71 @@ async def test_the_token_never_reaches_the_logs(bot: Application, botapi: BotAPI
     # Production logs at INFO: without the httpx override every request URL (with the
     # token) would be recorded here, so this fails if that override goes.
     assert not [r for r in caplog.records if secret in r.getMessage()]
+
+
+async def test_auto_burst_gets_one_breakdown_and_one_notice(bot: Application,
+                                                            botapi: BotAPIServer,
+                                                            site: str) -> None:
+    chat = -2004
+    botapi.add_chat(chat, "supergroup", admins=[61])
+    botapi.send_user_message(chat, 61, "/auto on", chat_type="supergroup")
+    await wait_reply(botapi, chat, "Automatic breakdowns are on")
+    burst = [botapi.send_user_message(chat, 62 + n % 2, f"{site}/article?burst={n}",
+                                      chat_type="supergroup") for n in range(5)]
+    breakdown = await wait_reply(botapi, chat, TITLE)
+    assert breakdown["reply_to"] == burst[0]["message_id"]  # under the link it breaks down
+    notice = await wait_reply(botapi, chat, "Skipped 4 links")
+    assert "Reply /breakdown to any of them" in notice["text"]
+    assert notice["reply_to"] == burst[1]["message_id"]  # beside the burst
+    await asyncio.sleep(1.5)  # three notice delays: a second notice would have been sent
+    assert len(replies(botapi, chat, TITLE)) == 1
+    [notice] = replies(botapi, chat, "Skipped")
+    assert "Skipped 4 links" in notice["text"]
+    # The notice's advice works: /breakdown as a reply to one of the skipped links.
+    botapi.send_user_message(chat, 64, "/breakdown", chat_type="supergroup",
+                             reply_to=burst[3]["message_id"])
+    await botapi.wait_for(lambda: [m for m in replies(botapi, chat, TITLE)
+                                   if m["reply_to"] == burst[3]["message_id"]], 30)
+
+
+def stats_counts(text: str) -> dict[str, tuple[int, int]]:
+    """The "<name> 30 d <n> · all <n>" lines of /stats: Failures, Rate-limited, reasons."""
+    return {m[1]: (int(m[2]), int(m[3])) for m in
+            re.finditer(r"^(\S+) 30 d (\d+) · all (\d+)$", text, re.MULTILINE)}
+
+
+async def ask_stats(botapi: BotAPIServer) -> tuple[str, dict[str, Any]]:
+    texts, photos = len(replies(botapi, ADMIN, "Usage")), len(botapi.photos)
+    botapi.send_user_message(ADMIN, ADMIN, "/stats")
+    [photo] = (await botapi.wait_for(lambda: botapi.photos[photos:], 30))
+    text = replies(botapi, ADMIN, "Usage")[texts]["text"]
+    return text, photo
+
+
+async def test_stats_count_rate_limits_apart_from_failures_by_reason(
+        bot: Application, botapi: BotAPIServer, site: str) -> None:
+    before, _ = await ask_stats(botapi)
+    user = 65
+    for n in range(4):  # three missing pages, then the rate limit (3 a minute here)
+        botapi.send_user_message(user, user, f"{site}/missing?n={n}")
+    await botapi.wait_for(lambda: len(replies(botapi, user, "error 404")) == 3, 30)
+    await wait_reply(botapi, user, "please wait a moment")
+    store = bot.bot_data["services"].store
+    for _ in range(500):  # each event is recorded just after its reply
+        if await store.read_rows("SELECT count(*) FROM usage_events WHERE user_id = ?",
+                                 (user,)) == [(4,)]:
+            break
+        await asyncio.sleep(0.01)
+    after, photo = await ask_stats(botapi)
+    was, now = stats_counts(before), stats_counts(after)
+    assert now["Rate-limited"] == (was["Rate-limited"][0] + 1, was["Rate-limited"][1] + 1)
+    assert now["Failures"] == (was["Failures"][0] + 3, was["Failures"][1] + 3)
+    old_http = was.get("http_error", (0, 0))
+    assert now["http_error"] == (old_http[0] + 3, old_http[1] + 3)
+    assert "rate_limited" not in now  # not a failure reason
+    reasons = {name: counts for name, counts in now.items()
+               if name not in {"Failures", "Rate-limited", "Users", "Chats"}}
+    assert sum(n for n, _ in reasons.values()) == now["Failures"][0]
+    assert photo["bytes"].startswith(b"\x89PNG")
+    assert struct.unpack(">II", photo["bytes"][16:24]) == (800, 1000)
+    assert "median reply time" in photo["text"]

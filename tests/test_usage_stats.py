@@ -6,7 +6,9 @@ import asyncio
 import dataclasses
 import datetime as dt
 import logging
+import math
 import sqlite3
+import struct
 import threading
 from html.parser import HTMLParser
 from pathlib import Path
@@ -14,14 +16,16 @@ from pathlib import Path
 import pytest
 
 from bot.stats import (
+    DayCount,
+    ReasonCount,
     Stats,
     compute_stats,
     main_stats,
     percentile,
-    render_chart_png,
     render_stats_html,
     render_stats_text,
 )
+from bot.stats_chart import chart_figure, render_chart_png
 from bot.store import Store, UsageEvent, domain_of
 from bot.store import usage as usage_module
 from bot.store.migrations import MIGRATIONS
@@ -144,7 +148,9 @@ async def test_stats_numbers(store: Store) -> None:
     stats = await compute_stats(store, now=NOW, top=2)
     assert (stats.breakdowns_today, stats.breakdowns_7d, stats.breakdowns_30d,
             stats.breakdowns_all) == (3, 7, 9, 11)
-    assert (stats.failures_30d, stats.failures_all) == (4, 5)
+    # Rate-limited requests are counted apart, never as failures.
+    assert (stats.failures_30d, stats.failures_all) == (3, 4)
+    assert (stats.rate_limited_30d, stats.rate_limited_all) == (1, 1)
     assert (stats.users_30d, stats.users_all) == (6, 8)  # user 1 in two chats; cli has none
     assert (stats.chats_30d, stats.chats_all) == (7, 10)
     assert (stats.private_breakdowns, stats.group_breakdowns,
@@ -156,16 +162,23 @@ async def test_stats_numbers(store: Store) -> None:
     # 30 d latencies: 100 500 1000 1500 2000 2500 3000 4000 (9999 is older, one is None).
     assert stats.latency_median_ms == 1750
     assert stats.latency_p95_ms == pytest.approx(3650)
-    assert stats.failures_by_reason == [("timeout", 2), ("http_error", 1),
-                                        ("not_english", 1), ("rate_limited", 1)]
+    assert stats.failures_by_reason == [ReasonCount("timeout", 2, 2),
+                                        ReasonCount("http_error", 0, 1),  # 30 days ago
+                                        ReasonCount("not_english", 1, 1)]
     assert len(stats.daily) == 30
     assert stats.daily[0].day == dt.date(2024, 4, 21)
     assert stats.daily[-1].day == dt.date(2024, 5, 20)
     nonzero = {30 - 1 - i: (d.breakdowns, d.failures) for i, d in enumerate(stats.daily)
                if d.breakdowns or d.failures}  # keyed by days ago
-    assert nonzero == {0: (3, 1), 1: (1, 0), 3: (2, 1), 6: (1, 0), 7: (1, 1), 29: (1, 1)}
+    assert nonzero == {0: (3, 1), 1: (1, 0), 3: (2, 0), 6: (1, 0), 7: (1, 1), 29: (1, 1)}
+    assert [29 - i for i, d in enumerate(stats.daily) if d.rate_limited] == [3]
     assert sum(d.breakdowns for d in stats.daily) == stats.breakdowns_30d
     assert sum(d.failures for d in stats.daily) == stats.failures_30d
+    assert sum(d.rate_limited for d in stats.daily) == stats.rate_limited_30d
+    # Median reply time of each day's breakdowns; None on a day without a timed one.
+    medians = {29 - i: d.median_ms for i, d in enumerate(stats.daily)
+               if d.median_ms is not None}
+    assert medians == {0: 1000, 3: 1750, 6: 4000, 7: 1500, 29: 2500}
 
 
 async def test_stats_on_an_empty_database(store: Store) -> None:
@@ -278,6 +291,55 @@ async def test_chart_is_a_png(store: Store) -> None:
     png = render_chart_png(await compute_stats(store, now=NOW))
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
     assert len(png) > 5_000
+    # Drawn for a 400-px chat bubble at 2x: 4 by 5 inches at 200 dpi.
+    assert struct.unpack(">II", png[16:24]) == (800, 1000)
+
+
+async def test_daily_counts_are_per_day_not_running_totals(store: Store) -> None:
+    """Failures late one day and early the next stay on their own days, a quiet day in
+    between is a zero, and nothing accumulates (the old chart's line ramped across days)."""
+    times = {"late day 5": TODAY - 5 * DAY + 23 * 3600, "early day 4": TODAY - 4 * DAY + 60,
+             "day 1": TODAY - DAY + 12 * 3600}
+    for when, outcome, count in (("late day 5", "timeout", 3), ("early day 4", "http_error", 2),
+                                 ("early day 4", "rate_limited", 4), ("day 1", "ok", 1)):
+        for _ in range(count):
+            await store.record_event(UsageEvent(
+                at=times[when], chat_id=1, chat_type="private", user_id=1,
+                input_kind="link", outcome=outcome, latency_ms=700 if outcome == "ok" else None))
+    stats = await compute_stats(store, now=NOW)
+    last_six = stats.daily[-6:]  # days 5, 4, 3, 2, 1 ago and today
+    assert [d.failures for d in last_six] == [3, 2, 0, 0, 0, 0]
+    assert [d.rate_limited for d in last_six] == [0, 4, 0, 0, 0, 0]
+    assert [d.breakdowns for d in last_six] == [0, 0, 0, 0, 1, 0]
+    assert [d.median_ms for d in last_six] == [None, None, None, None, 700, None]
+    assert all(d.failures == d.breakdowns == 0 for d in stats.daily[:-6])
+    assert stats.failures_30d == 5 and stats.rate_limited_30d == 4
+
+
+def test_median_per_day_of_an_even_and_an_odd_count() -> None:
+    assert percentile([100, 300, 900], 0.5) == 300
+    assert percentile([100, 300, 900, 1000], 0.5) == 600
+
+
+async def test_chart_has_one_bar_per_day_and_gaps_for_days_without_a_median() -> None:
+    days = [dt.date(2024, 4, 21) + dt.timedelta(days=i) for i in range(30)]
+    daily = [DayCount(day, breakdowns=i % 4, failures=5 if i == 12 else 0,
+                      median_ms=1500.0 if i in (3, 4, 20) else None)
+             for i, day in enumerate(days)]
+    breakdowns, failures, latency = chart_figure(Stats(generated_at=NOW, daily=daily)).axes
+    for axes, expected in ((breakdowns, [d.breakdowns for d in daily]),
+                           (failures, [d.failures for d in daily])):
+        assert [bar.get_height() for bar in axes.patches] == expected
+        assert [round(bar.get_x() + bar.get_width() / 2) for bar in axes.patches] == \
+            list(range(30))  # one bar centred on each day: no line between days
+        assert not axes.lines
+    [line] = latency.lines
+    heights = list(line.get_ydata())
+    assert [i for i, h in enumerate(heights) if not math.isnan(h)] == [3, 4, 20]
+    assert heights[3] == 1.5  # seconds
+    labels = [t.get_text() for t in latency.get_xticklabels()]
+    assert labels[-1] == "20 May" and len(labels) == 5  # today is labelled; 5 fit a phone
+    assert all(t.get_fontsize() >= 11 for t in latency.get_xticklabels())
 
 
 class _TagChecker(HTMLParser):
@@ -303,7 +365,7 @@ async def test_html_is_well_formed_and_escaped(store: Store) -> None:
         await store.record_event(event)
     stats = await compute_stats(store, now=NOW)
     stats.top_domains.append(("<evil>.com", 1))
-    stats.failures_by_reason.append(("a&b", 1))
+    stats.failures_by_reason.append(ReasonCount("a&b", 1, 1))
     html = render_stats_html(stats)
     checker = _TagChecker()
     checker.feed(html)
@@ -320,12 +382,21 @@ def test_text_report_has_every_number() -> None:
     stats = Stats(generated_at=NOW, breakdowns_today=3, breakdowns_7d=7, breakdowns_30d=9,
                   breakdowns_all=11, link_breakdowns=6, cache_hits=2,
                   latency_median_ms=1750, latency_p95_ms=3650,
-                  top_domains=[("example.com", 4)], failures_by_reason=[("timeout", 2)])
+                  failures_30d=2, failures_all=5, rate_limited_30d=4, rate_limited_all=6,
+                  top_domains=[("example.com", 4)],
+                  failures_by_reason=[ReasonCount("timeout", 2, 5)])
     text = render_stats_text(stats)
     for expected in ("2024-05-20 15:00 UTC", "33% (2 of 6)", "1.8 s", "3.6 s",
-                     "example.com", "timeout"):
+                     "example.com"):
         assert expected in text
     assert "3       7       9      11" in text
+    lines = text.splitlines()
+    assert f"{'failures':<30}{2:>8}{5:>8}" in lines  # under "30 d" and "all"
+    assert f"{'rate-limited':<30}{4:>8}{6:>8}" in lines
+    header = next(line for line in lines if line.startswith("failures by reason:"))
+    row = next(line for line in lines if line.startswith("  timeout"))
+    assert header.split()[-2:] == ["d", "all"] and row.split()[1:] == ["2", "5"]
+    assert len(header) == len(row)  # the counts sit under their headings
 
 
 async def test_main_stats_reads_the_configured_database(

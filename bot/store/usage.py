@@ -182,6 +182,15 @@ class UsageMixin:
         await self._db.commit()
         return cursor.rowcount == 1
 
+    async def last_auto_breakdown_at(self, chat_id: int) -> float | None:
+        """When the chat's current cooldown window opened (its last automatic breakdown);
+        the window's skipped links are counted under this time (bot/skipped_links.py)."""
+        async with self._db.execute(
+            "SELECT last_auto_at FROM chat_settings WHERE chat_id = ?", (chat_id,),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return None if row is None or row[0] is None else float(row[0])
+
     async def migrate_chat(self, old_id: int, new_id: int) -> None:
         """A group became a supergroup (Telegram's migrate_to_chat_id): move its settings
         and its usage history to the new id, in one transaction.
