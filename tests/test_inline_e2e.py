@@ -121,9 +121,11 @@ async def test_empty_or_linkless_query_gets_a_hint(bot: Application,
         answer = await ask_inline(botapi, 71, query)
         assert answer["results"] == []
         assert answer["button"] == {"text": HINT, "start_parameter": START_HINT}
-    # The hint button's /start is the greeting.
+    # The hint button's /start is the greeting; /help tells how inline mode works.
     botapi.send_user_message(71, 71, f"/start {START_HINT}")
     await wait_reply(botapi, 71, "Hi!")
+    botapi.send_user_message(71, 71, "/help")
+    assert "Type @test_bot and a link" in (await wait_reply(botapi, 71, "In any chat"))["text"]
     assert await inline_events(bot, 71) == []  # nothing was asked for
 
 
