@@ -118,10 +118,14 @@ class LinkWork:
 
 
 async def _settle(compute: Callable[[], Awaitable[LinkBreakdown]]) -> WorkOutcome:
+    """The work never raises: every query waiting on it gets an outcome to answer with."""
     try:
         return WorkOutcome(computed=await compute())
     except (fetch_errors.FetchError, AnalysisFailed) as error:
         return WorkOutcome(error=error)
+    except Exception:  # a bug or a broken database: logged once, "try again" for the user
+        log.exception("breaking a link down for inline mode failed")
+        return WorkOutcome(error=AnalysisFailed())
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,7 +167,13 @@ async def answer_inline_query(query: InlineQuery, services: BotServices,
     if cached is not None:
         await _answer_breakdown(query, services, asker, url=url, start_link=start_link,
                                 computed=cached)
-        return
+    else:
+        await _answer_with_work(query, services, work, asker, url=url, start_link=start_link)
+
+
+async def _answer_with_work(query: InlineQuery, services: BotServices, work: LinkWork,
+                            asker: _Asker, *, url: str, start_link: str) -> None:
+    """Fetch and analyse within the budget, or say "open in the bot" and let it finish."""
     joined = work.running(url) is not None
     if not joined and not services.limiter.allow(asker.user_id):
         await _answer(query, button=_start_button(RATE_LIMITED, START_HINT), personal=True)
@@ -186,11 +196,11 @@ async def answer_inline_query(query: InlineQuery, services: BotServices,
         await _record(services, asker, url, failure_code(outcome.error))
         return
     assert outcome.computed is not None
-    # Work another query started is, for this one, a breakdown it did not wait for.
     computed = outcome.computed
+    if joined:  # another query's work is, for this one, a breakdown it did not compute
+        computed = LinkBreakdown(computed.breakdown, cached=True)
     await _answer_breakdown(query, services, asker, url=url, start_link=start_link,
-                            computed=LinkBreakdown(computed.breakdown, cached=True)
-                            if joined else computed)
+                            computed=computed)
 
 
 async def _answer_breakdown(query: InlineQuery, services: BotServices, asker: _Asker, *,

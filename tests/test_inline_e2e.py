@@ -241,3 +241,29 @@ async def test_card_sent_into_a_group_is_not_broken_down_again(bot: Application,
     await asyncio.sleep(1.5)
     later = botapi.sent_messages(-3001)[before:]
     assert len(later) == 1 and "How to use me" in later[0]["text"]
+
+
+async def test_refused_markup_falls_back_to_plain_text(bot: Application, botapi: BotAPIServer,
+                                                       site: str) -> None:
+    url = f"{site}/article?id=fresh"  # cached by now, or fetched within the budget
+    botapi.fail_next("answerInlineQuery", 400,
+                     description="Bad Request: can't parse entities: unexpected end tag")
+    answer = await ask_inline(botapi, 81, url)
+    [result] = answer["results"]
+    assert result["parse_mode"] is None and result["entities"] == []
+    assert TITLE in result["text"] and "James Jeffrey" in result["text"]
+    assert "<b>" not in result["text"]
+
+
+async def test_an_answer_too_late_is_dropped_quietly(bot: Application, botapi: BotAPIServer,
+                                                     site: str,
+                                                     caplog: pytest.LogCaptureFixture) -> None:
+    botapi.inline_answer_timeout = 0.0  # every answer arrives after Telegram gave up
+    try:
+        asked = botapi.send_inline_query(82, f"{site}/article?id=late")
+        await eventually(lambda: inline_events(bot, 82))  # the bot got that far
+    finally:
+        botapi.inline_answer_timeout = 10.0
+    assert botapi.inline_answer(asked["id"]) is None
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]
+    assert await ask_inline(botapi, 82, f"{site}/article?id=late")  # and goes on answering
