@@ -6,11 +6,13 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
 
 from bot.breakdown import Breakdown, Source, analyze
 from bot.render.telegram import plain_text, visible_length
 from bot.render.telegram_card import CARD_AIM, render_card, short_sourcing_line
 from tests.telegram_html import assert_telegram_html
+from tests.test_properties import BASE, BREAKDOWNS
 from tests.test_render_telegram import HOSTILE
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -86,3 +88,14 @@ def test_card_without_quotes_or_claims(seed: Breakdown) -> None:
     assert seed.summary[0][:60] in text  # the summary says what the page is about
     assert "🗣" not in text and "❗" not in text
     assert short_sourcing_line(bare) == "0 quotes · 0 claims with no source"
+    blank = replace(bare, source=Source(kind="url", title=" \u202e\n ", site="Example Front"))
+    assert render_card(blank).title == "Example Front"  # Telegram refuses a blank title
+
+
+@settings(BASE, max_examples=250)
+@given(b=BREAKDOWNS)
+def test_any_breakdown_gives_a_valid_card_within_the_aim(b: Breakdown) -> None:
+    card = render_card(b)
+    assert_telegram_html(card.html)
+    assert visible_length(card.html) <= CARD_AIM
+    assert card.title.strip() and len(card.title) <= 120

@@ -69,8 +69,10 @@ def render_card(breakdown: Breakdown) -> Card:
 
 
 def card_title(breakdown: Breakdown) -> str:
+    """The page's title, else its site: never blank (Telegram refuses an empty title)."""
     source = breakdown.source
-    return source.title or source.site or "Article breakdown"
+    return next((name for name in (source.title, source.site) if name and clean(name).strip()),
+                "Article breakdown")
 
 
 def short_sourcing_line(breakdown: Breakdown) -> str:
