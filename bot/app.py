@@ -22,6 +22,7 @@ from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     Defaults,
+    InlineQueryHandler,
     MessageHandler,
     SimpleUpdateProcessor,
     filters,
@@ -29,13 +30,14 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot.fetch import pool as extraction_pool
+from bot.inline import LinkWork
 from bot.replies import BotServices, RateLimiter
 from bot.sending import PatientRateLimiter
 from bot.settings import Settings
 from bot.skipped_links import SkippedLinkNotices
 from bot.store import Store
 from bot.workers import AnalysisPool
-from handlers import admin, buttons, errors, groups, private
+from handlers import admin, buttons, errors, groups, inline, private
 
 log = logging.getLogger("bot")
 
@@ -97,6 +99,7 @@ def build_application(settings: Settings, *, pool: AnalysisPool | None = None,
     # the application's, so stopping the bot waits for a pending notice.
     application.bot_data["skipped_links"] = SkippedLinkNotices(
         quiet=settings.group_notice_delay_seconds, spawn=application.create_task)
+    application.bot_data["link_work"] = LinkWork(spawn=application.create_task)
     register_handlers(application)
     return application
 
@@ -106,12 +109,18 @@ def register_handlers(application: Application) -> None:
     groups_only = filters.ChatType.GROUPS
     # Order matters within a group: the first matching handler wins.
     application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, groups.on_migration))
+    # "/start bd-…" from an inline-mode button before the plain greeting.
+    application.add_handler(CommandHandler("start", inline.start_from_inline,
+                                           private_chat & filters.Regex(inline.DEEP_LINK)))
     application.add_handler(CommandHandler("start", private.start, private_chat))
     application.add_handler(CommandHandler("help", private.help_command))
     application.add_handler(CommandHandler("breakdown", private.breakdown_command))
     application.add_handler(CommandHandler("auto", groups.auto_command, groups_only))
     application.add_handler(CommandHandler("stats", admin.stats_command))
     application.add_handler(CallbackQueryHandler(buttons.on_button))
+    application.add_handler(InlineQueryHandler(inline.on_inline_query))
+    # Cards sent through inline mode before plain messages: they are breakdowns already.
+    application.add_handler(MessageHandler(inline.SENT_VIA_THIS_BOT, inline.ignore_own_card))
     # Unknown commands before plain messages, so "/foo" gets an answer, not a hint.
     application.add_handler(MessageHandler(private_chat & filters.COMMAND,
                                            private.unknown_command))

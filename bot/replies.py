@@ -192,6 +192,16 @@ async def deliver_breakdown(message: Message, services: BotServices, *, text: st
 async def _record(services: BotServices, message: Message, url: str | None, started: float,
                   outcome: str, *, breakdown: Breakdown | None = None,
                   cached: bool = False, stages: dict[str, float | None] | None = None) -> None:
+    await record_usage(services, chat_id=message.chat.id, chat_type=message.chat.type,
+                       user_id=message.from_user.id if message.from_user else None,
+                       input_kind="link" if url else "text", url=url, started=started,
+                       outcome=outcome, breakdown=breakdown, cached=cached, stages=stages)
+
+
+async def record_usage(services: BotServices, *, chat_id: int, chat_type: str,
+                       user_id: int | None, input_kind: str, url: str | None, started: float,
+                       outcome: str, breakdown: Breakdown | None = None, cached: bool = False,
+                       stages: dict[str, float | None] | None = None) -> None:
     """One usage event: who, where, how big, how long, how it went — never the text.
 
     Recording must never cost the user their reply: a failure here is logged and dropped.
@@ -199,10 +209,8 @@ async def _record(services: BotServices, message: Message, url: str | None, star
     words = breakdown.source.words if breakdown else None
     latency = int((time.monotonic() - started) * 1000) if started else None
     event = UsageEvent(
-        at=time.time(), chat_id=message.chat.id, chat_type=message.chat.type,
-        user_id=message.from_user.id if message.from_user else None,
-        input_kind="link" if url else "text",
-        domain=domain_of(url) if url else None,
+        at=time.time(), chat_id=chat_id, chat_type=chat_type, user_id=user_id,
+        input_kind=input_kind, domain=domain_of(url) if url else None,
         words=words, latency_ms=latency, outcome=outcome, cached=cached,
         **{name: None if seconds is None else int(seconds * 1000)
            for name, seconds in (stages or {}).items()})

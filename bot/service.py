@@ -41,6 +41,18 @@ async def analyze_in_thread(text: str, *, published: dt.date | None = None,
     return await asyncio.to_thread(analyze, text, published=published, source=source)
 
 
+async def cached_link_breakdown(url: str, *, settings: Settings,
+                                store: Store) -> LinkBreakdown | None:
+    """The cached breakdown of `url` while fresh, else None; nothing is fetched."""
+    hit = await store.cached_breakdown(url, ttl=settings.cache_ttl_seconds)
+    if hit is None:
+        return None
+    data, reliable = hit
+    cached = Breakdown.from_dict(data)
+    source = replace(cached.source, published_reliable=reliable)
+    return LinkBreakdown(replace(cached, source=source), cached=True)
+
+
 async def breakdown_link(url: str, *, settings: Settings, store: Store | None,
                          fetch: Fetch | None = None,
                          analyzer: Analyzer = analyze_in_thread) -> LinkBreakdown:
@@ -50,12 +62,9 @@ async def breakdown_link(url: str, *, settings: Settings, store: Store | None,
     """
     parse_url(url)  # InvalidURL first: the cache key needs a well-formed address too
     if store is not None:
-        hit = await store.cached_breakdown(url, ttl=settings.cache_ttl_seconds)
+        hit = await cached_link_breakdown(url, settings=settings, store=store)
         if hit is not None:
-            data, reliable = hit
-            cached = Breakdown.from_dict(data)
-            source = replace(cached.source, published_reliable=reliable)
-            return LinkBreakdown(replace(cached, source=source), cached=True)
+            return hit
     started = time.monotonic()
     article = await (fetch(url) if fetch else fetch_article(url, settings=settings))
     fetched = time.monotonic()

@@ -42,6 +42,13 @@ def _convert(name: str, raw: str, kind: Any) -> Any:
         raise SettingsError(f"{name}={raw!r} is not a valid {kind.__name__}") from None
 
 
+# Settings whose value must lie in a range, inclusive (checked when Settings is built).
+_BOUNDS: dict[str, tuple[float, float]] = {
+    "inline_budget_seconds": (0.0, 8.0),
+    "group_notice_delay_seconds": (0.0, 600.0),
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     """Every setting, named as its environment variable in lower case."""
@@ -76,12 +83,16 @@ class Settings:
     max_links_per_message: int = 3
     min_text_words: int = 40  # shorter messages get a hint instead of a breakdown
     max_text_chars: int = 100_000  # longer pasted text is cut there, and the reply says so
+    # Inline mode (bot/inline.py): seconds an uncached link may take before the answer is
+    # "open in the bot". Telegram drops answers after about 10 s (undocumented), and the
+    # answer itself needs time to travel: hence the upper bound.
+    inline_budget_seconds: float = 4.0
 
     def __post_init__(self) -> None:
-        # NaN fails the comparison too.
-        if not 0 <= self.group_notice_delay_seconds <= 600:
-            raise SettingsError(f"GROUP_NOTICE_DELAY_SECONDS={self.group_notice_delay_seconds!r}"
-                                " must be between 0 and 600 seconds")
+        for name, (low, high) in _BOUNDS.items():
+            value = getattr(self, name)
+            if not low <= value <= high:  # NaN fails the comparison too
+                raise SettingsError(f"{name.upper()}={value!r} must be between {low} and {high}")
 
     @property
     def admin_id_set(self) -> frozenset[int]:

@@ -1,8 +1,9 @@
 """Admin statistics from the usage events: /stats in Telegram, `python -m bot stats`.
 
 Definitions (so the numbers mean one thing everywhere):
-- a *breakdown* is an event with outcome "ok" and input kind text or link ("command"
-  events such as /auto count towards users and chats, never as breakdowns);
+- a *breakdown* is an event with outcome "ok" and input kind text, link or inline (a
+  card in inline mode); "command" events such as /auto count towards users and chats,
+  never as breakdowns;
 - a *rate-limited* request (outcome "rate_limited") is counted on its own: the bot
   worked as configured, so it is neither a breakdown nor a failure;
 - a *failure* is any other event whose outcome is not "ok", counted by reason (the codes
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
 
 DAY = 86_400
 SERIES_DAYS = 30
-_BREAKDOWN = "outcome = 'ok' AND input_kind IN ('text', 'link')"
+_BREAKDOWN = "outcome = 'ok' AND input_kind IN ('text', 'link', 'inline')"
 RATE_LIMITED = "rate_limited"
 _RATE_LIMITED = f"outcome = '{RATE_LIMITED}'"
 _FAILURE = f"outcome NOT IN ('ok', '{RATE_LIMITED}')"
@@ -73,7 +74,7 @@ class Stats:
     group_breakdowns: int = 0  # groups and supergroups
     other_breakdowns: int = 0  # channels, the CLI
     text_breakdowns: int = 0
-    link_breakdowns: int = 0
+    link_breakdowns: int = 0  # inline-mode cards included
     cache_hits: int = 0  # link breakdowns served from the cache
     top_domains: list[tuple[str, int]] = field(default_factory=list)
     latency_median_ms: float | None = None
@@ -118,8 +119,8 @@ async def compute_stats(store: Store, *, now: float | None = None, top: int = 5)
             coalesce(sum({_BREAKDOWN} AND chat_type = 'private'), 0),
             coalesce(sum({_BREAKDOWN} AND chat_type IN ('group', 'supergroup')), 0),
             coalesce(sum({_BREAKDOWN} AND input_kind = 'text'), 0),
-            coalesce(sum({_BREAKDOWN} AND input_kind = 'link'), 0),
-            coalesce(sum({_BREAKDOWN} AND input_kind = 'link' AND cached = 1), 0)
+            coalesce(sum({_BREAKDOWN} AND input_kind IN ('link', 'inline')), 0),
+            coalesce(sum({_BREAKDOWN} AND input_kind IN ('link', 'inline') AND cached = 1), 0)
         FROM usage_events""",  # only constants are interpolated into the SQL
         {"today": start_today, "d7": start_7d, "d30": start_30d},
     )

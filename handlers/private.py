@@ -25,6 +25,9 @@ HELP = (
     "or turn off my privacy mode in @BotFather (Bot Settings → Group Privacy).\n\n"
     "Under each breakdown, buttons show all quotes, all claims, the timeline and the text."
 )
+# Only when inline mode is on in @BotFather (getMe says so), with the bot's own name.
+HELP_INLINE = ("\n\n<b>In any chat</b>\n• Type @{username} and a link: I show a breakdown "
+               "card you can send there.")
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -32,7 +35,9 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await send_html(update.effective_message, HELP)
+    bot = context.bot
+    inline = HELP_INLINE.format(username=bot.username) if bot.supports_inline_queries else ""
+    await send_html(update.effective_message, HELP + inline)
 
 
 async def breakdown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -13,6 +13,7 @@ from typing import ClassVar
 ROOT = Path(__file__).resolve().parent.parent
 SEED = (ROOT / "examples" / "seed-us-blames-russians.txt").read_text(encoding="utf-8")
 TITLE = "U.S. Blames Russians For Tensions In Northeastern Syria"
+SLOW_MAX = 30.0
 
 
 def seed_page() -> bytes:
@@ -35,10 +36,16 @@ def seed_page() -> bytes:
 
 class SiteHandler(BaseHTTPRequestHandler):
     requests: ClassVar[list[str]] = []  # paths served, shared by the handler threads
+    # /slow… answers with the seed page once a test opens this gate (or after SLOW_MAX s):
+    # a page slower than any time budget, whatever the machine's speed.
+    slow_gate: ClassVar[threading.Event] = threading.Event()
 
     def do_GET(self) -> None:
         type(self).requests.append(self.path)
         if self.path.startswith("/article"):
+            self._send(200, "text/html; charset=utf-8", seed_page())
+        elif self.path.startswith("/slow"):
+            type(self).slow_gate.wait(SLOW_MAX)
             self._send(200, "text/html; charset=utf-8", seed_page())
         elif self.path == "/empty":
             self._send(200, "text/html", b"<html><body><nav><a href='/'>Home</a></nav></body>"

@@ -81,7 +81,7 @@ async def test_migrations_from_1_keep_the_cache(tmp_path: Path) -> None:
                     "'{\"n\": 1}', 0)")
     raw.close()
     async with await Store.open(path) as store:
-        assert await store.schema_version() == 3 == len(MIGRATIONS)
+        assert await store.schema_version() == 4 == len(MIGRATIONS)
         assert await store.cached_breakdown("https://example.com/a", ttl=50,
                                             now=120.0) == ({"n": 1}, False)
         await store.record_event(EVENTS[0])
@@ -91,7 +91,7 @@ async def test_migrations_from_1_keep_the_cache(tmp_path: Path) -> None:
         assert raw.execute("SELECT count(*) FROM usage_events").fetchone()[0] == 1
     raw.close()
     assert {"usage_events", "chat_settings", "usage_events_at",
-            "usage_events_chat_at"} <= names
+            "usage_events_chat_at", "link_tokens"} <= names
 
 
 async def test_events_table_cannot_hold_text(store: Store) -> None:

@@ -37,6 +37,14 @@ def group_by_speaker(quotes: tuple[Quote, ...] | list[Quote]) -> list[SpeakerGro
             for (speaker, anonymous), items in ordered]
 
 
+def ranked_speakers(groups: list[SpeakerGroup]) -> list[SpeakerGroup]:
+    """Named speakers in the order they deserve a quote line: most statements first, then
+    speakers the article introduces (a role) and who are quoted directly."""
+    named = [g for g in groups if not g.anonymous]
+    return sorted(named, key=lambda g: (-len(g.quotes), not g.role,
+                                        not any(q.kind == "direct" for q in g.quotes)))
+
+
 def best_quote(group: SpeakerGroup) -> Quote:
     """The statement that shows a speaker best: a direct quote of readable length."""
     def score(quote: Quote) -> tuple[int, int]:

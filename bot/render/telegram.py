@@ -24,6 +24,7 @@ from bot.render.common import (
     plural,
     quote_words,
     quoted,
+    ranked_speakers,
     shorten,
     sourcing_line,
 )
@@ -145,11 +146,7 @@ def _summary(sentences: tuple[str, ...], limit: int) -> str:
 
 def _speakers(quotes: tuple[Quote, ...], detail: _Detail) -> str:
     groups = group_by_speaker(quotes)
-    named = [g for g in groups if not g.anonymous]
-    # Who gets a quote line: most statements first, then speakers the article introduces
-    # (a role) and who are quoted directly; the rest are listed by name only.
-    ranked = sorted(named, key=lambda g: (-len(g.quotes), not g.role,
-                                          not any(q.kind == "direct" for q in g.quotes)))
+    ranked = ranked_speakers(groups)  # the first get a quote line, the rest only a name
     lines = [f"• {speaker_label(g)} ({len(g.quotes)}): {_quote_line(g, detail.quote)}"
              for g in ranked[:detail.speakers]]
     rest = ranked[detail.speakers:]

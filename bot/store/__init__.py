@@ -1,6 +1,6 @@
 """SQLite storage shared by the bot and the CLI: the link cache, usage events and chat
-settings (bot/store/usage.py). WAL mode, so readers never wait for the writer; schema
-migrations by number."""
+settings (bot/store/usage.py), deep-link tokens (bot/store/links.py). WAL mode, so readers
+never wait for the writer; schema migrations by number."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from typing import Any
 
 import aiosqlite
 
+from bot.store.links import LinkTokenMixin
 from bot.store.migrations import MIGRATIONS
 from bot.store.urls import normalise_url
 from bot.store.usage import UsageEvent, UsageMixin, domain_of
@@ -18,7 +19,7 @@ from bot.store.usage import UsageEvent, UsageMixin, domain_of
 __all__ = ["Store", "UsageEvent", "domain_of", "normalise_url"]
 
 
-class Store(UsageMixin):
+class Store(UsageMixin, LinkTokenMixin):
     """One connection to the database file; open with `await Store.open(path)`."""
 
     def __init__(self, connection: aiosqlite.Connection) -> None:

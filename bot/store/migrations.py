@@ -57,4 +57,15 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE usage_events ADD COLUMN send_ms INTEGER NULL
         CHECK (typeof(send_ms) IN ('integer', 'null'));
     """,
+    # 4: deep-link tokens (bot/store/links.py). A /start parameter holds at most 64 of
+    # [A-Za-z0-9_-], so inline mode's "open in the bot" buttons carry a hash of the link
+    # and this table gives the link back: a page address, as in the cache, never text.
+    """
+    CREATE TABLE link_tokens (
+        token TEXT PRIMARY KEY,
+        url TEXT NOT NULL,
+        used_at REAL NOT NULL
+    );
+    CREATE INDEX link_tokens_used ON link_tokens (used_at);
+    """,
 )

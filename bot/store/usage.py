@@ -23,7 +23,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 CHAT_TYPES: Final = frozenset({"private", "group", "supergroup", "channel", "cli"})
-INPUT_KINDS: Final = frozenset({"text", "link", "command"})
+# "inline": a link asked for in inline mode (@yourbot <link>), answered with a card.
+INPUT_KINDS: Final = frozenset({"text", "link", "command", "inline"})
 OK: Final = "ok"
 FAILURE_REASONS: Final = frozenset({
     "not_a_web_page", "no_article_text", "timeout", "too_large", "address_not_allowed",

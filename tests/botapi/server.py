@@ -10,6 +10,7 @@ it works the same from sync and async tests.
 API methods) and this module: lifecycle, HTTP/1.1 keep-alive connections, dispatch, and injected
 faults: error answers (``fail_next``), floods (``flood``), a Bot API that times out (``stall``)
 and one that is gone (``outage``), counted in ``faults`` (what they did in ``fault_effects``).
+Inline mode (queries, answers, the user sending a chosen result) is in ``inline``.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from .methods import BotAPIMethods
+from .inline import InlineModeMethods
 from .wire import (
     CHAT_BOUND,
     REASONS,
@@ -46,7 +47,7 @@ FAULT_KINDS = ("http_error", "flood", "stall", "outage")
 FAULT_EFFECTS = ("stalled_request", "aborted_connection")
 
 
-class BotAPIServer(BotAPIMethods):
+class BotAPIServer(InlineModeMethods):
     """Emulated Bot API. Use as ``with BotAPIServer() as server:`` or start()/stop()."""
 
     def __init__(
