@@ -29,7 +29,8 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot.fetch import pool as extraction_pool
-from bot.replies import BotServices, RateLimiter
+from bot.paste import PasteAssembler
+from bot.replies import LINK_CALLBACK_PREFIX, BotServices, RateLimiter
 from bot.sending import PatientRateLimiter
 from bot.settings import Settings
 from bot.store import Store
@@ -92,6 +93,8 @@ def build_application(settings: Settings, *, pool: AnalysisPool | None = None,
     )
     application.bot_data["settings"] = settings
     application.bot_data["pool"] = pool or AnalysisPool(settings.analysis_workers)
+    application.bot_data["pastes"] = PasteAssembler(window=settings.paste_wait_seconds,
+                                                    max_chars=settings.max_text_chars)
     register_handlers(application)
     return application
 
@@ -106,6 +109,9 @@ def register_handlers(application: Application) -> None:
     application.add_handler(CommandHandler("breakdown", private.breakdown_command))
     application.add_handler(CommandHandler("auto", groups.auto_command, groups_only))
     application.add_handler(CommandHandler("stats", admin.stats_command))
+    # The link buttons first: the other handler answers every callback it does not know.
+    application.add_handler(CallbackQueryHandler(buttons.on_link_button,
+                                                 pattern=f"^{LINK_CALLBACK_PREFIX}:"))
     application.add_handler(CallbackQueryHandler(buttons.on_button))
     # Unknown commands before plain messages, so "/foo" gets an answer, not a hint.
     application.add_handler(MessageHandler(private_chat & filters.COMMAND,

