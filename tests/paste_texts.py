@@ -8,9 +8,10 @@ from __future__ import annotations
 
 FIRST_SPEAKER = "Dana Whitfield"
 LAST_SPEAKER = "Harriet Quill"
+BRIDGE_TITLE = "Harbour Bridge repairs will cost far more than planned"
 
 _OPENING = (
-    "Harbour Bridge repairs will cost far more than planned\n\n"
+    f"{BRIDGE_TITLE}\n\n"
     "The council of Port Ellery said on Monday that repairs to the Harbour Bridge would "
     "cost 48 million dollars, nearly twice the figure it gave voters last spring. "
     f"\u201cWe underestimated the corrosion under the deck,\u201d said Mayor {FIRST_SPEAKER}, "
@@ -38,3 +39,21 @@ def bridge_article(sections: int) -> str:
     middle = [_MIDDLE.format(n=n, depth=9 - n % 4, cracks=3 + n, years=2 + n % 5)
               for n in range(1, sections + 1)]
     return "\n\n".join([_OPENING, *middle, _CLOSING])
+
+
+def bridge_page(sections: int) -> str:
+    """The article as a news page's HTML source, with the site's navigation and footer."""
+    body = "\n".join(f"<p>{paragraph}</p>" for paragraph in
+                     bridge_article(sections).split("\n\n")[1:])
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<title>{BRIDGE_TITLE} | Ellery Gazette</title>
+<meta property="article:published_time" content="2024-02-20T08:00:00Z">
+</head><body>
+<nav><a href="https://gazette.example/">Home</a> <a href="https://gazette.example/city">City</a>
+<a href="https://gazette.example/subscribe">Subscribe</a></nav>
+<article><h1>{BRIDGE_TITLE}</h1>
+{body}
+</article>
+<footer>Copyright Ellery Gazette. All rights reserved.</footer>
+</body></html>"""
