@@ -30,7 +30,7 @@ The rule, then, for messages from one user in one chat:
   handler's call, `PasteAssembler.interrupt`), or text that comes after the window.
   Commands do not touch a held paste: /help answers at once and the paste keeps waiting.
 
-Pieces are put back in message order and joined with what the cut most likely removed:
+Pieces are put back in message order (an edited one counts once) and joined with what the cut most likely removed:
 nothing after a hard cut (exactly `LIMIT` units: a word was cut in two), a blank line
 after a sentence end, else a space (a cut at a word boundary inside a paragraph).
 
@@ -96,8 +96,14 @@ def separator(before: str) -> str:
     return "\n\n" if _SENTENCE_END.search(before) else " "
 
 
+def in_order(pieces: list[Piece[M]]) -> list[Piece[M]]:
+    """In message order; an edited message counts once, as it reads now."""
+    latest = {piece.message_id: piece for piece in pieces}
+    return [latest[message_id] for message_id in sorted(latest)]
+
+
 def join(pieces: list[Piece[M]]) -> str:
-    ordered = sorted(pieces, key=lambda piece: piece.message_id)
+    ordered = in_order(pieces)
     text = ordered[0].text.strip()
     for before, piece in pairwise(ordered):
         text += separator(before.text) + piece.text.strip()
@@ -118,12 +124,12 @@ class Paste(Generic[M]):
 
     @property
     def first(self) -> Piece[M]:
-        return min(self.pieces, key=lambda piece: piece.message_id)
+        return in_order(self.pieces)[0]
 
     @property
     def links(self) -> tuple[str, ...]:
-        ordered = sorted(self.pieces, key=lambda piece: piece.message_id)
-        return tuple(dict.fromkeys(link for piece in ordered for link in piece.links))
+        return tuple(dict.fromkeys(link for piece in in_order(self.pieces)
+                                   for link in piece.links))
 
 
 @dataclass(frozen=True, slots=True)

@@ -177,6 +177,13 @@ def test_three_pieces_in_any_arrival_order_are_joined_in_message_order(
     assert paste.text == text and paste.first.message == "message 1"
 
 
+def test_an_edited_piece_counts_once_as_it_reads_now(assembler: PasteAssembler[str]) -> None:
+    assembler.add(KEY, piece(NEAR, 1, 100.0))
+    assembler.add(KEY, piece(NEAR.replace("word", "term"), 1, 100.5))  # edited_message
+    [paste] = assembler.add(KEY, piece(SHORT, 2, 101.0)).ready
+    assert paste.text == NEAR.replace("word", "term").strip() + " " + SHORT
+
+
 def test_text_after_the_window_is_a_new_request(assembler: PasteAssembler[str]) -> None:
     assembler.add(KEY, piece(NEAR, 1, 100.0))
     step = assembler.add(KEY, piece(SHORT, 2, 100.0 + WINDOW + 1))  # before the timer ran
