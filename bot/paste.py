@@ -10,11 +10,16 @@ units, and a longer text is sent as several messages, one right after the other.
 - Telegram Android (``processSendingText``) looks back at most 300 units from the limit
   for a blank line, a line break, ". ", then any whitespace, drops that character, and
   otherwise cuts hard at exactly 4,096 units, in the middle of a word or a link.
+- Telegram iOS (``breakChatInputText``) cuts after the last line break or full stop before
+  the limit, else hard at the limit.
 
 So every piece but the last is between 2,048 and 4,096 units, and nearly always above
-3,000: Android's is at least 3,796 (before trimming), Desktop's falls short of 3,072 only
-when the text has no line break in its last 1,024 units (a paragraph that long is rare in
-news). The last piece can have any length, and nothing marks it as the last.
+3,000: Android's is at least 3,796 (before trimming), iOS's ends at the last full stop, a
+sentence from the limit, and Desktop's falls short of 3,072 only when the text has no line
+break in its last 1,024 units (a paragraph that long is rare in news). The last piece can
+have any length, and nothing marks it as the last. `NEAR_LIMIT` is 3,072 rather than
+2,048 because every message that long waits for the quiet window before its answer: a
+300-to-500-word article pasted whole would wait too, for a Desktop edge case.
 
 The rule, then, for messages from one user in one chat:
 
@@ -23,16 +28,17 @@ The rule, then, for messages from one user in one chat:
   joins it, and a piece that is not near the limit ends the paste at once. A message
   longer than the limit cannot be a client's piece and is never held.
 - Forwarded posts are held the same way (an author who ran out of room continues in the
-  next post; a forwarded batch arrives at once): posts from the same origin arrive within
-  the window join, whatever their length.
+  next post; a forwarded batch arrives at once): posts from the same origin that arrive
+  within the window join, whatever their length.
 - Anything else ends a held paste, which is answered at once, and is answered on its own:
   a forward from another origin, typed text after a forward, a request for links (the
   handler's call, `PasteAssembler.interrupt`), or text that comes after the window.
   Commands do not touch a held paste: /help answers at once and the paste keeps waiting.
 
-Pieces are put back in message order (an edited one counts once) and joined with what the cut most likely removed:
-nothing after a hard cut (exactly `LIMIT` units: a word was cut in two), a blank line
-after a sentence end, else a space (a cut at a word boundary inside a paragraph).
+Pieces are put back in message order (an edited one counts once) and joined with what the
+cut most likely removed: nothing after a hard cut (exactly `LIMIT` units: a word was cut in
+two, unless the cut fell on a space by chance), a blank line after a sentence end, else a
+space (a cut at a word boundary inside a paragraph).
 
 Memory is bounded: a paste is answered once it holds ``max_chars`` (the bot reads no
 more anyway) and when more than ``max_pending`` pastes wait, the oldest is answered early.

@@ -80,7 +80,7 @@ def test_separator_restores_what_the_cut_removed() -> None:
     assert separator("the council said that the") == " "
 
 
-@pytest.mark.parametrize("client", ["desktop", "android"])
+@pytest.mark.parametrize("client", ["desktop", "android", "ios"])
 @pytest.mark.parametrize("sections", [10, 14, 18, 26])
 def test_every_piece_but_the_last_is_held_and_the_join_is_the_text(client: str,
                                                                    sections: int) -> None:
@@ -94,9 +94,9 @@ def test_every_piece_but_the_last_is_held_and_the_join_is_the_text(client: str,
         assert joined == text
 
 
-@pytest.mark.parametrize("client", ["desktop", "android"])
+@pytest.mark.parametrize("client", ["desktop", "android", "ios"])
 def test_a_text_without_paragraphs_is_joined_at_word_boundaries(client: str) -> None:
-    text = " ".join(["the council said that the bridge would need more work"] * 200)
+    text = " ".join(["The council said that the bridge would need more work, again."] * 200)
     pieces = split_like_client(text, client)  # type: ignore[arg-type]
     assert words(join([piece(p, i, 0.0) for i, p in enumerate(pieces)])) == words(text)
 

@@ -15,6 +15,8 @@ from the pieces):
   the latest ". ", else the latest whitespace, and end the piece there. With none, cut
   hard at the limit. Either way the next piece starts one character later (``start = end
   + 1``): the break character is dropped, and after a hard cut so is a real character.
+- ``ios``: Telegram iOS's ``breakChatInputText``. The piece ends after the last line break
+  or full stop within the limit (kept in the piece); with neither, at the limit.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from __future__ import annotations
 from typing import Literal
 
 MAX_MESSAGE_LENGTH = 4096
-Client = Literal["desktop", "android"]
+Client = Literal["desktop", "android", "ios"]
 _SENTENCE_END = ".!?…"
 _SENTENCE_PART_END = ",:;"
 
@@ -34,7 +36,7 @@ def _units(char: str) -> int:
 def split_like_client(text: str, client: Client = "desktop",
                       limit: int = MAX_MESSAGE_LENGTH) -> list[str]:
     """The messages `client` sends for `text`, trimmed as the server stores them."""
-    cut = _desktop_cut if client == "desktop" else _android_cut
+    cut = {"desktop": _desktop_cut, "android": _android_cut, "ios": _ios_cut}[client]
     pieces, left = [], text.strip()
     while left:
         end, skip = cut(left, limit)
@@ -96,3 +98,11 @@ def _android_cut(text: str, limit: int) -> tuple[int, int]:
             space = index
     found = next((index for index in (blank, enter, dot, space) if index > 0), fits)
     return found, 1
+
+
+def _ios_cut(text: str, limit: int) -> tuple[int, int]:
+    fits = _prefix_within(text, limit)
+    if fits == len(text):
+        return len(text), 0
+    last = max(text.rfind("\n", 0, fits), text.rfind(".", 0, fits))
+    return (last + 1 if last >= 0 else fits), 0
