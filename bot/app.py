@@ -31,7 +31,8 @@ from telegram.request import BaseRequest
 
 from bot.fetch import pool as extraction_pool
 from bot.inline import LinkWork
-from bot.replies import BotServices, RateLimiter
+from bot.paste import PasteAssembler
+from bot.replies import LINK_CALLBACK_PREFIX, BotServices, RateLimiter
 from bot.sending import PatientRateLimiter
 from bot.settings import Settings
 from bot.skipped_links import SkippedLinkNotices
@@ -100,6 +101,8 @@ def build_application(settings: Settings, *, pool: AnalysisPool | None = None,
     application.bot_data["skipped_links"] = SkippedLinkNotices(
         quiet=settings.group_notice_delay_seconds, spawn=application.create_task)
     application.bot_data["link_work"] = LinkWork(spawn=application.create_task)
+    application.bot_data["pastes"] = PasteAssembler(window=settings.paste_wait_seconds,
+                                                    max_chars=settings.max_text_chars)
     register_handlers(application)
     return application
 
@@ -117,6 +120,9 @@ def register_handlers(application: Application) -> None:
     application.add_handler(CommandHandler("breakdown", private.breakdown_command))
     application.add_handler(CommandHandler("auto", groups.auto_command, groups_only))
     application.add_handler(CommandHandler("stats", admin.stats_command))
+    # The link buttons first: the other handler answers every callback it does not know.
+    application.add_handler(CallbackQueryHandler(buttons.on_link_button,
+                                                 pattern=f"^{LINK_CALLBACK_PREFIX}:"))
     application.add_handler(CallbackQueryHandler(buttons.on_button))
     application.add_handler(InlineQueryHandler(inline.on_inline_query))
     # Cards sent through inline mode before plain messages: they are breakdowns already.

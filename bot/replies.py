@@ -12,17 +12,20 @@ import logging
 import secrets
 import time
 from collections import OrderedDict, deque
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, User
 from telegram.constants import ChatAction, ParseMode
 from telegram.error import BadRequest, ChatMigrated
 
 from bot.breakdown import Breakdown, Source
 from bot.fetch import errors as fetch_errors
+from bot.render.common import shorten
 from bot.render.telegram import BUTTONS, plain_text, render_reply
-from bot.service import LinkBreakdown, breakdown_link
+from bot.render.telegram_parts import esc_short
+from bot.service import LinkBreakdown, breakdown_html, breakdown_link
 from bot.settings import Settings
 from bot.store import Store
 from bot.store.usage import UsageEvent, domain_of
@@ -34,6 +37,8 @@ log = logging.getLogger("bot.replies")
 TYPING_AFTER = 0.5
 TYPING_EVERY = 4.0  # Telegram shows "typing…" for about 5 s
 CALLBACK_PREFIX = "bd"
+LINK_CALLBACK_PREFIX = "bl"  # "bl:<token>": break down a link the text contained
+T = TypeVar("T")
 
 _FAILURE_CODES: tuple[tuple[type[Exception], str], ...] = (
     (fetch_errors.InvalidURL, "invalid_url"),
@@ -72,28 +77,32 @@ class RateLimiter:
         return True
 
 
-class BreakdownMemory:
-    """Recent breakdowns for the expand buttons, in memory only and for a day at most.
+class TokenMemory(Generic[T]):
+    """Recent things buttons stand for, in memory only and for a day at most.
 
     Callback data is capped at 64 bytes, so buttons carry a short random token.
     """
 
     def __init__(self, capacity: int = 500, ttl: float = 24 * 3600) -> None:
         self.capacity, self.ttl = capacity, ttl
-        self._items: OrderedDict[str, tuple[float, Breakdown]] = OrderedDict()
+        self._items: OrderedDict[str, tuple[float, T]] = OrderedDict()
 
-    def remember(self, breakdown: Breakdown) -> str:
+    def remember(self, item: T) -> str:
         token = secrets.token_urlsafe(6)
-        self._items[token] = (time.monotonic(), breakdown)
+        self._items[token] = (time.monotonic(), item)
         while len(self._items) > self.capacity:
             self._items.popitem(last=False)
         return token
 
-    def recall(self, token: str) -> Breakdown | None:
+    def recall(self, token: str) -> T | None:
         item = self._items.get(token)
         if item is None or time.monotonic() - item[0] > self.ttl:
             return None
         return item[1]
+
+
+class BreakdownMemory(TokenMemory[Breakdown]):
+    """Recent breakdowns for the expand buttons."""
 
 
 @dataclass
@@ -103,6 +112,7 @@ class BotServices:
     pool: AnalysisPool
     limiter: RateLimiter
     memory: BreakdownMemory = field(default_factory=BreakdownMemory)
+    links: TokenMemory[str] = field(default_factory=TokenMemory)  # "Break down the linked page"
 
 
 def keyboard(token: str) -> InlineKeyboardMarkup:
@@ -136,10 +146,28 @@ async def _keep_typing(message: Message, stop: asyncio.Event) -> None:
             await asyncio.wait_for(stop.wait(), TYPING_EVERY)
 
 
-async def _compute(services: BotServices, *, text: str | None,
-                   url: str | None) -> LinkBreakdown:
+def link_rows(links: tuple[str, ...], memory: TokenMemory[str]
+              ) -> list[list[InlineKeyboardButton]]:
+    """One button per link a text contained, to break the linked page down on demand."""
+    def label(link: str) -> str:
+        return ("🔗 Break down the linked page" if len(links) == 1
+                else f"🔗 Break down {shorten(link.split('://', 1)[-1], 32)}")
+    return [[InlineKeyboardButton(label(link), callback_data=(
+        f"{LINK_CALLBACK_PREFIX}:{memory.remember(link)}"))] for link in links]
+
+
+def failure_text(error: fetch_errors.FetchError | AnalysisFailed, url: str | None) -> str:
+    """The user-facing reason, naming the link when there was one (several may fail)."""
+    return f"⚠️ {esc_short(url, 120)}\n{error.user_message}" if url else error.user_message
+
+
+async def _compute(services: BotServices, *, text: str | None, url: str | None,
+                   html: str | None = None) -> LinkBreakdown:
     if url is not None:
         return await breakdown_link(url, settings=services.settings, store=services.store,
+                                    analyzer=services.pool.analyze)
+    if html is not None:
+        return await breakdown_html(html, settings=services.settings,
                                     analyzer=services.pool.analyze)
     assert text is not None
     started = time.monotonic()
@@ -148,15 +176,19 @@ async def _compute(services: BotServices, *, text: str | None,
 
 
 async def deliver_breakdown(message: Message, services: BotServices, *, text: str | None = None,
-                            url: str | None = None) -> None:
-    """Break down `url` or `text` and reply to `message`; every failure gets a reply."""
-    user_id = message.from_user.id if message.from_user else None
+                            url: str | None = None, html_source: str | None = None,
+                            links: tuple[str, ...] = (), requester: User | None = None) -> None:
+    """Break down `url`, `html_source` or `text` and reply to `message`; every failure gets
+    a reply. `links` (in the text) are offered as buttons; `requester` is who asked, when
+    not the message's sender (a button under the bot's own message)."""
+    requester = requester or message.from_user
+    user_id = requester.id if requester else None
     settings = services.settings
     if user_id is not None and not services.limiter.allow(user_id):
         await message.reply_text(
             f"You've asked for {settings.user_rate_limit} breakdowns in the last minute — "
             "please wait a moment and try again.")
-        await _record(services, message, url, 0, "rate_limited")
+        await _record(services, message, url, 0, "rate_limited", user=requester)
         return
     note = None
     if text is not None and len(text) > settings.max_text_chars:
@@ -167,10 +199,10 @@ async def deliver_breakdown(message: Message, services: BotServices, *, text: st
     stop = asyncio.Event()
     typing = asyncio.create_task(_keep_typing(message, stop))
     try:
-        computed = await _compute(services, text=text, url=url)
+        computed = await _compute(services, text=text, url=url, html=html_source)
     except (fetch_errors.FetchError, AnalysisFailed) as error:
-        await message.reply_text(error.user_message)
-        await _record(services, message, url, started, failure_code(error))
+        await message.reply_text(failure_text(error, url))
+        await _record(services, message, url, started, failure_code(error), user=requester)
         return
     finally:
         stop.set()
@@ -178,22 +210,29 @@ async def deliver_breakdown(message: Message, services: BotServices, *, text: st
     breakdown = computed.breakdown
     rendering = time.monotonic()
     html = render_reply(breakdown, truncated_note=note)
-    markup = keyboard(services.memory.remember(breakdown)) if breakdown.language == "en" \
-        else None
+    rows: list[Sequence[InlineKeyboardButton]] = [
+        *keyboard(services.memory.remember(breakdown)).inline_keyboard,
+    ] if breakdown.language == "en" else []
+    rows += link_rows(links, services.links)
+    markup = InlineKeyboardMarkup(rows) if rows else None
     sending = time.monotonic()
     await send_html(message, html, reply_markup=markup)
     stages = {"fetch_ms": computed.fetch_seconds, "analysis_ms": computed.analysis_seconds,
               "render_ms": sending - rendering, "send_ms": time.monotonic() - sending}
     outcome = "ok" if breakdown.language == "en" else "not_english"
     await _record(services, message, url, started, outcome, breakdown=breakdown,
-                  cached=computed.cached, stages=stages)
+                  cached=computed.cached, stages=stages, user=requester)
 
 
 async def _record(services: BotServices, message: Message, url: str | None, started: float,
                   outcome: str, *, breakdown: Breakdown | None = None,
-                  cached: bool = False, stages: dict[str, float | None] | None = None) -> None:
+                  cached: bool = False, stages: dict[str, float | None] | None = None,
+                  user: User | None = None) -> None:
+    """The usage event of a chat request; `user` is who asked (a button's presser), by
+    default the message's sender."""
+    user = user or message.from_user
     await record_usage(services, chat_id=message.chat.id, chat_type=message.chat.type,
-                       user_id=message.from_user.id if message.from_user else None,
+                       user_id=user.id if user else None,
                        input_kind="link" if url else "text", url=url, started=started,
                        outcome=outcome, breakdown=breakdown, cached=cached, stages=stages)
 

@@ -10,7 +10,9 @@ from dataclasses import dataclass, replace
 
 from bot.breakdown import Breakdown, Source
 from bot.fetch import Article, fetch_article
+from bot.fetch.errors import FetchError, NoArticleInHTML
 from bot.fetch.guard import parse_url
+from bot.fetch.pool import extract_in_worker
 from bot.settings import Settings
 from bot.store import Store
 
@@ -76,3 +78,22 @@ async def breakdown_link(url: str, *, settings: Settings, store: Store | None,
                                     published_reliable=breakdown.source.published_reliable)
     return LinkBreakdown(breakdown, cached=False, fetch_seconds=fetched - started,
                          analysis_seconds=analysed - fetched)
+
+
+async def breakdown_html(html: str, *, settings: Settings,
+                         analyzer: Analyzer = analyze_in_thread) -> LinkBreakdown:
+    """The breakdown of pasted HTML source, read by the same extractor as fetched pages.
+
+    Raises `NoArticleInHTML` when the extractor finds no article (or fails on the markup).
+    """
+    started = time.monotonic()
+    try:
+        article = await extract_in_worker(html.encode("utf-8", "replace"), None,
+                                          timeout=settings.extract_timeout)
+    except FetchError as error:
+        raise NoArticleInHTML(str(error)) from error
+    # Pasted, not fetched: the page's own address (its canonical link), if it names one.
+    source = replace(source_of(article, ""), kind="text", url=article.url or None)
+    breakdown = await analyzer(article.text, published=article.published, source=source)
+    # Nothing was fetched: reading the markup counts as part of the analysis.
+    return LinkBreakdown(breakdown, cached=False, analysis_seconds=time.monotonic() - started)

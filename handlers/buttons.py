@@ -1,12 +1,13 @@
-"""The expand buttons under a breakdown: all quotes, all claims, timeline, source text."""
+"""The buttons under a breakdown: all quotes, all claims, timeline, source text, and the
+links a pasted text contained."""
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import Message, Update
 from telegram.ext import ContextTypes
 
 from bot.render.telegram import BUTTONS, render_section
-from bot.replies import CALLBACK_PREFIX, send_html
+from bot.replies import CALLBACK_PREFIX, LINK_CALLBACK_PREFIX, deliver_breakdown, send_html
 from handlers.common import services_of
 
 _SECTIONS = {section for _, section in BUTTONS}
@@ -30,3 +31,16 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     for part in render_section(breakdown, parts[1],  # type: ignore[arg-type]
                                max_messages=MAX_SECTION_MESSAGES):
         await send_html(query.message, part, do_quote=False)
+
+
+async def on_link_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """"Break down the linked page": the link, broken down for whoever pressed."""
+    query = update.callback_query
+    assert query is not None  # a CallbackQueryHandler's update
+    services = services_of(context)
+    link = services.links.recall((query.data or "").removeprefix(f"{LINK_CALLBACK_PREFIX}:"))
+    if link is None or not isinstance(query.message, Message):
+        await query.answer("This button has expired — send the link again.", show_alert=True)
+        return
+    await query.answer()
+    await deliver_breakdown(query.message, services, url=link, requester=query.from_user)

@@ -34,7 +34,8 @@ def request_of(message: Message, services: BotServices, text: str | None = None)
 
 async def answer_request(message: Message, reply_to: Message, request: Request,
                          services: BotServices, *, text: str | None = None) -> None:
-    """Links one by one (saying so if there were too many), else the text, else a hint."""
+    """Links one by one (saying so if there were too many), else the text (with its links
+    as buttons) or the HTML source's article, else a hint."""
     if request.kind == "links":
         if request.extra_links:
             await reply_to.reply_text(
@@ -43,7 +44,10 @@ async def answer_request(message: Message, reply_to: Message, request: Request,
         for link in request.links:
             await deliver_breakdown(reply_to, services, url=link)
     elif request.kind == "text":
-        await deliver_breakdown(reply_to, services, text=text or message_text(message))
+        await deliver_breakdown(reply_to, services, text=text or message_text(message),
+                                links=request.links)
+    elif request.kind == "html":
+        await deliver_breakdown(reply_to, services, html_source=text or message_text(message))
     else:
         await reply_to.reply_text(
             "Send me a link to a news article, or paste an article of at least "

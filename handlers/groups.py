@@ -69,7 +69,8 @@ async def on_group_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         return
     services = services_of(context)
     request = request_of(message, services)
-    if request.kind != "links" or not await services.store.auto_breakdown(message.chat.id):
+    # Any posted link, even in a long message: auto mode is about links, never text.
+    if not request.links or not await services.store.auto_breakdown(message.chat.id):
         return
     notices: SkippedLinkNotices = context.bot_data["skipped_links"]
     now, cooldown = time.time(), services.settings.group_cooldown_seconds

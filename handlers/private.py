@@ -7,6 +7,7 @@ from telegram.ext import ContextTypes
 
 from bot.replies import send_html
 from handlers.common import answer_request, message_text, request_of, services_of
+from handlers.pastes import collect_or_answer
 
 GREETING = (
     "👋 Hi! Send me a link to a news article — or paste its text — and I'll reply with a "
@@ -15,7 +16,9 @@ GREETING = (
 )
 HELP = (
     "<b>How to use me</b>\n"
-    "• Send a link (up to 3 per message) or paste an article (about 40 words or more).\n"
+    "• Send a link (up to 3 per message) or paste an article (about 40 words or more); "
+    "a long paste that Telegram splits into several messages is read as one, and links "
+    "in an article are offered under its breakdown.\n"
     "• Forward a channel post with an article or a link.\n"
     "• /breakdown &lt;link&gt; — or reply /breakdown to a message.\n\n"
     "<b>In groups</b>\n"
@@ -58,12 +61,11 @@ async def breakdown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) 
 
 async def on_private_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.effective_message
-    services = services_of(context)
     if not message_text(message).strip():
         await message.reply_text("I can only read text and links — send a link to an "
                                  "article or paste its text.")
         return
-    await answer_request(message, message, request_of(message, services), services)
+    await collect_or_answer(update, context)
 
 
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -60,3 +60,10 @@ class HTTPStatusError(FetchError):
 class NoArticleText(FetchError):
     user_message = ("I couldn't find article text on that page (a paywall or a page built by "
                     "JavaScript?). Paste the text instead.")
+
+
+class NoArticleInHTML(NoArticleText):
+    """Pasted HTML source in which the extractor found no article."""
+
+    user_message = ("That looks like a web page's HTML source, but I couldn't find an article "
+                    "in it. Paste the article's text instead, or send me the page's link.")

@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from .clients import Client, split_like_client
 from .entities import auto_entities
 from .wire import bad_request, scope_key
 
@@ -111,8 +112,10 @@ class EmulatorState:
         forward_from_chat: int | dict[str, Any] | None = None,
         username: str | None = None,
         entities: list[dict[str, Any]] | None = None,
+        forward_message_id: int = 1,
     ) -> dict[str, Any]:
-        """Inject a Message update as if ``user_id`` wrote ``text`` in ``chat_id``."""
+        """Inject a Message update as if ``user_id`` wrote ``text`` in ``chat_id``
+        (``forward_message_id``: the post's id in the channel it was forwarded from)."""
         with self._lock:
             chat = self._chat_for(chat_id, chat_type)
             user = self._user_for(user_id, username)
@@ -135,10 +138,22 @@ class EmulatorState:
                     ("chat" if kind == "channel" else "sender_chat"): src,
                 }
                 if kind == "channel":
-                    origin["message_id"] = 1
+                    origin["message_id"] = forward_message_id
                 msg["forward_origin"] = origin
             self._push("message", msg)
             return copy.deepcopy(msg)
+
+    def send_user_paste(
+        self, chat_id: int, user_id: int, text: str, *, client: Client = "desktop", **kwargs: Any
+    ) -> list[dict[str, Any]]:
+        """Paste ``text`` as a Telegram app sends it: over 4,096 UTF-16 units it is cut into
+        several messages (``clients``), sent one right after the other. Other keyword
+        arguments are ``send_user_message``'s, for every piece."""
+        with self._lock:
+            return [
+                self.send_user_message(chat_id, user_id, piece, **kwargs)
+                for piece in split_like_client(text, client)
+            ]
 
     def press_button(
         self, chat_id: int, user_id: int, message_id: int, data: str
