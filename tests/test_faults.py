@@ -33,12 +33,6 @@ _chats = itertools.count(10_000)
 
 
 @pytest.fixture(scope="module")
-def botapi() -> Iterator[BotAPIServer]:
-    with BotAPIServer() as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
 def bot(botapi: BotAPIServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[BotProcess]:
     process = BotProcess(botapi, tmp_path_factory.mktemp("faults"),
                          env={"ANALYSIS_WORKERS": "2"}).start()

@@ -10,22 +10,18 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from pathlib import Path
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import pytest
 import pytest_asyncio
 from telegram.ext import Application
 
-from bot.app import build_application, start_polling, stop_polling
 from bot.inline import CARD_BUTTON, FAILED, FULL, HINT, RATE_LIMITED, START_HINT, STILL_READING
 from bot.replies import BotServices
-from bot.settings import Settings
-from bot.workers import AnalysisPool
-from tests.article_site import TITLE, SiteHandler, serve_site
+from tests.article_site import TITLE, SiteHandler
 from tests.botapi.server import BotAPIServer
+from tests.e2e import eventually, running_bot, wait_reply
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -39,25 +35,13 @@ def botapi() -> Iterator[BotAPIServer]:
     server.stop()
 
 
-@pytest.fixture(scope="module")
-def site() -> Iterator[str]:
-    with serve_site() as base:
-        yield base
-
-
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def bot(botapi: BotAPIServer, site: str,
               tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Application]:
-    settings = Settings(
-        telegram_bot_token=botapi.token, telegram_base_url=botapi.base_url,
-        fetch_allow_private=True,  # the news site is on loopback
-        database_path=str(Path(tmp_path_factory.mktemp("inline")) / "bot.sqlite3"),
-        analysis_workers=1, user_rate_limit=3, group_cooldown_seconds=60,
-        inline_budget_seconds=8.0)
-    application = build_application(settings, pool=AnalysisPool(1))
-    await start_polling(application, poll_timeout=1)
-    yield application
-    await stop_polling(application)
+    async with running_bot(botapi, tmp_path_factory.mktemp("inline") / "bot.sqlite3",
+                           user_rate_limit=3, group_cooldown_seconds=60,
+                           inline_budget_seconds=8.0) as application:
+        yield application
 
 
 def services(bot: Application) -> BotServices:
@@ -71,27 +55,10 @@ async def ask_inline(botapi: BotAPIServer, user_id: int, query: str, *,
     return await botapi.wait_for(lambda: botapi.inline_answer(asked["id"]), timeout)
 
 
-async def wait_reply(botapi: BotAPIServer, chat_id: int, contains: str,
-                     timeout: float = 30) -> dict[str, Any]:
-    found = await botapi.wait_for(lambda: [m for m in botapi.sent_messages(chat_id)
-                                           if contains in (m.get("text") or "")], timeout)
-    return found[-1]
-
-
 async def inline_events(bot: Application, user_id: int) -> list[tuple[Any, ...]]:
     return await services(bot).store.read_rows(
         "SELECT outcome, cached, chat_type, domain, fetch_ms, render_ms FROM usage_events "
         "WHERE input_kind = 'inline' AND user_id = ? ORDER BY id", (user_id,))
-
-
-async def eventually(check: Callable[[], Awaitable[Any]], timeout: float = 10) -> Any:
-    """`check()`'s first truthy value, polling; TimeoutError after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while not (value := await check()):
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"condition not met within {timeout}s")
-        await asyncio.sleep(0.05)
-    return value
 
 
 def served(path: str) -> int:

@@ -6,7 +6,6 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,15 +14,9 @@ from bot.fetch import FetchError
 from bot.service import breakdown_link
 from bot.settings import Settings
 from bot.store import Store
-from tests.article_site import TITLE, SiteHandler, serve_site
+from tests.article_site import TITLE, SiteHandler
 
 ROOT = Path(__file__).resolve().parent.parent
-@pytest.fixture(scope="module")
-def site() -> Iterator[str]:
-    with serve_site() as base:
-        yield base
-
-
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     # Loopback is a private address: the test server is only reachable with the switch on.
