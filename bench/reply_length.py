@@ -78,7 +78,8 @@ def measure(article: Article) -> Measured:
 
     breakdown = analyze(article.text, published=article.published)
     reply = render_reply(breakdown)
-    messages = {section: len(render_section(breakdown, section)) for _, section in BUTTONS}
+    messages: dict[str, int] = {section: len(render_section(breakdown, section))
+                                for _, section in BUTTONS}
     return Measured(article.corpus, article.name, breakdown.source.words,
                     visible_length(reply), phone_rows(reply), messages)
 
