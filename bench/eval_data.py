@@ -28,8 +28,8 @@ def missing_message(missing: list[Path]) -> str:
     names = "\n".join(f"  {path}" for path in missing)
     return (f"error: the evaluation data this benchmark reads is missing:\n{names}\n"
             "The dev files are not part of this repository: they live in ../shared/eval "
-            "beside it (see its README.md). Put them there, set EVAL_DIR to the folder "
-            "that holds them, or pass the file's option (see --help).")
+            "beside it (see its README.md). Put them there or set EVAL_DIR to the folder "
+            "that holds them (some benchmarks also take a file option: see --help).")
 
 
 def require(*paths: Path | str) -> None:
