@@ -68,7 +68,7 @@ class _Detail:
     cues: int = 2  # a claim's cue words shown (the expansion has them all)
 
 
-# Most detailed first; a typical article gets one of the first three. The last rung is
+# Most detailed first; most news articles fit one of the first four. The last rung is
 # bounded whatever the input (every piece is shortened and counted), so it always stays
 # far below Telegram's 4096.
 _LADDER = (
@@ -199,6 +199,8 @@ def _date_lines(breakdown: Breakdown, detail: _Detail) -> list[str]:
             lines[-1][1].append(date.text)
         elif len(lines) < detail.dates:
             lines.append(([format_date(date.value)], [date.text], date.context))
+        else:
+            break
     return [f"• <b>{esc(' & '.join(values))}</b> — "
             f"{esc_short(_after_date(context, texts[-1]), detail.context)}"
             for values, texts, context in lines]
