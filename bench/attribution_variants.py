@@ -21,6 +21,7 @@ for _path in (str(ROOT), str(ROOT / "bench")):
     if _path not in sys.path:
         sys.path.insert(0, _path)
 
+from eval_data import eval_dir, require  # noqa: E402
 from eval_polnear import (  # noqa: E402
     AttributionCounts,
     ClaimCounts,
@@ -80,8 +81,7 @@ def format_rows(results: dict[str, dict[str, Any]], label: str = "") -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path,
-                        default=ROOT.parent / "shared" / "eval" / "polnear-dev.jsonl")
+    parser.add_argument("--data", type=Path, default=eval_dir() / "polnear-dev.jsonl")
     parser.add_argument("--weights", type=Path, default=WEIGHTS_DIR)
     parser.add_argument("--limit", type=int, default=None)
     parser.add_argument("--strategies", default=",".join(STRATEGIES))
@@ -90,6 +90,7 @@ def main(argv: list[str] | None = None) -> int:
                              "the lexicon-cue threshold stays "
                              f"{tagged.MIN_CONFIDENCE_LEXICON_CUE})")
     args = parser.parse_args(argv)
+    require(args.data)
     records = read_records(args.data)[: args.limit]
     docs = parsed_docs(records)
     tagger = AttributionTagger(load_network(args.weights))

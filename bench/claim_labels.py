@@ -36,6 +36,7 @@ for _path in (str(ROOT), str(ROOT / "bench")):
     if _path not in sys.path:
         sys.path.insert(0, _path)
 
+from eval_data import eval_dir, require  # noqa: E402
 from eval_polnear import (  # noqa: E402
     ClaimCounts,
     _label_from_quotes,
@@ -92,11 +93,11 @@ def union_labels(record: dict[str, Any], named: dict[str, bool]) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path,
-                        default=ROOT.parent / "shared" / "eval" / "polnear-dev.jsonl")
+    parser.add_argument("--data", type=Path, default=eval_dir() / "polnear-dev.jsonl")
     parser.add_argument("--limit", type=int, default=None)
     parser.add_argument("--strategy", default="hybrid", choices=("rules", "model", "hybrid"))
     args = parser.parse_args(argv)
+    require(args.data)
     records = read_records(args.data)[: args.limit]
     docs = parsed_docs(records)
     tagger = AttributionTagger(load_network())

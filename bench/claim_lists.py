@@ -20,13 +20,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+for _path in (str(ROOT), str(ROOT / "bench")):
+    if _path not in sys.path:
+        sys.path.insert(0, _path)
+
+from eval_data import eval_dir, require  # noqa: E402
 
 from bot.breakdown import analyze  # noqa: E402
 from bot.render.telegram import render_section, visible_length  # noqa: E402
 
-DEFAULT = ROOT.parent / "shared" / "eval" / "polnear-dev.jsonl"
+DEFAULT = eval_dir() / "polnear-dev.jsonl"
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +62,7 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=DEFAULT)
     parser.add_argument("--limit", type=int, default=None)
     args = parser.parse_args()
+    require(args.data)
     types: Counter[str] = Counter()
     rows: list[Row] = []
     with args.data.open(encoding="utf-8") as lines:

@@ -29,6 +29,7 @@ for _path in (str(ROOT), str(ROOT / "bench")):
         sys.path.insert(0, _path)
 
 from attribution_variants import STRATEGIES, format_rows, score_strategies  # noqa: E402
+from eval_data import eval_dir, require  # noqa: E402
 
 from bot.breakdown.attribution_tagger.component import PROBABILITIES, AttributionTagger  # noqa: E402
 from bot.breakdown.attribution_tagger.corpus import examples, read_records  # noqa: E402
@@ -38,8 +39,7 @@ from bot.breakdown.attribution_tagger.train import TrainingConfig, fit, split  #
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path,
-                        default=ROOT.parent / "shared" / "eval" / "polnear-train.jsonl")
+    parser.add_argument("--data", type=Path, default=eval_dir() / "polnear-train.jsonl")
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--only", default=None, help="comma-separated fold numbers to run")
     parser.add_argument("--json-out", type=Path, default=None)
@@ -50,6 +50,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="write each held-out article's tagger output here (.npz), "
                              "out-of-fold material for fitting the claim classifier")
     args = parser.parse_args(argv)
+    require(args.data)
     records = read_records(args.data)
     all_examples = list(examples(records))
     config = TrainingConfig()

@@ -23,7 +23,13 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_PATH = ROOT.parent / "shared" / "eval" / "timebank-dev.jsonl"
+BENCH = Path(__file__).resolve().parent
+if str(BENCH) not in sys.path:  # run as a script or imported by path from the tests
+    sys.path.insert(0, str(BENCH))
+
+from eval_data import eval_dir, require  # noqa: E402
+
+DEFAULT_PATH = eval_dir() / "timebank-dev.jsonl"
 
 Predict = Callable[[str, dt.date | None], list[dict[str, Any]]]
 
@@ -169,6 +175,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--path", default=str(DEFAULT_PATH))
     parser.add_argument("--errors", action="store_true", help="print every mismatch")
     args = parser.parse_args(argv)
+    require(args.path)
     predict, spent = engine_predict()
     predict("Warm-up on Monday, February 5th.", dt.date(2020, 2, 7))  # dateparser's import
     warm = spent()

@@ -49,7 +49,13 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, TextIO
 
-DEFAULT_PATH = Path(__file__).resolve().parents[2] / "shared" / "eval" / "polnear-dev.jsonl"
+BENCH = Path(__file__).resolve().parent
+if str(BENCH) not in sys.path:  # run as a script or imported by path from the tests
+    sys.path.insert(0, str(BENCH))
+
+from eval_data import eval_dir, require  # noqa: E402
+
+DEFAULT_PATH = eval_dir() / "polnear-dev.jsonl"
 LOOSE = 0.30
 STRICT = 0.80
 LABELS = ("attributed", "vague", "unattributed")
@@ -615,6 +621,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=None, help="only the first N docs")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     args = parser.parse_args(argv)
+    require(args.path)
     if args.baseline:
         root = Path(__file__).resolve().parent.parent
         if str(root) not in sys.path:

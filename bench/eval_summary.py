@@ -19,9 +19,13 @@ from pathlib import Path
 from rouge_score import rouge_scorer
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_PATH = Path(
-    os.environ.get("CNNDM_PATH", ROOT.parent / "shared" / "eval" / "cnndm-dev.jsonl")
-)
+BENCH = Path(__file__).resolve().parent
+if str(BENCH) not in sys.path:  # run as a script or imported by path from the tests
+    sys.path.insert(0, str(BENCH))
+
+from eval_data import eval_dir, require  # noqa: E402
+
+DEFAULT_PATH = Path(os.environ.get("CNNDM_PATH") or eval_dir() / "cnndm-dev.jsonl")
 METRICS = ("rouge1", "rouge2", "rougeLsum")
 
 
@@ -66,6 +70,7 @@ def main(argv: list[str] | None = None) -> None:
 
     args = sys.argv[1:] if argv is None else argv
     path = Path(args[0]) if args else DEFAULT_PATH
+    require(path)
     nlp = get_nlp()
     docs = {record["text"]: nlp(record["text"]) for record in read_records(path)}
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
-import os
 import re
 import statistics
 import sys
@@ -24,8 +23,11 @@ from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+for _path in (str(ROOT), str(ROOT / "bench")):
+    if _path not in sys.path:
+        sys.path.insert(0, _path)
+
+from eval_data import eval_dir, require  # noqa: E402
 
 from bot.fetch.errors import FetchError  # noqa: E402
 from bot.fetch.extract import extract_article  # noqa: E402
@@ -50,8 +52,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--list", action="store_true", help="one line per page")
     args = parser.parse_args()
-    eval_dir = Path(os.environ.get("EVAL_DIR", ROOT.parent / "shared" / "eval"))
-    pages_dir = eval_dir / "pages-dev" if (eval_dir / "pages-dev").is_dir() else eval_dir
+    directory = eval_dir()  # the eval folder, or its pages-dev folder itself
+    pages_dir = directory if (directory / "index.jsonl").exists() else directory / "pages-dev"
+    require(pages_dir / "index.jsonl")
     records = [json.loads(line) for line in
                (pages_dir / "index.jsonl").read_text(encoding="utf-8").splitlines() if line]
     pages = [(r, gzip.decompress((pages_dir / r["file"]).read_bytes())) for r in records]

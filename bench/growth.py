@@ -16,16 +16,22 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+for _path in (str(ROOT), str(ROOT / "bench")):
+    if _path not in sys.path:
+        sys.path.insert(0, _path)
+
+from eval_data import eval_dir as default_eval_dir  # noqa: E402
+from eval_data import require  # noqa: E402
 
 from bot.breakdown import analyze  # noqa: E402
 
 SIZES = (250, 1_000, 4_000, 16_000)
+CORPORA = ("polnear-dev.jsonl", "cnndm-dev.jsonl")
 
 
 def paragraphs(eval_dir: Path) -> list[str]:
     found: list[str] = []
-    for name in ("polnear-dev.jsonl", "cnndm-dev.jsonl"):
+    for name in CORPORA:
         for line in (eval_dir / name).read_text(encoding="utf-8").splitlines():
             found += [p.strip() for p in json.loads(line)["text"].split("\n\n") if p.strip()]
     return found
@@ -45,8 +51,9 @@ def article(pool: list[str], words: int) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--eval-dir", type=Path, default=ROOT.parent / "shared" / "eval")
+    parser.add_argument("--eval-dir", type=Path, default=default_eval_dir())
     args = parser.parse_args()
+    require(*(args.eval_dir / name for name in CORPORA))
     pool = paragraphs(args.eval_dir)
     analyze(article(pool, 300))  # load the pipeline and warm the caches
     per_word: dict[int, float] = {}

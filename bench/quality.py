@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
 import shlex
 import sys
 import time
@@ -32,9 +31,14 @@ for _path in (str(ROOT), str(BENCH)):
     if _path not in sys.path:
         sys.path.insert(0, _path)
 
+from eval_data import eval_dir as default_eval_dir  # noqa: E402
+from eval_data import require  # noqa: E402
+
 from bot.breakdown import analyze  # noqa: E402
 
 MEASURES = ("polnear", "dates", "summary")
+FILES = {"polnear": "polnear-dev.jsonl", "dates": "timebank-dev.jsonl",
+         "summary": "cnndm-dev.jsonl"}
 
 
 @dataclass
@@ -52,10 +56,6 @@ class Row:
         if self.passed is None:
             return "info"
         return "pass" if self.passed else "MISSED"
-
-
-def default_eval_dir() -> Path:
-    return Path(os.environ.get("EVAL_DIR") or ROOT.parent / "shared" / "eval")
 
 
 # --------------------------------------------------------------------------- predictors
@@ -91,7 +91,7 @@ def measure_polnear(eval_dir: Path) -> tuple[list[Row], dict[str, Any]]:
     tagger alone beside it as info rows (the same scorer, the same parse pipeline)."""
     from eval_polnear import score_polnear
 
-    result = score_polnear(predict_contract, eval_dir / "polnear-dev.jsonl")
+    result = score_polnear(predict_contract, eval_dir / FILES["polnear"])
     att = result["attribution"]
     claims = result["claims"]
     loose, strict = att["loose"], att["strict"]
@@ -111,7 +111,7 @@ def measure_polnear(eval_dir: Path) -> tuple[list[Row], dict[str, Any]]:
             vague["f1"] >= 0.58),
     ]
     for strategy in ("rules", "model"):
-        variant = score_polnear(_strategy_predictor(strategy), eval_dir / "polnear-dev.jsonl")
+        variant = score_polnear(_strategy_predictor(strategy), eval_dir / FILES["polnear"])
         result[f"variant_{strategy}"] = variant
         v_loose = variant["attribution"]["loose"]
         v_claims = variant["claims"]
@@ -128,7 +128,7 @@ def measure_polnear(eval_dir: Path) -> tuple[list[Row], dict[str, Any]]:
 def measure_dates(eval_dir: Path) -> tuple[list[Row], dict[str, Any]]:
     from eval_dates import score_dates
 
-    result = score_dates(predict_dates, eval_dir / "timebank-dev.jsonl")
+    result = score_dates(predict_dates, eval_dir / FILES["dates"])
     result.pop("errors", None)  # one dict per mismatch: analysis material, not a number
     value_f1 = result["value_f1"]
     rows = [
@@ -144,7 +144,7 @@ def measure_dates(eval_dir: Path) -> tuple[list[Row], dict[str, Any]]:
 def measure_summary(eval_dir: Path) -> tuple[list[Row], dict[str, Any]]:
     from eval_summary import score_summary
 
-    result = score_summary(predict_summary, eval_dir / "cnndm-dev.jsonl")
+    result = score_summary(predict_summary, eval_dir / FILES["summary"])
     r1 = result["rouge1"]
     rows = [
         Row("summary", "cnndm-dev ROUGE-1", r1, "> 40.7", "39.4 Lead-3", r1 > 40.7, 1),
@@ -192,6 +192,8 @@ def main(argv: list[str] | None = None) -> int:
     command = shlex.join(["python", *sys.argv] if argv is None
                          else ["python", "bench/quality.py", *argv])
 
+    measures = [args.only] if args.only else MEASURES
+    require(*(args.eval_dir / FILES[name] for name in measures))
     started = time.perf_counter()
     # Load spaCy (and dateparser's lazy import) once, outside every scorer's timing.
     analyze("Warm-up: on Monday, February 5th, officials said it rained.",
@@ -199,7 +201,7 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[Row] = []
     raw: dict[str, Any] = {}
     seconds: dict[str, float] = {}
-    for name in [args.only] if args.only else MEASURES:
+    for name in measures:
         began = time.perf_counter()
         measured_rows, raw[name] = RUNNERS[name](args.eval_dir)
         seconds[name] = time.perf_counter() - began

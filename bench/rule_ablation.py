@@ -46,6 +46,7 @@ for _path in (str(ROOT), str(BENCH)):
         sys.path.insert(0, _path)
 
 import spacy  # noqa: E402
+from eval_data import eval_dir, require  # noqa: E402
 from eval_polnear import (  # noqa: E402
     AttributionCounts,
     ClaimCounts,
@@ -72,7 +73,7 @@ from bot.breakdown.nlp import get_nlp  # noqa: E402
 from bot.breakdown.quotemarks import QuotedSpan, find_quoted_spans  # noqa: E402
 from bot.breakdown.segment import Sentence, find_sentences  # noqa: E402
 
-EVAL = ROOT.parent / "shared" / "eval"
+EVAL = eval_dir()
 METRICS = ("attr_f1", "claims_acc", "vague_f1")
 WORD_SETS = ("SPEECH_CUES", "DIRECTIVE_CUES", "COMMISSIVE_CUES", "QUOTATION_ONLY_CUES",
              "CLAUSAL_CUES", "EVIDENCE_CUES", "EVIDENCE_SUBJECTS", "STANCE_CUES",
@@ -358,6 +359,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="write every row as JSON here")
     parser.add_argument("--markdown", type=Path, help="write the full table here")
     args = parser.parse_args(argv)
+    require(EVAL / "polnear-train.jsonl", EVAL / "polnear-dev.jsonl")
     started = time.perf_counter()
     articles = load_articles(args.train_sample, args.folds, args.seed)
     parse_all(articles, args.cache_dir)

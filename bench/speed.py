@@ -21,7 +21,6 @@ import argparse
 import datetime as dt
 import gc
 import json
-import os
 import shlex
 import statistics
 import sys
@@ -32,8 +31,12 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+for _path in (str(ROOT), str(ROOT / "bench")):
+    if _path not in sys.path:
+        sys.path.insert(0, _path)
+
+from eval_data import eval_dir as default_eval_dir  # noqa: E402
+from eval_data import require  # noqa: E402
 
 from bot.breakdown import analyze, count_words  # noqa: E402
 from bot.breakdown.nlp import get_bare_nlp, get_nlp  # noqa: E402
@@ -224,12 +227,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", action="store_true",
                         help="time each analyze() stage on the median text")
     parser.add_argument("--quiet", action="store_true", help="no per-text rows")
-    parser.add_argument("--eval-dir", type=Path,
-                        default=Path(os.environ.get("EVAL_DIR")
-                                     or ROOT.parent / "shared" / "eval"))
+    parser.add_argument("--eval-dir", type=Path, default=default_eval_dir())
     args = parser.parse_args(argv)
     command = shlex.join(["python", *sys.argv] if argv is None
                          else ["python", "bench/speed.py", *argv])
+    require(args.eval_dir / "polnear-dev.jsonl", args.eval_dir / "cnndm-dev.jsonl")
     started = time.perf_counter()
 
     texts = load_texts(args.eval_dir, args.limit)

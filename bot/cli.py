@@ -1,4 +1,5 @@
-"""Command line: ``python -m bot breakdown [--json] [--published YYYY-MM-DD] SOURCE...``."""
+"""Command line: ``python -m bot breakdown [--json] [--published YYYY-MM-DD] SOURCE...``,
+``python -m bot run`` (the Telegram bot) and ``python -m bot stats``."""
 
 from __future__ import annotations
 
@@ -9,10 +10,14 @@ import logging
 import re
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.breakdown import Breakdown
 from bot.render import render_json, render_terminal
 from bot.settings import Settings, SettingsError
+
+if TYPE_CHECKING:  # imported when used: `bot breakdown FILE` never loads httpx
+    from bot.fetch import FetchError
 
 _URL = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 
@@ -56,10 +61,18 @@ def _date(value: str) -> dt.date:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m bot",
-                                     description="Break news articles down.")
+    parser = argparse.ArgumentParser(
+        prog="python -m bot",
+        description="Break news articles down: summary, who said what, key dates and "
+                    "claims with no source — from a link, a text file or standard input, "
+                    "here or as a Telegram bot.")
     commands = parser.add_subparsers(dest="command", required=True)
-    breakdown = commands.add_parser("breakdown", help="break down article files or stdin")
+    breakdown = commands.add_parser(
+        "breakdown", help="break down articles: links, text files or stdin",
+        description="Break down each SOURCE: a link (the page is fetched and its article "
+                    "text extracted), a UTF-8 text file, or - for standard input.",
+        epilog="Links to private or local addresses (localhost, 10.x, 192.168.x, …) are "
+               "refused unless FETCH_ALLOW_PRIVATE=true (environment or .env).")
     breakdown.add_argument("sources", nargs="+", metavar="SOURCE",
                            help="a link (http:// or https://), a text file, or - for stdin")
     breakdown.add_argument("--json", action="store_true",
@@ -98,11 +111,23 @@ async def _breakdown_links(urls: list[str], settings: Settings,
                 results[url] = (await breakdown_link(url, settings=settings,
                                                      store=store)).breakdown
             except FetchError as error:
-                raise SourceError(f"{url}: {error.user_message}") from error
+                raise SourceError(f"{url}: {_link_error(error)}") from error
         return results
     finally:
         if store is not None:
             await store.close()
+
+
+def _link_error(error: FetchError) -> str:
+    """The user's message, plus, on the command line, the setting that allows it: whoever
+    runs the command can set it (a chat user cannot, so the bot never says it)."""
+    from bot.fetch.errors import AddressNotAllowed
+
+    message = error.user_message
+    if isinstance(error, AddressNotAllowed):
+        message += (" To allow them (a self-hosted site, tests), set FETCH_ALLOW_PRIVATE=true "
+                    "in the environment or .env.")
+    return message
 
 
 def run_bot() -> int:

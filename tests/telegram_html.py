@@ -29,6 +29,10 @@ class _Checker(HTMLParser):
         if tag == "a":
             if names != ["href"] or not attrs[0][1]:
                 self.errors.append(f"<a> needs exactly one non-empty href: {attrs}")
+        elif tag == "blockquote" and attrs:
+            # <blockquote expandable>: collapsed to three lines until tapped (Bot API 7.4).
+            if attrs != [("expandable", None)]:
+                self.errors.append(f"<blockquote> takes only a bare 'expandable': {attrs}")
         elif names:
             self.errors.append(f"<{tag}> takes no attributes: {attrs}")
         raw = self.get_starttag_text() or ""

@@ -18,6 +18,7 @@ import pytest_asyncio
 from telegram.ext import Application
 
 from tests.article_site import SEED, TITLE
+from tests.botapi.entities import utf16_len
 from tests.botapi.server import BotAPIServer
 from tests.e2e import buttons_of, replies, running_bot, wait_reply
 from tests.paste_texts import bridge_article
@@ -107,6 +108,22 @@ async def test_buttons_expand_and_stale_data_is_refused(bot: Application,
     answers = await botapi.wait_for(
         lambda: [a for a in botapi.callback_answers if "expired" in (a.get("text") or "")], 10)
     assert answers
+
+
+async def test_compact_reply_and_all_quotes_use_expandable_quotes(bot: Application,
+                                                                  botapi: BotAPIServer) -> None:
+    # The emulator parses HTML as Telegram does; had it refused the markup, the bot would
+    # have resent plain text, without entities.
+    botapi.send_user_message(4101, 4101, SEED)
+    reply = await wait_reply(botapi, 4101, "Who said what")
+    assert utf16_len(reply["text"]) <= 1000
+    assert any(e["type"] == "expandable_blockquote" for e in reply["entities"])
+    before = len(botapi.sent_messages(4101))
+    botapi.press_button(4101, 4101, reply["message_id"], dict(buttons_of(reply))["All quotes"])
+    await botapi.wait_for(lambda: len(botapi.sent_messages(4101)) > before, 15)
+    (expanded,) = botapi.sent_messages(4101)[before:]
+    assert expanded["text"].startswith("🗣 All quotes")
+    assert sum(e["type"] == "expandable_blockquote" for e in expanded["entities"]) >= 3
 
 
 async def test_long_article_source_text_is_split(bot: Application,

@@ -148,3 +148,28 @@ def test_run_without_a_token_says_so_in_one_line(tmp_path: Path) -> None:
         check=False)
     assert done.returncode != 0
     assert done.stderr.count("\n") == 1 and "TELEGRAM_BOT_TOKEN" in done.stderr
+
+
+def test_help_says_links_are_read_too() -> None:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    overview, breakdown = (
+        subprocess.run([sys.executable, "-m", "bot", *args, "--help"], cwd=ROOT, env=env,
+                       capture_output=True, text=True, timeout=60, check=True).stdout
+        for args in ((), ("breakdown",)))
+    assert "breakdown           break down articles: links, text files or stdin" in overview
+    assert "Telegram bot" in overview
+    assert "a link (the page is fetched" in breakdown
+    assert "FETCH_ALLOW_PRIVATE=true" in breakdown
+
+
+def test_a_loopback_link_is_refused_naming_the_setting_that_allows_it() -> None:
+    # A literal address: nothing is resolved, and the guard refuses it before connecting.
+    env = {k: v for k, v in os.environ.items() if k != "FETCH_ALLOW_PRIVATE"}
+    done = subprocess.run([sys.executable, "-m", "bot", "breakdown", "--no-cache",
+                           "http://127.0.0.1:9/article"], cwd=ROOT, capture_output=True,
+                          text=True, timeout=60, env={**env, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 3 and done.stdout == ""
+    assert done.stderr.count("\n") == 1, done.stderr
+    assert done.stderr.startswith("error: http://127.0.0.1:9/article: I can't open links to "
+                                  "private or local network addresses.")
+    assert "set FETCH_ALLOW_PRIVATE=true" in done.stderr

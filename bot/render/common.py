@@ -128,15 +128,17 @@ def plural(count: int, word: str, many: str | None = None) -> str:
     return f"{count} {word if count == 1 else many or word + 's'}"
 
 
-def sourcing_line(breakdown: Breakdown) -> str:
-    """One line a reader can judge the sourcing by."""
+def sourcing_line(breakdown: Breakdown, *, brief: bool = False) -> str:
+    """One line a reader can judge the sourcing by; `brief` words it for a phone."""
     quotes = breakdown.quotes
     sources = len({(q.speaker, q.anonymous) for q in quotes})
     anonymous = sum(q.anonymous for q in quotes)
     unattributed, vague = claims_by_kind(breakdown)
-    parts = [f"{plural(len(quotes), 'attributed statement')} from {plural(sources, 'source')}"]
+    statement = "statement" if brief else "attributed statement"
+    parts = [f"{plural(len(quotes), statement)} from {plural(sources, 'source')}"]
     if anonymous:
-        parts[0] += f" ({anonymous} from unnamed sources)"
+        parts[0] += f" ({anonymous} unnamed)" if brief else \
+            f" ({anonymous} from unnamed sources)"
     parts.append(f"{plural(len(unattributed), 'claim')} with no source")
     if vague:
         parts.append(f"{len(vague)} vaguely sourced")
@@ -148,7 +150,7 @@ def shorten(text: str, limit: int) -> str:
     text = " ".join(text.split())
     if len(text) <= limit:
         return text
-    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:—–-")
+    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:—–-… ")  # no "… …"
     return cut + "…"
 
 
@@ -169,8 +171,9 @@ def quoted(text: str) -> str:
     return text if text[:1] in "“\"«‘'" else f"“{text}”"
 
 
-def describe_source(breakdown: Breakdown) -> str:
-    """"pasted text · 578 words · no publication date" and the like."""
+def describe_source(breakdown: Breakdown, *, brief: bool = False) -> str:
+    """"pasted text · 578 words · no publication date" and the like; `brief` leaves out
+    what a phone reader can do without (why dates have no year)."""
     source = breakdown.source
     origin = (source.site or source.url or "link") if source.kind == "url" else "pasted text"
     parts = [origin, plural(source.words, "word")]
@@ -178,5 +181,6 @@ def describe_source(breakdown: Breakdown) -> str:
         verb = "published" if source.published_reliable else "date detected on the page:"
         parts.append(f"{verb} {format_date(source.published)}")
     else:
-        parts.append("no publication date (dates shown without a year)")
+        parts.append("no publication date" if brief else
+                     "no publication date (dates shown without a year)")
     return " · ".join(parts)

@@ -21,8 +21,15 @@ from bot.render.common import (
     ranked_speakers,
     shorten,
 )
-from bot.render.telegram import _quote_line, _summary
-from bot.render.telegram_parts import clean, esc, esc_short, link, speaker_label
+from bot.render.telegram_parts import (
+    clean,
+    esc,
+    esc_short,
+    link,
+    quote_line,
+    speaker_label,
+    summary_text,
+)
 from bot.render.telegram_split import visible_length
 
 __all__ = ["CARD_AIM", "Card", "render_card", "short_sourcing_line"]
@@ -104,9 +111,9 @@ def _head(breakdown: Breakdown) -> str:
 def _body(breakdown: Breakdown, detail: _Detail) -> list[str]:
     blocks = []
     if detail.summary and breakdown.summary:
-        blocks.append(esc(_summary(breakdown.summary, detail.summary)))
+        blocks.append(esc(summary_text(breakdown.summary, detail.summary)))
     if speakers := ranked_speakers(group_by_speaker(breakdown.quotes))[:detail.speakers]:
-        blocks.append("\n".join(f"🗣 {speaker_label(group, 70)}: {_quote_line(group, detail.quote)}"
+        blocks.append("\n".join(f"🗣 {speaker_label(group, 70)}: {quote_line(group, detail.quote)}"
                                 for group in speakers))
     unattributed, vague = claims_by_kind(breakdown)
     # The engine ranks claims most notable first; those with no source at all come first,

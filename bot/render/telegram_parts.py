@@ -1,4 +1,5 @@
-"""Small pieces of Telegram HTML: escaping article text safely, links, speaker labels.
+"""Small pieces of Telegram HTML: escaping article text safely, links, speaker labels, the
+summary and quote lines that the reply and the inline card share.
 
 Everything taken from an article goes through `esc`: Telegram's HTML mode rejects the
 whole message on one stray ``<`` or ``&``, and some characters break things in other
@@ -11,7 +12,7 @@ import re
 from html import escape
 from urllib.parse import urlsplit
 
-from bot.render.common import SpeakerGroup, shorten
+from bot.render.common import SpeakerGroup, best_quote, quote_words, quoted, shorten
 
 # C0/C1 controls other than tab and newline, lone surrogates (unencodable as UTF-8), and
 # explicit bidi embeddings/overrides/isolates: an RLO inside a quote would reverse the rest
@@ -64,3 +65,23 @@ def cue_list(cues: tuple[str, ...], limit: int = 60) -> str:
     if not cues:
         return ""
     return f" — <i>{esc_short(', '.join(cues), limit)}</i>"
+
+
+def summary_text(sentences: tuple[str, ...], limit: int) -> str:
+    """The summary sentences that fit in `limit`, in order; at least one, shortened."""
+    kept: list[str] = []
+    for sentence in (" ".join(clean(s).split()) for s in sentences):
+        if len(" ".join([*kept, sentence])) > limit:
+            break
+        kept.append(sentence)
+    return " ".join(kept) if kept else shorten(clean(sentences[0]), limit)
+
+
+def quote_line(group: SpeakerGroup, limit: int) -> str:
+    """A direct quote in quotation marks; a reported one after its verb ("urged …")."""
+    quote = best_quote(group)
+    content = clean(quote_words(quote)).strip().rstrip(",;:")
+    if quote.kind == "indirect" and not quote.cue.lower().startswith("according"):
+        cue = clean(quote.cue)
+        return f"<i>{esc_short(cue, 30)}</i> {esc_short(content, max(20, limit - len(cue)))}"
+    return esc(quoted(shorten(content, limit)))
