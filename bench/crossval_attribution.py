@@ -92,8 +92,15 @@ def main(argv: list[str] | None = None) -> int:
             p = [r[strategy]["attribution"]["loose"]["p"] for r in per_fold.values()]
             acc = [r[strategy]["claims"]["accuracy"] for r in per_fold.values()]
             vague = [r[strategy]["claims"]["per_class"]["vague"]["f1"] for r in per_fold.values()]
+            # Recall with and without the speaker, beside dev's: where a gap comes from.
+            recall = [result[strategy]["attribution"]["loose"]["r"]
+                      for result in per_fold.values()]
+            content_r = [result[strategy]["attribution"]["content_loose"]["r"]
+                         for result in per_fold.values()]
             print(f"{strategy:<8} F1 {statistics.mean(f1):.3f} ± {statistics.stdev(f1):.3f}  "
-                  f"P {statistics.mean(p):.3f}  claims acc {statistics.mean(acc):.3f} ± "
+                  f"P {statistics.mean(p):.3f}  R {statistics.mean(recall):.3f}  "
+                  f"content R {statistics.mean(content_r):.3f}  "
+                  f"claims acc {statistics.mean(acc):.3f} ± "
                   f"{statistics.stdev(acc):.3f}  vague F1 {statistics.mean(vague):.3f} ± "
                   f"{statistics.stdev(vague):.3f}")
     return 0

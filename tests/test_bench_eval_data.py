@@ -15,6 +15,7 @@ BENCH = ROOT / "bench"
 # Every benchmark that needs the eval files; reply_length.py reads them when they are
 # there and measures the seed article alone otherwise.
 NEEDS_EVAL = ("attribution_variants", "claim_labels", "claim_lists", "crossval_attribution",
+              "tagger_tokens",
               "eval_dates", "eval_polnear", "eval_summary", "extraction", "growth", "quality",
               "rule_ablation", "speed")
 OPTIONAL = ("reply_length",)
