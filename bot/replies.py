@@ -25,7 +25,7 @@ from bot.fetch import errors as fetch_errors
 from bot.render.common import shorten
 from bot.render.telegram import BUTTONS, plain_text, render_reply
 from bot.render.telegram_parts import esc_short
-from bot.service import LinkBreakdown, breakdown_html, breakdown_link
+from bot.service import ComputedBreakdown, breakdown_html, breakdown_link
 from bot.settings import Settings
 from bot.store import Store
 from bot.store.usage import UsageEvent, domain_of
@@ -162,7 +162,7 @@ def failure_text(error: fetch_errors.FetchError | AnalysisFailed, url: str | Non
 
 
 async def _compute(services: BotServices, *, text: str | None, url: str | None,
-                   html: str | None = None) -> LinkBreakdown:
+                   html: str | None = None) -> ComputedBreakdown:
     if url is not None:
         return await breakdown_link(url, settings=services.settings, store=services.store,
                                     analyzer=services.pool.analyze)
@@ -172,7 +172,7 @@ async def _compute(services: BotServices, *, text: str | None, url: str | None,
     assert text is not None
     started = time.monotonic()
     breakdown = await services.pool.analyze(text, source=Source(kind="text"))
-    return LinkBreakdown(breakdown, cached=False, analysis_seconds=time.monotonic() - started)
+    return ComputedBreakdown(breakdown, cached=False, analysis_seconds=time.monotonic() - started)
 
 
 async def deliver_breakdown(message: Message, services: BotServices, *, text: str | None = None,
