@@ -9,7 +9,7 @@ from telegram import Update
 from telegram.error import Forbidden, RetryAfter
 from telegram.ext import ContextTypes
 
-from bot.sending import is_transient
+from handlers.sending import is_transient
 
 log = logging.getLogger("bot.errors")
 

@@ -15,8 +15,8 @@ from telegram.constants import ChatMemberStatus
 from telegram.ext import ContextTypes
 
 from bot.replies import deliver_breakdown
-from bot.skipped_links import SkippedLinkNotices
 from handlers.common import request_of, services_of
+from handlers.skipped_links import SkippedLinkNotices
 
 ADMIN_CACHE_SECONDS = 60.0  # a demoted admin loses /auto within a minute
 _ADMIN_STATUSES = {ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER}

@@ -1,6 +1,6 @@
 """Inline mode: `@yourbot <link>` in any chat, and the buttons that open the private chat.
 
-The flow lives in bot/inline.py; these handlers only take the update apart.
+The flow lives in handlers/inline_flow.py; these handlers only take the update apart.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from telegram.constants import ChatAction
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes, filters
 
-from bot.inline import START_LINK, LinkWork, answer_inline_query
 from bot.replies import deliver_breakdown
 from handlers.common import services_of
+from handlers.inline_flow import START_LINK, LinkWork, answer_inline_query
 
 # "/start bd-<token>": what Telegram sends when a user taps an inline "open in the bot"
 # button or a card's "Full breakdown" link.

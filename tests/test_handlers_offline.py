@@ -14,11 +14,11 @@ from telegram import Update
 from telegram.ext import Application
 from telegram.request import BaseRequest, RequestData
 
-from bot.app import build_application
 from bot.replies import BotServices, RateLimiter
 from bot.settings import Settings
 from bot.store import Store
 from bot.workers import AnalysisPool
+from handlers.app import build_application
 
 TOKEN = "4242:OFFLINE"
 BOT_USER = {"id": 4242, "is_bot": True, "first_name": "Bot", "username": "offline_bot"}
@@ -189,7 +189,7 @@ async def test_reply_follows_a_group_that_became_a_supergroup(
 
 
 def test_webhook_mode_when_a_webhook_url_is_set(monkeypatch: pytest.MonkeyPatch) -> None:
-    import bot.app
+    import handlers.app
 
     calls: list[tuple[str, dict[str, Any]]] = []
     monkeypatch.setattr(Application, "run_webhook",
@@ -198,8 +198,8 @@ def test_webhook_mode_when_a_webhook_url_is_set(monkeypatch: pytest.MonkeyPatch)
                         lambda self, **kw: calls.append(("polling", kw)))
     settings = Settings(telegram_bot_token=TOKEN, webhook_url="https://bot.example/hook",
                         webhook_secret="s3cret", webhook_listen="127.0.0.1", webhook_port=8999)
-    bot.app.run(settings)
-    bot.app.run(Settings(telegram_bot_token=TOKEN))
+    handlers.app.run(settings)
+    handlers.app.run(Settings(telegram_bot_token=TOKEN))
     (kind, kw), (second, _) = calls
     assert kind == "webhook" and second == "polling"
     assert kw["webhook_url"] == "https://bot.example/hook" and kw["secret_token"] == "s3cret"

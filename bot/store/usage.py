@@ -185,7 +185,7 @@ class UsageMixin:
 
     async def last_auto_breakdown_at(self, chat_id: int) -> float | None:
         """When the chat's current cooldown window opened (its last automatic breakdown);
-        the window's skipped links are counted under this time (bot/skipped_links.py)."""
+        the window's skipped links are counted under this time (handlers/skipped_links.py)."""
         async with self._db.execute(
             "SELECT last_auto_at FROM chat_settings WHERE chat_id = ?", (chat_id,),
         ) as cursor:

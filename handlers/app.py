@@ -30,15 +30,15 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot.fetch import pool as extraction_pool
-from bot.inline import LinkWork
 from bot.paste import PasteAssembler
 from bot.replies import LINK_CALLBACK_PREFIX, BotServices, RateLimiter
-from bot.sending import PatientRateLimiter
 from bot.settings import Settings
-from bot.skipped_links import SkippedLinkNotices
 from bot.store import Store
 from bot.workers import AnalysisPool
 from handlers import admin, buttons, errors, groups, inline, private
+from handlers.inline_flow import LinkWork
+from handlers.sending import PatientRateLimiter
+from handlers.skipped_links import SkippedLinkNotices
 
 log = logging.getLogger("bot")
 
