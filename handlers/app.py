@@ -31,13 +31,15 @@ from telegram.request import BaseRequest
 
 from bot.fetch import pool as extraction_pool
 from bot.paste import PasteAssembler
-from bot.replies import LINK_CALLBACK_PREFIX, BotServices, RateLimiter
+from bot.rate_limit import RateLimiter
 from bot.settings import Settings
 from bot.store import Store
 from bot.workers import AnalysisPool
 from handlers import admin, buttons, errors, groups, inline, private
 from handlers.inline_flow import LinkWork
+from handlers.keyboards import LINK_CALLBACK_PREFIX
 from handlers.sending import PatientRateLimiter
+from handlers.services import BotServices
 from handlers.skipped_links import SkippedLinkNotices
 
 log = logging.getLogger("bot")

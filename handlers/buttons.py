@@ -7,8 +7,10 @@ from telegram import Message, Update
 from telegram.ext import ContextTypes
 
 from bot.render.telegram import BUTTONS, render_section
-from bot.replies import CALLBACK_PREFIX, LINK_CALLBACK_PREFIX, deliver_breakdown, send_html
 from handlers.common import services_of
+from handlers.html_fallback import send_html
+from handlers.keyboards import CALLBACK_PREFIX, LINK_CALLBACK_PREFIX
+from handlers.reply_flow import deliver_breakdown
 
 _SECTIONS = {section for _, section in BUTTONS}
 # A 30,000-word article is ~44 messages of source text: past this many, the last message

@@ -6,7 +6,8 @@ from telegram import Message, MessageEntity
 from telegram.ext import ContextTypes
 
 from bot.messages import Request, classify
-from bot.replies import BotServices, deliver_breakdown
+from handlers.reply_flow import deliver_breakdown
+from handlers.services import BotServices
 
 
 def services_of(context: ContextTypes.DEFAULT_TYPE) -> BotServices:

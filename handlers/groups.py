@@ -14,8 +14,8 @@ from telegram import Update
 from telegram.constants import ChatMemberStatus
 from telegram.ext import ContextTypes
 
-from bot.replies import deliver_breakdown
 from handlers.common import request_of, services_of
+from handlers.reply_flow import deliver_breakdown
 from handlers.skipped_links import SkippedLinkNotices
 
 ADMIN_CACHE_SECONDS = 60.0  # a demoted admin loses /auto within a minute

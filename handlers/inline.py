@@ -13,9 +13,9 @@ from telegram.constants import ChatAction
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes, filters
 
-from bot.replies import deliver_breakdown
 from handlers.common import services_of
 from handlers.inline_flow import START_LINK, LinkWork, answer_inline_query
+from handlers.reply_flow import deliver_breakdown
 
 # "/start bd-<token>": what Telegram sends when a user taps an inline "open in the bot"
 # button or a card's "Full breakdown" link.

@@ -38,15 +38,17 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
 from bot.breakdown import Breakdown
+from bot.failures import failure_code
 from bot.fetch import errors as fetch_errors
 from bot.fetch.guard import parse_url
 from bot.messages import find_links
 from bot.render.telegram import plain_text
 from bot.render.telegram_card import Card, render_card
-from bot.replies import BotServices, failure_code, record_usage
 from bot.service import ComputedBreakdown, breakdown_link, cached_link_breakdown
 from bot.store import normalise_url
 from bot.workers import AnalysisFailed
+from handlers.services import BotServices
+from handlers.usage_events import record_usage
 
 log = logging.getLogger("bot.inline")
 

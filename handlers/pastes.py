@@ -24,8 +24,8 @@ from telegram.ext import ContextTypes
 
 from bot.messages import classify
 from bot.paste import Paste, PasteAssembler, Piece
-from bot.replies import BotServices
 from handlers.common import answer_request, entity_urls, message_text, request_of, services_of
+from handlers.services import BotServices
 
 Assembler = PasteAssembler[Message]
 

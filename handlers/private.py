@@ -5,8 +5,8 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot.replies import send_html
 from handlers.common import answer_request, message_text, request_of, services_of
+from handlers.html_fallback import send_html
 from handlers.pastes import collect_or_answer
 
 GREETING = (

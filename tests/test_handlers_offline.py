@@ -14,11 +14,12 @@ from telegram import Update
 from telegram.ext import Application
 from telegram.request import BaseRequest, RequestData
 
-from bot.replies import BotServices, RateLimiter
+from bot.rate_limit import RateLimiter
 from bot.settings import Settings
 from bot.store import Store
 from bot.workers import AnalysisPool
 from handlers.app import build_application
+from handlers.services import BotServices
 
 TOKEN = "4242:OFFLINE"
 BOT_USER = {"id": 4242, "is_bot": True, "first_name": "Bot", "username": "offline_bot"}

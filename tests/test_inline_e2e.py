@@ -17,7 +17,6 @@ import pytest
 import pytest_asyncio
 from telegram.ext import Application
 
-from bot.replies import BotServices
 from handlers.inline_flow import (
     CARD_BUTTON,
     FAILED,
@@ -27,6 +26,7 @@ from handlers.inline_flow import (
     START_HINT,
     STILL_READING,
 )
+from handlers.services import BotServices
 from tests.article_site import TITLE, SiteHandler
 from tests.botapi.server import BotAPIServer
 from tests.e2e import eventually, running_bot, wait_reply

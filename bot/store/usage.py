@@ -77,7 +77,7 @@ class UsageEvent:
     words: int | None = None  # size of the analysed text, not the text
     latency_ms: int | None = None
     cached: bool = False  # a link breakdown served from the cache
-    # Where latency_ms went (None when a stage did not run): see bot/replies.py.
+    # Where latency_ms went (None when a stage did not run): see handlers/reply_flow.py.
     fetch_ms: int | None = None
     analysis_ms: int | None = None
     render_ms: int | None = None

@@ -1,0 +1,21 @@
+"""What answering a request needs, in one object: the reply flow and inline mode take it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.rate_limit import RateLimiter
+from bot.settings import Settings
+from bot.store import Store
+from bot.token_memory import BreakdownMemory, TokenMemory
+from bot.workers import AnalysisPool
+
+
+@dataclass
+class BotServices:
+    settings: Settings
+    store: Store
+    pool: AnalysisPool
+    limiter: RateLimiter
+    memory: BreakdownMemory = field(default_factory=BreakdownMemory)
+    links: TokenMemory[str] = field(default_factory=TokenMemory)  # "Break down the linked page"
