@@ -53,7 +53,7 @@ async def bot(botapi: BotAPIServer, site: str,
 
 
 def services(bot: Application) -> BotServices:
-    return bot.bot_data["services"]
+    return bot.bot_data.services
 
 
 async def ask_inline(botapi: BotAPIServer, user_id: int, query: str, *,
