@@ -13,6 +13,8 @@ from bot.workers import AnalysisPool
 
 @dataclass
 class BotServices:
+    """The core's objects a request uses, and the memories behind a reply's buttons."""
+
     settings: Settings
     store: Store
     pool: AnalysisPool
