@@ -142,7 +142,7 @@ def run_bot() -> int:
         return 2
     logging.basicConfig(level=logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    from bot.app import run
+    from handlers.app import run
 
     run(settings)
     return 0

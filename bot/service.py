@@ -21,7 +21,10 @@ Analyzer = Callable[..., Awaitable[Breakdown]]  # (text, *, published, source) -
 
 
 @dataclass(frozen=True, slots=True)
-class LinkBreakdown:
+class ComputedBreakdown:
+    """A breakdown and how it was obtained (a link's, pasted HTML's or a pasted text's):
+    from the cache or computed, and the seconds each stage took, for the usage event."""
+
     breakdown: Breakdown
     cached: bool
     fetch_seconds: float | None = None  # None when served from the cache
@@ -44,7 +47,7 @@ async def analyze_in_thread(text: str, *, published: dt.date | None = None,
 
 
 async def cached_link_breakdown(url: str, *, settings: Settings,
-                                store: Store) -> LinkBreakdown | None:
+                                store: Store) -> ComputedBreakdown | None:
     """The cached breakdown of `url` while fresh, else None; nothing is fetched."""
     hit = await store.cached_breakdown(url, ttl=settings.cache_ttl_seconds)
     if hit is None:
@@ -52,12 +55,12 @@ async def cached_link_breakdown(url: str, *, settings: Settings,
     data, reliable = hit
     cached = Breakdown.from_dict(data)
     source = replace(cached.source, published_reliable=reliable)
-    return LinkBreakdown(replace(cached, source=source), cached=True)
+    return ComputedBreakdown(replace(cached, source=source), cached=True)
 
 
 async def breakdown_link(url: str, *, settings: Settings, store: Store | None,
                          fetch: Fetch | None = None,
-                         analyzer: Analyzer = analyze_in_thread) -> LinkBreakdown:
+                         analyzer: Analyzer = analyze_in_thread) -> ComputedBreakdown:
     """The breakdown of the page at `url`, from the cache when fresh.
 
     Raises `bot.fetch.FetchError` (with a user-facing message) when the page can't be read.
@@ -76,12 +79,12 @@ async def breakdown_link(url: str, *, settings: Settings, store: Store | None,
     if store is not None:
         await store.cache_breakdown(url, breakdown.to_dict(),
                                     published_reliable=breakdown.source.published_reliable)
-    return LinkBreakdown(breakdown, cached=False, fetch_seconds=fetched - started,
+    return ComputedBreakdown(breakdown, cached=False, fetch_seconds=fetched - started,
                          analysis_seconds=analysed - fetched)
 
 
 async def breakdown_html(html: str, *, settings: Settings,
-                         analyzer: Analyzer = analyze_in_thread) -> LinkBreakdown:
+                         analyzer: Analyzer = analyze_in_thread) -> ComputedBreakdown:
     """The breakdown of pasted HTML source, read by the same extractor as fetched pages.
 
     Raises `NoArticleInHTML` when the extractor finds no article (or fails on the markup).
@@ -96,4 +99,4 @@ async def breakdown_html(html: str, *, settings: Settings,
     source = replace(source_of(article, ""), kind="text", url=article.url or None)
     breakdown = await analyzer(article.text, published=article.published, source=source)
     # Nothing was fetched: reading the markup counts as part of the analysis.
-    return LinkBreakdown(breakdown, cached=False, analysis_seconds=time.monotonic() - started)
+    return ComputedBreakdown(breakdown, cached=False, analysis_seconds=time.monotonic() - started)

@@ -68,7 +68,7 @@ class Settings:
     # Storage (bot/store).
     database_path: str = "breakdown.sqlite3"
     cache_ttl_seconds: int = 24 * 3600
-    # Telegram (bot/app.py). The token comes only from the environment or `.env`.
+    # Telegram (handlers/app.py). The token comes only from the environment or `.env`.
     telegram_bot_token: str = ""
     telegram_base_url: str = "https://api.telegram.org/bot"  # another Bot API server
     telegram_retry_seconds: float = 120.0  # keep re-sending a reply while the Bot API fails
@@ -80,12 +80,12 @@ class Settings:
     analysis_workers: int = 0  # processes for analysis; 0 = the CPU count
     user_rate_limit: int = 10  # breakdowns per user per minute
     group_cooldown_seconds: int = 30  # between automatic breakdowns in one group
-    # Quiet time after a burst before the "skipped N links" notice (bot/skipped_links.py).
+    # Quiet time after a burst before the "skipped N links" notice (handlers/skipped_links.py).
     group_notice_delay_seconds: float = 3.0
     max_links_per_message: int = 3
     min_text_words: int = 40  # shorter messages get a hint instead of a breakdown
     max_text_chars: int = 100_000  # longer pasted text is cut there, and the reply says so
-    # Inline mode (bot/inline.py): seconds an uncached link may take before the answer is
+    # Inline mode (handlers/inline_flow.py): seconds an uncached link may take before the answer is
     # "open in the bot". Telegram drops answers after about 10 s (undocumented), and the
     # answer itself needs time to travel: hence the upper bound.
     inline_budget_seconds: float = 4.0

@@ -7,7 +7,7 @@ Definitions (so the numbers mean one thing everywhere):
 - a *rate-limited* request (outcome "rate_limited") is counted on its own: the bot
   worked as configured, so it is neither a breakdown nor a failure;
 - a *failure* is any other event whose outcome is not "ok", counted by reason (the codes
-  of bot/replies.py: the fetch errors, "internal_error", "not_english");
+  of bot/failures.py: the fetch errors, "internal_error", "not_english");
 - days are UTC days; "7 d" and "30 d" are today plus the 6 / 29 days before, so the
   30-day counts equal the sums of the chart's bars, and a day without events is a zero;
 - reply time (latency) is that of breakdowns; its percentiles and the daily medians cover
@@ -50,7 +50,7 @@ class DayCount:
 
 @dataclass(frozen=True, slots=True)
 class ReasonCount:
-    reason: str  # a failure code (bot/replies.py)
+    reason: str  # a failure code (bot/failures.py)
     last_30d: int
     total: int
 

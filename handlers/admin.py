@@ -5,16 +5,15 @@ from __future__ import annotations
 import asyncio
 
 from telegram import Update
-from telegram.ext import ContextTypes
 
 from bot.stats import compute_stats, render_stats_html
 from bot.stats_chart import render_chart_png
-from handlers.common import services_of
+from handlers.context import Context
 from handlers.private import unknown_command
 
 
-async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    services = services_of(context)
+async def stats_command(update: Update, context: Context) -> None:
+    services = context.bot_data.services
     user = update.effective_user
     chat = update.effective_chat
     if chat is None or chat.type != "private" or user is None or \

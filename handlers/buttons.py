@@ -4,11 +4,12 @@ links a pasted text contained."""
 from __future__ import annotations
 
 from telegram import Message, Update
-from telegram.ext import ContextTypes
 
 from bot.render.telegram import BUTTONS, render_section
-from bot.replies import CALLBACK_PREFIX, LINK_CALLBACK_PREFIX, deliver_breakdown, send_html
-from handlers.common import services_of
+from handlers.context import Context
+from handlers.html_fallback import send_html
+from handlers.keyboards import CALLBACK_PREFIX, LINK_CALLBACK_PREFIX
+from handlers.reply_flow import deliver_breakdown
 
 _SECTIONS = {section for _, section in BUTTONS}
 # A 30,000-word article is ~44 messages of source text: past this many, the last message
@@ -16,13 +17,13 @@ _SECTIONS = {section for _, section in BUTTONS}
 MAX_SECTION_MESSAGES = 20
 
 
-async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_button(update: Update, context: Context) -> None:
     query = update.callback_query
     parts = (query.data or "").split(":")
     if len(parts) != 3 or parts[0] != CALLBACK_PREFIX or parts[1] not in _SECTIONS:
         await query.answer("That button isn't mine, or it's out of date.")
         return
-    breakdown = services_of(context).memory.recall(parts[2])
+    breakdown = context.bot_data.services.memory.recall(parts[2])
     if breakdown is None or query.message is None:
         await query.answer("This breakdown has expired — send the link or the text again.",
                            show_alert=True)
@@ -33,11 +34,11 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await send_html(query.message, part, do_quote=False)
 
 
-async def on_link_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_link_button(update: Update, context: Context) -> None:
     """"Break down the linked page": the link, broken down for whoever pressed."""
     query = update.callback_query
     assert query is not None  # a CallbackQueryHandler's update
-    services = services_of(context)
+    services = context.bot_data.services
     link = services.links.recall((query.data or "").removeprefix(f"{LINK_CALLBACK_PREFIX}:"))
     if link is None or not isinstance(query.message, Message):
         await query.answer("This button has expired — send the link again.", show_alert=True)

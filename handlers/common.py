@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 from telegram import Message, MessageEntity
-from telegram.ext import ContextTypes
 
 from bot.messages import Request, classify
-from bot.replies import BotServices, deliver_breakdown
-
-
-def services_of(context: ContextTypes.DEFAULT_TYPE) -> BotServices:
-    return context.application.bot_data["services"]
+from handlers.reply_flow import deliver_breakdown
+from handlers.services import BotServices
 
 
 def message_text(message: Message) -> str:

@@ -7,14 +7,14 @@ import logging
 
 from telegram import Update
 from telegram.error import Forbidden, RetryAfter
-from telegram.ext import ContextTypes
 
-from bot.sending import is_transient
+from handlers.context import Context
+from handlers.sending import is_transient
 
 log = logging.getLogger("bot.errors")
 
 
-async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_error(update: object, context: Context) -> None:
     error = context.error
     if isinstance(error, Forbidden):
         log.info("user blocked the bot or removed it from the chat")

@@ -12,20 +12,18 @@ import time
 
 from telegram import Update
 from telegram.constants import ChatMemberStatus
-from telegram.ext import ContextTypes
 
-from bot.replies import deliver_breakdown
-from bot.skipped_links import SkippedLinkNotices
-from handlers.common import request_of, services_of
+from handlers.common import request_of
+from handlers.context import Context
+from handlers.reply_flow import deliver_breakdown
 
 ADMIN_CACHE_SECONDS = 60.0  # a demoted admin loses /auto within a minute
 _ADMIN_STATUSES = {ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER}
 
 
-async def is_chat_admin(context: ContextTypes.DEFAULT_TYPE, chat_id: int, user_id: int) -> bool:
+async def is_chat_admin(context: Context, chat_id: int, user_id: int) -> bool:
     """Asked of Telegram, remembered briefly: admin lists change rarely."""
-    cache: dict[tuple[int, int], tuple[float, bool]] = context.bot_data.setdefault(
-        "admin_cache", {})
+    cache = context.bot_data.admin_cache
     key = (chat_id, user_id)
     hit = cache.get(key)
     if hit is not None and time.monotonic() - hit[0] < ADMIN_CACHE_SECONDS:
@@ -36,9 +34,9 @@ async def is_chat_admin(context: ContextTypes.DEFAULT_TYPE, chat_id: int, user_i
     return answer
 
 
-async def auto_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def auto_command(update: Update, context: Context) -> None:
     message = update.effective_message
-    services = services_of(context)
+    services = context.bot_data.services
     user = update.effective_user
     choice = (context.args or [""])[0].lower()
     if choice not in {"on", "off"}:
@@ -58,7 +56,7 @@ async def auto_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         await message.reply_text("Automatic breakdowns are off. /breakdown still works.")
 
 
-async def on_group_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_group_message(update: Update, context: Context) -> None:
     """A posted link, broken down only when admins turned it on, at most once per cooldown.
 
     Every other link of the window (the rest of a burst, and a message's links after its
@@ -67,12 +65,12 @@ async def on_group_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     message = update.effective_message
     if message is None:  # the handler's filters pass messages only; this tells mypy
         return
-    services = services_of(context)
+    services = context.bot_data.services
     request = request_of(message, services)
     # Any posted link, even in a long message: auto mode is about links, never text.
     if not request.links or not await services.store.auto_breakdown(message.chat.id):
         return
-    notices: SkippedLinkNotices = context.bot_data["skipped_links"]
+    notices = context.bot_data.skipped_links
     now, cooldown = time.time(), services.settings.group_cooldown_seconds
     links = len(request.links) + request.extra_links
     if await services.store.claim_auto_slot(message.chat.id, now, cooldown):
@@ -84,8 +82,9 @@ async def on_group_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -
                     else window_start, cooldown=cooldown)
 
 
-async def on_migration(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_migration(update: Update, context: Context) -> None:
     """A group became a supergroup: its settings move to the new chat id."""
     message = update.effective_message
     if message.migrate_to_chat_id:
-        await services_of(context).store.migrate_chat(message.chat.id, message.migrate_to_chat_id)
+        await context.bot_data.services.store.migrate_chat(message.chat.id,
+                                                           message.migrate_to_chat_id)

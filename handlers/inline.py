@@ -1,6 +1,6 @@
 """Inline mode: `@yourbot <link>` in any chat, and the buttons that open the private chat.
 
-The flow lives in bot/inline.py; these handlers only take the update apart.
+The flow lives in handlers/inline_flow.py; these handlers only take the update apart.
 """
 
 from __future__ import annotations
@@ -11,11 +11,11 @@ import re
 from telegram import Message, Update
 from telegram.constants import ChatAction
 from telegram.error import TelegramError
-from telegram.ext import ContextTypes, filters
+from telegram.ext import filters
 
-from bot.inline import START_LINK, LinkWork, answer_inline_query
-from bot.replies import deliver_breakdown
-from handlers.common import services_of
+from handlers.context import Context
+from handlers.inline_flow import START_LINK, answer_inline_query
+from handlers.reply_flow import deliver_breakdown
 
 # "/start bd-<token>": what Telegram sends when a user taps an inline "open in the bot"
 # button or a card's "Full breakdown" link.
@@ -34,26 +34,23 @@ class _SentViaThisBot(filters.MessageFilter):
 SENT_VIA_THIS_BOT = _SentViaThisBot(name="SENT_VIA_THIS_BOT")
 
 
-def link_work(context: ContextTypes.DEFAULT_TYPE) -> LinkWork:
-    return context.application.bot_data["link_work"]
-
-
-async def on_inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_inline_query(update: Update, context: Context) -> None:
     assert update.inline_query is not None  # InlineQueryHandler's updates have one
-    await answer_inline_query(update.inline_query, services_of(context), link_work(context))
+    shared = context.bot_data
+    await answer_inline_query(update.inline_query, shared.services, shared.link_work)
 
 
-async def start_from_inline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def start_from_inline(update: Update, context: Context) -> None:
     """/start bd-<token> in the private chat: break down the link behind the token."""
     message = update.effective_message
     assert message is not None  # a CommandHandler's update has a message
-    services = services_of(context)
+    services = context.bot_data.services
     token = (context.args or [""])[0].removeprefix(START_LINK)
     url = await services.store.link_for_token(token)
     if url is None:
         await message.reply_text(EXPIRED)
         return
-    work = link_work(context)
+    work = context.bot_data.link_work
     if work.running(url) is not None:  # the inline query's work will put it in the cache
         with contextlib.suppress(TelegramError):  # "typing…" is a courtesy
             await message.chat.send_action(ChatAction.TYPING)
@@ -61,6 +58,6 @@ async def start_from_inline(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     await deliver_breakdown(message, services, url=url)
 
 
-async def ignore_own_card(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def ignore_own_card(update: Update, context: Context) -> None:
     """A card sent through inline mode is already a breakdown: no second one under it
     (with /auto on, its linked title would otherwise be broken down in the group)."""

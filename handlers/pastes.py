@@ -20,18 +20,14 @@ from telegram import (
     MessageOriginUser,
     Update,
 )
-from telegram.ext import ContextTypes
 
 from bot.messages import classify
 from bot.paste import Paste, PasteAssembler, Piece
-from bot.replies import BotServices
-from handlers.common import answer_request, entity_urls, message_text, request_of, services_of
+from handlers.common import answer_request, entity_urls, message_text, request_of
+from handlers.context import Context
+from handlers.services import BotServices
 
 Assembler = PasteAssembler[Message]
-
-
-def assembler_of(context: ContextTypes.DEFAULT_TYPE) -> Assembler:
-    return context.application.bot_data["pastes"]
 
 
 def origin_key(origin: MessageOrigin | None) -> Hashable | None:
@@ -55,11 +51,11 @@ def piece_of(message: Message, now: float) -> Piece[Message]:
                  links=tuple(entity_urls(message)), message=message)
 
 
-async def collect_or_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def collect_or_answer(update: Update, context: Context) -> None:
     message = update.effective_message
     assert message is not None  # the handler's filters let only messages through
-    services = services_of(context)
-    assembler = assembler_of(context)
+    services = context.bot_data.services
+    assembler = context.bot_data.pastes
     key = (message.chat_id, message.from_user.id if message.from_user else message.chat_id)
     request = request_of(message, services)
     if request.kind == "links":

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import ContextTypes
 
-from bot.replies import send_html
-from handlers.common import answer_request, message_text, request_of, services_of
+from handlers.common import answer_request, message_text, request_of
+from handlers.context import Context
+from handlers.html_fallback import send_html
 from handlers.pastes import collect_or_answer
 
 GREETING = (
@@ -33,20 +33,20 @@ HELP_INLINE = ("\n\n<b>In any chat</b>\n• Type @{username} and a link: I show 
                "card you can send there.")
 
 
-async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def start(update: Update, context: Context) -> None:
     await send_html(update.effective_message, GREETING)
 
 
-async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def help_command(update: Update, context: Context) -> None:
     bot = context.bot
     inline = HELP_INLINE.format(username=bot.username) if bot.supports_inline_queries else ""
     await send_html(update.effective_message, HELP + inline)
 
 
-async def breakdown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def breakdown_command(update: Update, context: Context) -> None:
     """/breakdown <link or text>, or /breakdown as a reply to a message (any chat)."""
     message = update.effective_message
-    services = services_of(context)
+    services = context.bot_data.services
     argument = " ".join(context.args or [])
     target = message.reply_to_message
     if argument:
@@ -59,7 +59,7 @@ async def breakdown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) 
                                  "message that has a link or an article.")
 
 
-async def on_private_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_private_message(update: Update, context: Context) -> None:
     message = update.effective_message
     if not message_text(message).strip():
         await message.reply_text("I can only read text and links — send a link to an "
@@ -68,6 +68,6 @@ async def on_private_message(update: Update, context: ContextTypes.DEFAULT_TYPE)
     await collect_or_answer(update, context)
 
 
-async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def unknown_command(update: Update, context: Context) -> None:
     await update.effective_message.reply_text("I don't know that command. Send /help to see "
                                               "what I can do.")

@@ -16,9 +16,9 @@ from typing import Any
 
 from telegram.ext import Application
 
-from bot.app import build_application, start_polling, stop_polling
 from bot.settings import Settings
 from bot.workers import AnalysisPool
+from handlers.app import build_application, start_polling, stop_polling
 from tests.botapi.server import BotAPIServer
 
 

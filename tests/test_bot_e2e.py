@@ -211,7 +211,7 @@ async def test_a_user_who_blocked_the_bot_does_not_stop_it(bot: Application,
 
 
 async def test_usage_events_hold_no_text(bot: Application) -> None:
-    store = bot.bot_data["services"].store
+    store = bot.bot_data.services.store
     rows = await store.read_rows("SELECT * FROM usage_events", ())
     assert rows, "the breakdowns above were recorded"
     seed_words = {w for w in SEED.split() if len(w) > 6}
@@ -221,7 +221,7 @@ async def test_usage_events_hold_no_text(bot: Application) -> None:
 
 
 async def test_usage_events_split_the_latency_by_stage(bot: Application) -> None:
-    store = bot.bot_data["services"].store
+    store = bot.bot_data.services.store
     rows = await store.read_rows(
         "SELECT input_kind, cached, latency_ms, fetch_ms, analysis_ms, render_ms, send_ms "
         "FROM usage_events WHERE outcome = 'ok'", ())
@@ -308,7 +308,7 @@ async def test_stats_count_rate_limits_apart_from_failures_by_reason(
         botapi.send_user_message(user, user, f"{site}/missing?n={n}")
     await botapi.wait_for(lambda: len(replies(botapi, user, "error 404")) == 3, 30)
     await wait_reply(botapi, user, "please wait a moment")
-    store = bot.bot_data["services"].store
+    store = bot.bot_data.services.store
     for _ in range(500):  # each event is recorded just after its reply
         if await store.read_rows("SELECT count(*) FROM usage_events WHERE user_id = ?",
                                  (user,)) == [(4,)]:

@@ -14,11 +14,13 @@ from telegram import Update
 from telegram.ext import Application
 from telegram.request import BaseRequest, RequestData
 
-from bot.app import build_application
-from bot.replies import BotServices, RateLimiter
+from bot.rate_limit import RateLimiter
 from bot.settings import Settings
 from bot.store import Store
 from bot.workers import AnalysisPool
+from handlers.app import build_application
+from handlers.context import BotData
+from handlers.services import BotServices
 
 TOKEN = "4242:OFFLINE"
 BOT_USER = {"id": 4242, "is_bot": True, "first_name": "Bot", "username": "offline_bot"}
@@ -96,10 +98,24 @@ async def app(tmp_path: Path) -> AsyncIterator[tuple[Application, RecordingReque
     application = build_application(settings, pool=pool, request=recorder)
     await application.initialize()
     store = await Store.open(settings.database_path)
-    application.bot_data["services"] = BotServices(settings, store, pool, RateLimiter(10))
+    application.bot_data.services = BotServices(settings, store, pool, RateLimiter(10))
     yield application, recorder
     await store.close()
     await application.shutdown()
+
+
+def test_bot_data_is_typed_and_set_before_the_first_update(tmp_path: Path) -> None:
+    settings = Settings(telegram_bot_token=TOKEN, database_path=str(tmp_path / "bot.sqlite3"))
+    pool = AnalysisPool(1)  # never started
+    application = build_application(settings, pool=pool, request=RecordingRequest())
+    shared = application.bot_data
+    assert type(shared) is BotData  # PTB created it through ContextTypes(bot_data=BotData)
+    assert shared.settings is settings and shared.pool is pool and shared.admin_cache == {}
+    assert shared.pastes.window == settings.paste_wait_seconds
+    assert shared.skipped_links.quiet == settings.group_notice_delay_seconds
+    assert shared.link_work.running("https://example.org/") is None
+    with pytest.raises(AttributeError, match="services"):
+        shared.services  # noqa: B018  (set by post_init, once the store is open)
 
 
 async def feed(application: Application, data: dict[str, Any]) -> None:
@@ -172,7 +188,7 @@ async def test_unexpected_errors_get_one_friendly_reply(
     async def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    services = application.bot_data["services"]
+    services = application.bot_data.services
     monkeypatch.setattr(services.store, "auto_breakdown", broken)
     await feed(application, message_update("/auto", chat_id=-3, chat_type="group"))
     assert "something went wrong" in recorder.sent()[-1]["text"]
@@ -189,7 +205,7 @@ async def test_reply_follows_a_group_that_became_a_supergroup(
 
 
 def test_webhook_mode_when_a_webhook_url_is_set(monkeypatch: pytest.MonkeyPatch) -> None:
-    import bot.app
+    import handlers.app
 
     calls: list[tuple[str, dict[str, Any]]] = []
     monkeypatch.setattr(Application, "run_webhook",
@@ -198,8 +214,8 @@ def test_webhook_mode_when_a_webhook_url_is_set(monkeypatch: pytest.MonkeyPatch)
                         lambda self, **kw: calls.append(("polling", kw)))
     settings = Settings(telegram_bot_token=TOKEN, webhook_url="https://bot.example/hook",
                         webhook_secret="s3cret", webhook_listen="127.0.0.1", webhook_port=8999)
-    bot.app.run(settings)
-    bot.app.run(Settings(telegram_bot_token=TOKEN))
+    handlers.app.run(settings)
+    handlers.app.run(Settings(telegram_bot_token=TOKEN))
     (kind, kw), (second, _) = calls
     assert kind == "webhook" and second == "polling"
     assert kw["webhook_url"] == "https://bot.example/hook" and kw["secret_token"] == "s3cret"

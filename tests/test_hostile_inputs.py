@@ -34,10 +34,10 @@ import pytest
 import pytest_asyncio
 from telegram.ext import Application
 
-from bot.app import build_application, start_polling, stop_polling
 from bot.fetch import guard
 from bot.settings import Settings
 from bot.workers import AnalysisPool
+from handlers.app import build_application, start_polling, stop_polling
 from tests import figures
 from tests.article_site import SiteHandler
 from tests.botapi.server import BotAPIServer

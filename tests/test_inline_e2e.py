@@ -17,8 +17,16 @@ import pytest
 import pytest_asyncio
 from telegram.ext import Application
 
-from bot.inline import CARD_BUTTON, FAILED, FULL, HINT, RATE_LIMITED, START_HINT, STILL_READING
-from bot.replies import BotServices
+from handlers.inline_flow import (
+    CARD_BUTTON,
+    FAILED,
+    FULL,
+    HINT,
+    RATE_LIMITED,
+    START_HINT,
+    STILL_READING,
+)
+from handlers.services import BotServices
 from tests.article_site import TITLE, SiteHandler
 from tests.botapi.server import BotAPIServer
 from tests.e2e import eventually, running_bot, wait_reply
@@ -45,7 +53,7 @@ async def bot(botapi: BotAPIServer, site: str,
 
 
 def services(bot: Application) -> BotServices:
-    return bot.bot_data["services"]
+    return bot.bot_data.services
 
 
 async def ask_inline(botapi: BotAPIServer, user_id: int, query: str, *,

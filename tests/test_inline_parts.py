@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.inline import LinkWork
 from bot.settings import Settings, SettingsError
 from bot.stats import compute_stats
 from bot.store import Store, UsageEvent
 from bot.store.links import TOKEN_DAYS, token_for
+from handlers.inline_flow import LinkWork
 
 DAY = 86_400
 

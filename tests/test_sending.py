@@ -1,4 +1,5 @@
-"""The Bot API call policy (bot/sending.py) and worker process lifetime (bot/worker_process.py)."""
+"""The Bot API call policy (handlers/sending.py) and worker process lifetime
+(bot/worker_process.py)."""
 
 from __future__ import annotations
 
@@ -11,9 +12,9 @@ from typing import Any
 import pytest
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
-from bot import sending
-from bot.sending import PatientRateLimiter, backoff_delays, is_transient
 from bot.worker_process import process_alive
+from handlers import sending
+from handlers.sending import PatientRateLimiter, backoff_delays, is_transient
 
 
 @pytest.fixture(autouse=True)

@@ -1,4 +1,4 @@
-"""The notice for links /auto skipped during a group's cooldown (bot/skipped_links.py).
+"""The notice for links /auto skipped during a group's cooldown (handlers/skipped_links.py).
 
 The notice logic runs against stand-ins for Telegram messages that record what was sent
 and edited; quiet times are a few hundredths of a second. The end-to-end burst through the
@@ -17,8 +17,8 @@ import pytest
 from telegram.error import Forbidden
 
 from bot.settings import Settings, SettingsError
-from bot.skipped_links import SkippedLinkNotices, notice_text
 from bot.store import Store
+from handlers.skipped_links import SkippedLinkNotices, notice_text
 
 QUIET = 0.05
 COOLDOWN = 60.0

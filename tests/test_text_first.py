@@ -9,11 +9,13 @@ from typing import Any
 import pytest
 
 from bot.breakdown import Breakdown, Source
+from bot.failures import failure_text
 from bot.fetch.errors import HTTPStatusError, NoArticleInHTML, NoArticleText
 from bot.messages import classify, looks_like_html
-from bot.replies import LINK_CALLBACK_PREFIX, TokenMemory, failure_text, link_rows
 from bot.service import breakdown_html
 from bot.settings import Settings, SettingsError
+from bot.token_memory import TokenMemory
+from handlers.keyboards import LINK_CALLBACK_PREFIX, link_rows
 from tests.article_site import SEED, TITLE, seed_page
 
 ARTICLE = " ".join(SEED.split()[200:260])  # 60 words of running text

@@ -1,4 +1,4 @@
-"""The inline-mode card: a breakdown small enough to send into any chat (bot/inline.py).
+"""The inline-mode card: a breakdown small enough to send into any chat (handlers/inline_flow.py).
 
 `@yourbot <link>` answers with one card: the title, a sourcing line a reader can judge
 the article by ("12 quotes · 3 anonymous · 8 claims with no source"), the most-quoted

@@ -77,7 +77,7 @@ class UsageEvent:
     words: int | None = None  # size of the analysed text, not the text
     latency_ms: int | None = None
     cached: bool = False  # a link breakdown served from the cache
-    # Where latency_ms went (None when a stage did not run): see bot/replies.py.
+    # Where latency_ms went (None when a stage did not run): see handlers/reply_flow.py.
     fetch_ms: int | None = None
     analysis_ms: int | None = None
     render_ms: int | None = None
@@ -185,7 +185,7 @@ class UsageMixin:
 
     async def last_auto_breakdown_at(self, chat_id: int) -> float | None:
         """When the chat's current cooldown window opened (its last automatic breakdown);
-        the window's skipped links are counted under this time (bot/skipped_links.py)."""
+        the window's skipped links are counted under this time (handlers/skipped_links.py)."""
         async with self._db.execute(
             "SELECT last_auto_at FROM chat_settings WHERE chat_id = ?", (chat_id,),
         ) as cursor:

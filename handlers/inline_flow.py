@@ -38,15 +38,17 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
 from bot.breakdown import Breakdown
+from bot.failures import failure_code
 from bot.fetch import errors as fetch_errors
 from bot.fetch.guard import parse_url
 from bot.messages import find_links
 from bot.render.telegram import plain_text
 from bot.render.telegram_card import Card, render_card
-from bot.replies import BotServices, failure_code, record_usage
-from bot.service import LinkBreakdown, breakdown_link, cached_link_breakdown
+from bot.service import ComputedBreakdown, breakdown_link, cached_link_breakdown
 from bot.store import normalise_url
 from bot.workers import AnalysisFailed
+from handlers.services import BotServices
+from handlers.usage_events import record_usage
 
 log = logging.getLogger("bot.inline")
 
@@ -74,7 +76,7 @@ WorkFailure = fetch_errors.FetchError | AnalysisFailed
 class WorkOutcome:
     """What breaking a link down gave: a breakdown, or the failure the user is told."""
 
-    computed: LinkBreakdown | None = None
+    computed: ComputedBreakdown | None = None
     error: WorkFailure | None = None
 
 
@@ -95,7 +97,7 @@ class LinkWork:
     def running(self, url: str) -> asyncio.Task[WorkOutcome] | None:
         return self._running.get(normalise_url(url))
 
-    def start(self, url: str, compute: Callable[[], Awaitable[LinkBreakdown]]
+    def start(self, url: str, compute: Callable[[], Awaitable[ComputedBreakdown]]
               ) -> asyncio.Task[WorkOutcome]:
         """The work on `url`'s page: the one running, else a new task running `compute`."""
         key = normalise_url(url)
@@ -117,7 +119,7 @@ class LinkWork:
             del self._running[key]
 
 
-async def _settle(compute: Callable[[], Awaitable[LinkBreakdown]]) -> WorkOutcome:
+async def _settle(compute: Callable[[], Awaitable[ComputedBreakdown]]) -> WorkOutcome:
     """The work never raises: every query waiting on it gets an outcome to answer with."""
     try:
         return WorkOutcome(computed=await compute())
@@ -198,13 +200,13 @@ async def _answer_with_work(query: InlineQuery, services: BotServices, work: Lin
     assert outcome.computed is not None
     computed = outcome.computed
     if joined:  # another query's work is, for this one, a breakdown it did not compute
-        computed = LinkBreakdown(computed.breakdown, cached=True)
+        computed = ComputedBreakdown(computed.breakdown, cached=True)
     await _answer_breakdown(query, services, asker, url=url, start_link=start_link,
                             computed=computed)
 
 
 async def _answer_breakdown(query: InlineQuery, services: BotServices, asker: _Asker, *,
-                            url: str, start_link: str, computed: LinkBreakdown) -> None:
+                            url: str, start_link: str, computed: ComputedBreakdown) -> None:
     breakdown = computed.breakdown
     if not _has_findings(breakdown):
         await _answer(query, button=_start_button(NOTHING, start_link),

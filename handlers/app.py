@@ -17,7 +17,6 @@ from telegram import (
 )
 from telegram.constants import ParseMode
 from telegram.ext import (
-    Application,
     ApplicationBuilder,
     CallbackQueryHandler,
     CommandHandler,
@@ -30,15 +29,18 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot.fetch import pool as extraction_pool
-from bot.inline import LinkWork
 from bot.paste import PasteAssembler
-from bot.replies import LINK_CALLBACK_PREFIX, BotServices, RateLimiter
-from bot.sending import PatientRateLimiter
+from bot.rate_limit import RateLimiter
 from bot.settings import Settings
-from bot.skipped_links import SkippedLinkNotices
 from bot.store import Store
 from bot.workers import AnalysisPool
 from handlers import admin, buttons, errors, groups, inline, private
+from handlers.context import CONTEXT_TYPES, BotApplication
+from handlers.inline_flow import LinkWork
+from handlers.keyboards import LINK_CALLBACK_PREFIX
+from handlers.sending import PatientRateLimiter
+from handlers.services import BotServices
+from handlers.skipped_links import SkippedLinkNotices
 
 log = logging.getLogger("bot")
 
@@ -73,7 +75,7 @@ def file_url_for(base_url: str) -> str:
 
 
 def build_application(settings: Settings, *, pool: AnalysisPool | None = None,
-                      request: BaseRequest | None = None) -> Application:
+                      request: BaseRequest | None = None) -> BotApplication:
     """`request` replaces the HTTP layer (tests record calls with it instead of sending)."""
     # httpx logs every request URL at INFO, and Bot API URLs contain the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
@@ -82,6 +84,7 @@ def build_application(settings: Settings, *, pool: AnalysisPool | None = None,
         builder = builder.request(request).get_updates_request(request)
     application = (
         builder
+        .context_types(CONTEXT_TYPES)  # context.bot_data is a BotData (handlers/context.py)
         .token(settings.telegram_bot_token)
         .base_url(settings.telegram_base_url)
         .base_file_url(file_url_for(settings.telegram_base_url))
@@ -94,20 +97,21 @@ def build_application(settings: Settings, *, pool: AnalysisPool | None = None,
         .post_shutdown(_post_shutdown)
         .build()
     )
-    application.bot_data["settings"] = settings
-    application.bot_data["pool"] = pool or AnalysisPool(settings.analysis_workers)
+    shared = application.bot_data
+    shared.settings = settings
+    shared.pool = pool or AnalysisPool(settings.analysis_workers)
     # Links /auto skipped in a group's cooldown, for one notice per window. Its tasks are
     # the application's, so stopping the bot waits for a pending notice.
-    application.bot_data["skipped_links"] = SkippedLinkNotices(
-        quiet=settings.group_notice_delay_seconds, spawn=application.create_task)
-    application.bot_data["link_work"] = LinkWork(spawn=application.create_task)
-    application.bot_data["pastes"] = PasteAssembler(window=settings.paste_wait_seconds,
-                                                    max_chars=settings.max_text_chars)
+    shared.skipped_links = SkippedLinkNotices(quiet=settings.group_notice_delay_seconds,
+                                              spawn=application.create_task)
+    shared.link_work = LinkWork(spawn=application.create_task)
+    shared.pastes = PasteAssembler(window=settings.paste_wait_seconds,
+                                   max_chars=settings.max_text_chars)
     register_handlers(application)
     return application
 
 
-def register_handlers(application: Application) -> None:
+def register_handlers(application: BotApplication) -> None:
     private_chat = filters.ChatType.PRIVATE
     groups_only = filters.ChatType.GROUPS
     # Order matters within a group: the first matching handler wins.
@@ -138,17 +142,16 @@ def register_handlers(application: Application) -> None:
     application.add_error_handler(errors.on_error)
 
 
-async def _post_init(application: Application) -> None:
-    settings: Settings = application.bot_data["settings"]
-    pool: AnalysisPool = application.bot_data["pool"]
+async def _post_init(application: BotApplication) -> None:
+    shared = application.bot_data
+    settings, pool = shared.settings, shared.pool
     store = await Store.open(settings.database_path)
     await asyncio.to_thread(pool.start)  # every worker loads spaCy before the first request
-    application.bot_data["services"] = BotServices(settings, store, pool,
-                                                   RateLimiter(settings.user_rate_limit))
+    shared.services = BotServices(settings, store, pool, RateLimiter(settings.user_rate_limit))
     await set_commands(application, settings)
 
 
-async def set_commands(application: Application, settings: Settings) -> None:
+async def set_commands(application: BotApplication, settings: Settings) -> None:
     """Command menus per scope: admins' private chats also list /stats."""
     bot = application.bot
     await bot.set_my_commands(PRIVATE_COMMANDS, scope=BotCommandScopeAllPrivateChats())
@@ -157,15 +160,16 @@ async def set_commands(application: Application, settings: Settings) -> None:
         await bot.set_my_commands(ADMIN_COMMANDS, scope=BotCommandScopeChat(admin_id))
 
 
-async def _post_shutdown(application: Application) -> None:
-    services: BotServices | None = application.bot_data.get("services")
+async def _post_shutdown(application: BotApplication) -> None:
+    # No services when post_init failed before the store was open.
+    services: BotServices | None = getattr(application.bot_data, "services", None)
     if services is not None:
         await services.store.close()
-    application.bot_data["pool"].shutdown()
+    application.bot_data.pool.shutdown()
     await asyncio.to_thread(extraction_pool.shutdown)
 
 
-async def start_polling(application: Application, *, poll_timeout: int = 10) -> None:
+async def start_polling(application: BotApplication, *, poll_timeout: int = 10) -> None:
     """What `run_polling` does before it blocks, for callers that own the event loop."""
     await application.initialize()
     if application.post_init is not None:
@@ -175,7 +179,7 @@ async def start_polling(application: Application, *, poll_timeout: int = 10) -> 
     await application.start()
 
 
-async def stop_polling(application: Application) -> None:
+async def stop_polling(application: BotApplication) -> None:
     """Stop taking updates, finish the ones in flight, then release everything."""
     await application.updater.stop()
     await application.stop()

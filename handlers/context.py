@@ -1,0 +1,46 @@
+"""The bot's shared objects, typed: `context.bot_data` is a `BotData` in every handler.
+
+python-telegram-bot creates `bot_data` itself, calling `BotData()` with no arguments
+(`ContextTypes(bot_data=BotData)`), so nothing can be passed in: `build_application`
+(handlers/app.py) sets every part before the first update, and post_init adds `services`
+once the store is open. Reading a part before it is set raises AttributeError naming it:
+a bug in the composition root, never a state a handler has to check for.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import Message
+from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
+
+from bot.paste import PasteAssembler
+from bot.settings import Settings
+from bot.workers import AnalysisPool
+from handlers.inline_flow import LinkWork
+from handlers.services import BotServices
+from handlers.skipped_links import SkippedLinkNotices
+
+
+class BotData:
+    """Everything the handlers share, one typed attribute each."""
+
+    __slots__ = ("admin_cache", "link_work", "pastes", "pool", "services", "settings",
+                 "skipped_links")
+
+    settings: Settings
+    pool: AnalysisPool  # owned by the composition root: started in post_init, shut down after
+    services: BotServices  # what the reply flow and inline mode need; set in post_init
+    pastes: PasteAssembler[Message]  # pieces of long pastes held for their quiet window
+    link_work: LinkWork  # inline mode's link breakdowns in progress, one per page
+    skipped_links: SkippedLinkNotices  # links /auto skipped, one notice per group window
+
+    def __init__(self) -> None:
+        # (chat, user) -> (when Telegram was asked, whether the user is a chat admin).
+        self.admin_cache: dict[tuple[int, int], tuple[float, bool]] = {}
+
+
+# What every handler's `context` is; `Application` with this bot data, for annotations.
+Context = CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], BotData]
+BotApplication = Application[Any, Context, dict[Any, Any], dict[Any, Any], BotData, Any]
+CONTEXT_TYPES = ContextTypes(bot_data=BotData)

@@ -1,0 +1,23 @@
+"""What answering a request needs, in one object: the reply flow and inline mode take it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.rate_limit import RateLimiter
+from bot.settings import Settings
+from bot.store import Store
+from bot.token_memory import BreakdownMemory, TokenMemory
+from bot.workers import AnalysisPool
+
+
+@dataclass
+class BotServices:
+    """The core's objects a request uses, and the memories behind a reply's buttons."""
+
+    settings: Settings
+    store: Store
+    pool: AnalysisPool
+    limiter: RateLimiter
+    memory: BreakdownMemory = field(default_factory=BreakdownMemory)
+    links: TokenMemory[str] = field(default_factory=TokenMemory)  # "Break down the linked page"
