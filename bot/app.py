@@ -95,7 +95,8 @@ def build_application(settings: Settings, *, pool: AnalysisPool | None = None,
         .build()
     )
     application.bot_data["settings"] = settings
-    application.bot_data["pool"] = pool or AnalysisPool(settings.analysis_workers)
+    application.bot_data["pool"] = pool or AnalysisPool(settings.analysis_workers,
+                                                        spacy_model=settings.spacy_model)
     # Links /auto skipped in a group's cooldown, for one notice per window. Its tasks are
     # the application's, so stopping the bot waits for a pending notice.
     application.bot_data["skipped_links"] = SkippedLinkNotices(

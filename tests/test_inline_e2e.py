@@ -9,7 +9,6 @@ let it answer, so no outcome here depends on the machine's speed.
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
@@ -130,7 +129,7 @@ async def test_slow_page_opens_in_the_bot_and_start_breaks_it_down(
         bot: Application, botapi: BotAPIServer, site: str) -> None:
     url = f"{site}/slow?id=1"
     patient = services(bot).settings
-    services(bot).settings = dataclasses.replace(patient, inline_budget_seconds=0.3)
+    services(bot).settings = patient.model_copy(update={"inline_budget_seconds": 0.3})
     SiteHandler.slow_gate.clear()
     try:
         answer = await ask_inline(botapi, 75, url)
