@@ -5,24 +5,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-import pytest
-
-from bot.store import Store, normalise_url
+from bot.store import Store
 from bot.store.migrations import MIGRATIONS
-
-
-@pytest.mark.parametrize(("url", "expected"), [
-    ("HTTPS://Example.COM/a/B?x=1", "https://example.com/a/B?x=1"),
-    ("https://example.com:443/a", "https://example.com/a"),
-    ("http://example.com:8080/a", "http://example.com:8080/a"),
-    ("https://example.com/a#comments", "https://example.com/a"),
-    ("https://example.com/a?utm_source=tg&utm_medium=share&id=7&fbclid=X&gclid=Y",
-     "https://example.com/a?id=7"),
-    ("https://example.com", "https://example.com/"),
-    ("http://[2001:db8::1]:80/x", "http://[2001:db8::1]/x"),
-])
-def test_normalise_url(url: str, expected: str) -> None:
-    assert normalise_url(url) == expected
 
 
 async def test_new_database_is_migrated_and_in_wal_mode(tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ import hashlib
 import time
 from typing import TYPE_CHECKING
 
-from bot.store.urls import normalise_url
+from bot.urls import cache_key
 
 if TYPE_CHECKING:
     import aiosqlite
@@ -22,8 +22,8 @@ TOKEN_CHARS = 22  # 132 bits of the hash, in base64url: A-Z a-z 0-9 _ -
 
 
 def token_for(url: str) -> str:
-    """The token of `url`: the same for every spelling of one page (see normalise_url)."""
-    digest = hashlib.sha256(normalise_url(url).encode("utf-8")).digest()
+    """The token of `url`: the same for every spelling of one page (see bot.urls)."""
+    digest = hashlib.sha256(cache_key(url).encode("utf-8")).digest()
     return base64.urlsafe_b64encode(digest).decode("ascii")[:TOKEN_CHARS]
 
 
@@ -39,7 +39,7 @@ class LinkTokenMixin:
         await self._db.execute(
             "INSERT INTO link_tokens (token, url, used_at) VALUES (?, ?, ?) "
             "ON CONFLICT (token) DO UPDATE SET used_at = excluded.used_at",
-            (token, normalise_url(url), now))
+            (token, cache_key(url), now))
         await self._db.execute("DELETE FROM link_tokens WHERE used_at < ?",
                                (now - TOKEN_DAYS * 86_400,))
         await self._db.commit()
