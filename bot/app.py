@@ -21,6 +21,7 @@ from telegram.ext import (
     ApplicationBuilder,
     CallbackQueryHandler,
     CommandHandler,
+    ContextTypes,
     Defaults,
     InlineQueryHandler,
     MessageHandler,
@@ -48,6 +49,7 @@ GROUP_COMMANDS = [BotCommand("breakdown", "Break down a link or the replied-to m
                   BotCommand("auto", "Admins: automatic breakdowns on/off"),
                   BotCommand("help", "How to use me")]
 ADMIN_COMMANDS = [*PRIVATE_COMMANDS, BotCommand("stats", "Usage statistics")]
+PURGE_EVERY = 3600.0  # seconds between purges of expired database rows; the first is soon
 
 
 class CommandsFirst(SimpleUpdateProcessor):
@@ -104,8 +106,22 @@ def build_application(settings: Settings, *, pool: AnalysisPool | None = None,
     application.bot_data["link_work"] = LinkWork(spawn=application.create_task)
     application.bot_data["pastes"] = PasteAssembler(window=settings.paste_wait_seconds,
                                                     max_chars=settings.max_text_chars)
+    if application.job_queue is None:
+        raise RuntimeError("install python-telegram-bot[job-queue]: expired rows need it")
+    application.job_queue.run_repeating(purge_expired_rows, interval=PURGE_EVERY, first=60.0,
+                                        name="purge_expired")
     register_handlers(application)
     return application
+
+
+async def purge_expired_rows(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The repeating job: expired cache rows and link tokens leave the database."""
+    services: BotServices | None = context.application.bot_data.get("services")
+    if services is not None:  # None until post_init has opened the store
+        purged = await services.store.purge_expired(
+            cache_ttl=services.settings.cache_ttl_seconds)
+        log.info("purged %d cached breakdowns and %d link tokens", purged.cache_rows,
+                 purged.link_tokens)
 
 
 def register_handlers(application: Application) -> None:

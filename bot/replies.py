@@ -21,6 +21,7 @@ from telegram.constants import ChatAction, ParseMode
 from telegram.error import BadRequest, ChatMigrated
 
 from bot.breakdown import Breakdown, Source
+from bot.expiring import ExpiringCache
 from bot.fetch import errors as fetch_errors
 from bot.render.common import shorten
 from bot.render.telegram import BUTTONS, plain_text, render_reply
@@ -60,21 +61,38 @@ def failure_code(error: Exception) -> str:
 
 
 class RateLimiter:
-    """At most `limit` breakdowns per user in any 60 seconds (sliding window)."""
+    """At most `limit` breakdowns per user in any `window` seconds (sliding window).
 
-    def __init__(self, limit: int, window: float = 60.0) -> None:
-        self.limit, self.window = limit, window
-        self._seen: dict[int, deque[float]] = {}
+    Only users active within the window are remembered, and at most `capacity` of them
+    (the least recently active leave first): one-off users do not pile up.
+    """
+
+    def __init__(self, limit: int, window: float = 60.0, capacity: int = 10_000) -> None:
+        self.limit, self.window, self.capacity = limit, window, capacity
+        # Per user, the times of their breakdowns in the window; least recently active first.
+        self._seen: OrderedDict[int, deque[float]] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._seen)
 
     def allow(self, user_id: int, now: float | None = None) -> bool:
         now = time.monotonic() if now is None else now
+        while self._seen and not _active(next(iter(self._seen.values())), now - self.window):
+            self._seen.popitem(last=False)
         stamps = self._seen.setdefault(user_id, deque())
         while stamps and stamps[0] <= now - self.window:
             stamps.popleft()
         if len(stamps) >= self.limit:
             return False
         stamps.append(now)
+        self._seen.move_to_end(user_id)
+        while len(self._seen) > self.capacity:
+            self._seen.popitem(last=False)
         return True
+
+
+def _active(stamps: deque[float], since: float) -> bool:
+    return bool(stamps) and stamps[-1] > since
 
 
 class TokenMemory(Generic[T]):
@@ -84,21 +102,15 @@ class TokenMemory(Generic[T]):
     """
 
     def __init__(self, capacity: int = 500, ttl: float = 24 * 3600) -> None:
-        self.capacity, self.ttl = capacity, ttl
-        self._items: OrderedDict[str, tuple[float, T]] = OrderedDict()
+        self._items: ExpiringCache[str, T] = ExpiringCache(ttl=ttl, capacity=capacity)
 
     def remember(self, item: T) -> str:
         token = secrets.token_urlsafe(6)
-        self._items[token] = (time.monotonic(), item)
-        while len(self._items) > self.capacity:
-            self._items.popitem(last=False)
+        self._items.put(token, item)
         return token
 
     def recall(self, token: str) -> T | None:
-        item = self._items.get(token)
-        if item is None or time.monotonic() - item[0] > self.ttl:
-            return None
-        return item[1]
+        return self._items.get(token)
 
 
 class BreakdownMemory(TokenMemory[Breakdown]):

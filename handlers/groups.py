@@ -14,25 +14,27 @@ from telegram import Update
 from telegram.constants import ChatMemberStatus
 from telegram.ext import ContextTypes
 
+from bot.expiring import ExpiringCache
 from bot.replies import deliver_breakdown
 from bot.skipped_links import SkippedLinkNotices
 from handlers.common import request_of, services_of
 
 ADMIN_CACHE_SECONDS = 60.0  # a demoted admin loses /auto within a minute
+ADMIN_CACHE_SIZE = 10_000  # (chat, user) answers kept; past it the oldest go
 _ADMIN_STATUSES = {ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER}
 
 
 async def is_chat_admin(context: ContextTypes.DEFAULT_TYPE, chat_id: int, user_id: int) -> bool:
     """Asked of Telegram, remembered briefly: admin lists change rarely."""
-    cache: dict[tuple[int, int], tuple[float, bool]] = context.bot_data.setdefault(
-        "admin_cache", {})
+    cache: ExpiringCache[tuple[int, int], bool] = context.bot_data.setdefault(
+        "admin_cache", ExpiringCache(ttl=ADMIN_CACHE_SECONDS, capacity=ADMIN_CACHE_SIZE))
     key = (chat_id, user_id)
     hit = cache.get(key)
-    if hit is not None and time.monotonic() - hit[0] < ADMIN_CACHE_SECONDS:
-        return hit[1]
+    if hit is not None:
+        return hit
     member = await context.bot.get_chat_member(chat_id, user_id)
     answer = member.status in _ADMIN_STATUSES
-    cache[key] = (time.monotonic(), answer)
+    cache.put(key, answer)
     return answer
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,15 @@ from bot.store.migrations import MIGRATIONS
 from bot.store.usage import UsageEvent, UsageMixin, domain_of
 from bot.urls import cache_key
 
-__all__ = ["Store", "UsageEvent", "domain_of"]
+__all__ = ["Purged", "Store", "UsageEvent", "domain_of"]
+
+
+@dataclass(frozen=True, slots=True)
+class Purged:
+    """How many expired rows `Store.purge_expired` deleted, per table."""
+
+    cache_rows: int
+    link_tokens: int
 
 
 class Store(UsageMixin, LinkTokenMixin):
@@ -82,6 +91,13 @@ class Store(UsageMixin, LinkTokenMixin):
              int(published_reliable)),
         )
         await self._db.commit()
+
+    async def purge_expired(self, *, cache_ttl: float, now: float | None = None) -> Purged:
+        """Delete every row past its lifetime: link-cache entries older than `cache_ttl`
+        seconds and link tokens unused for `TOKEN_DAYS`. The bot runs it on a schedule."""
+        now = time.time() if now is None else now
+        return Purged(cache_rows=await self.purge_cache(ttl=cache_ttl, now=now),
+                      link_tokens=await self.purge_link_tokens(now=now))
 
     async def purge_cache(self, *, ttl: float, now: float | None = None) -> int:
         """Delete expired entries; returns how many."""

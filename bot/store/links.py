@@ -40,10 +40,20 @@ class LinkTokenMixin:
             "INSERT INTO link_tokens (token, url, used_at) VALUES (?, ?, ?) "
             "ON CONFLICT (token) DO UPDATE SET used_at = excluded.used_at",
             (token, cache_key(url), now))
-        await self._db.execute("DELETE FROM link_tokens WHERE used_at < ?",
-                               (now - TOKEN_DAYS * 86_400,))
+        await self._forget_unused_tokens(now)
         await self._db.commit()
         return token
+
+    async def purge_link_tokens(self, *, now: float | None = None) -> int:
+        """Delete the tokens unused for `TOKEN_DAYS`; returns how many."""
+        deleted = await self._forget_unused_tokens(time.time() if now is None else now)
+        await self._db.commit()
+        return deleted
+
+    async def _forget_unused_tokens(self, now: float) -> int:
+        cursor = await self._db.execute("DELETE FROM link_tokens WHERE used_at < ?",
+                                        (now - TOKEN_DAYS * 86_400,))
+        return cursor.rowcount
 
     async def link_for_token(self, token: str, *, now: float | None = None) -> str | None:
         """The link remembered under `token`, or None if unknown or forgotten."""
