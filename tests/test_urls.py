@@ -9,6 +9,14 @@ from hypothesis import strategies as st
 
 from bot.urls import CanonicalURL, URLError, cache_key, canonical_url
 
+NOT_LINKS = [
+    "example.com", "no link at all", "ftp://example.com/", "javascript:alert(1)",
+    "file:///etc/passwd", "http://", "http://a b/", "http://example.0x7f/", "http://1.2.3.256/",
+    "http://1.2.3.4.5/", "http://08.0.0.1/", "http://[::1%25eth0]/", "http://[::1/",
+    "http://a.test:99999/", "http://a.test:0/", "http://a.test:x/", "http://a..b/",
+    "http://xn--/",
+]
+
 
 @pytest.mark.parametrize(("url", "fetched"), [
     # hosts: case, trailing dot, IDN (UTS #46, full-width dots too), numeric spellings
@@ -18,8 +26,13 @@ from bot.urls import CanonicalURL, URLError, cache_key, canonical_url
     ("http://example\uff0ecom/", "http://example.com/"),
     ("http://2130706433/", "http://127.0.0.1/"),
     ("http://0x7f.1/", "http://127.0.0.1/"),
-    ("http://0177.0.0.1/", "http://127.0.0.1/"),
     ("http://0x7F000001/", "http://127.0.0.1/"),
+    ("http://0177.0.0.1/a?b#c", "http://127.0.0.1/a?b"),
+    ("http://0x7f.1:8080", "http://127.0.0.1:8080/"),
+    ("http://example.com@127.0.0.1/", "http://127.0.0.1/"),
+    ("http:\\\\evil.test\\@127.0.0.1/", "http://evil.test/@127.0.0.1/"),
+    ("http://[::FFFF:127.0.0.1]:81/", "http://[::ffff:7f00:1]:81/"),
+    (" http://example.com?q=1 ", "http://example.com/?q=1"),
     ("http://%31%32%37.0.0.1/", "http://127.0.0.1/"),
     ("http://[0:0:0:0:0:0:0:1]/", "http://[::1]/"),
     # ports
@@ -36,6 +49,8 @@ from bot.urls import CanonicalURL, URLError, cache_key, canonical_url
     # percent-encoding: upper-case escapes, unreserved decoded, the rest encoded
     ("http://example.com/%7euser/%41%2f%c3%a4", "http://example.com/~user/A%2F%C3%A4"),
     ("http://example.com/a b/ä?q=a b&r=ü", "http://example.com/a%20b/%C3%A4?q=a%20b&r=%C3%BC"),
+    ("HTTPS://User:pw@Example.COM.:443/a b", "https://example.com/a%20b"),
+    ("http://bücher.de/ä", "http://xn--bcher-kva.de/%C3%A4"),
     ("http://example.com/100%/x?p=%zz", "http://example.com/100%/x?p=%zz"),  # left as browsers do
     ("http://example.com/a\\b?c\\d", "http://example.com/a/b?c%5Cd"),
     # fragments and credentials never reach the server
@@ -96,11 +111,7 @@ def test_the_domain(url: str, domain: str) -> None:
     assert canonical_url(url).domain == domain
 
 
-@pytest.mark.parametrize("url", [
-    "example.com", "ftp://example.com/", "javascript:alert(1)", "http://", "http://a b/",
-    "http://1.2.3.256/", "http://example.0x7f/", "http://[::1%25eth0]/", "http://a.test:0/",
-    "http://a..b/", "http://xn--/", "no link at all",
-])
+@pytest.mark.parametrize("url", NOT_LINKS)
 def test_what_is_not_a_link(url: str) -> None:
     with pytest.raises(URLError):
         canonical_url(url)
