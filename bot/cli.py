@@ -173,6 +173,7 @@ def main(argv: list[str] | None = None) -> int:
     from bot.breakdown.engine import analyze  # not at the top: `bot run` must not load spaCy
 
     breakdowns = [fetched[name] if name in fetched else
-                  analyze(texts[name], published=args.published) for name in args.sources]
+                  analyze(texts[name], published=args.published,
+                          spacy_model=settings.spacy_model) for name in args.sources]
     _print(breakdowns, as_json=args.json)
     return 0

@@ -3,22 +3,39 @@
 from __future__ import annotations
 
 import time
-from collections import deque
+from collections import OrderedDict, deque
 
 
 class RateLimiter:
-    """At most `limit` breakdowns per user in any 60 seconds (sliding window)."""
+    """At most `limit` breakdowns per user in any `window` seconds (sliding window).
 
-    def __init__(self, limit: int, window: float = 60.0) -> None:
-        self.limit, self.window = limit, window
-        self._seen: dict[int, deque[float]] = {}
+    Only users active within the window are remembered, and at most `capacity` of them
+    (the least recently active leave first): one-off users do not pile up.
+    """
+
+    def __init__(self, limit: int, window: float = 60.0, capacity: int = 10_000) -> None:
+        self.limit, self.window, self.capacity = limit, window, capacity
+        # Per user, the times of their breakdowns in the window; least recently active first.
+        self._seen: OrderedDict[int, deque[float]] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._seen)
 
     def allow(self, user_id: int, now: float | None = None) -> bool:
         now = time.monotonic() if now is None else now
+        while self._seen and not _active(next(iter(self._seen.values())), now - self.window):
+            self._seen.popitem(last=False)
         stamps = self._seen.setdefault(user_id, deque())
         while stamps and stamps[0] <= now - self.window:
             stamps.popleft()
         if len(stamps) >= self.limit:
             return False
         stamps.append(now)
+        self._seen.move_to_end(user_id)
+        while len(self._seen) > self.capacity:
+            self._seen.popitem(last=False)
         return True
+
+
+def _active(stamps: deque[float], since: float) -> bool:
+    return bool(stamps) and stamps[-1] > since

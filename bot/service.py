@@ -7,8 +7,9 @@ import datetime as dt
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
+from functools import partial
 
-from bot.breakdown import Breakdown, Source
+from bot.breakdown import DEFAULT_SPACY_MODEL, Breakdown, Source
 from bot.fetch import Article, fetch_article
 from bot.fetch.errors import FetchError, NoArticleInHTML
 from bot.fetch.guard import parse_url
@@ -39,11 +40,18 @@ def source_of(article: Article, url: str) -> Source:
 
 
 async def analyze_in_thread(text: str, *, published: dt.date | None = None,
-                            source: Source | None = None) -> Breakdown:
+                            source: Source | None = None,
+                            spacy_model: str = DEFAULT_SPACY_MODEL) -> Breakdown:
     """The engine off the event loop, for the CLI; the bot passes its process pool."""
     from bot.breakdown.engine import analyze  # spaCy only where analysis runs
 
-    return await asyncio.to_thread(analyze, text, published=published, source=source)
+    return await asyncio.to_thread(analyze, text, published=published, source=source,
+                                   spacy_model=spacy_model)
+
+
+def in_thread(settings: Settings) -> Analyzer:
+    """The engine in a thread, with the pipeline that `settings` name."""
+    return partial(analyze_in_thread, spacy_model=settings.spacy_model)
 
 
 async def cached_link_breakdown(url: str, *, settings: Settings,
@@ -60,8 +68,9 @@ async def cached_link_breakdown(url: str, *, settings: Settings,
 
 async def breakdown_link(url: str, *, settings: Settings, store: Store | None,
                          fetch: Fetch | None = None,
-                         analyzer: Analyzer = analyze_in_thread) -> ComputedBreakdown:
-    """The breakdown of the page at `url`, from the cache when fresh.
+                         analyzer: Analyzer | None = None) -> ComputedBreakdown:
+    """The breakdown of the page at `url`, from the cache when fresh; `analyzer` runs the
+    engine (by default in a thread).
 
     Raises `bot.fetch.FetchError` (with a user-facing message) when the page can't be read.
     """
@@ -73,8 +82,8 @@ async def breakdown_link(url: str, *, settings: Settings, store: Store | None,
     started = time.monotonic()
     article = await (fetch(url) if fetch else fetch_article(url, settings=settings))
     fetched = time.monotonic()
-    breakdown = await analyzer(article.text, published=article.published,
-                               source=source_of(article, url))
+    breakdown = await (analyzer or in_thread(settings))(
+        article.text, published=article.published, source=source_of(article, url))
     analysed = time.monotonic()
     if store is not None:
         await store.cache_breakdown(url, breakdown.to_dict(),
@@ -84,7 +93,7 @@ async def breakdown_link(url: str, *, settings: Settings, store: Store | None,
 
 
 async def breakdown_html(html: str, *, settings: Settings,
-                         analyzer: Analyzer = analyze_in_thread) -> ComputedBreakdown:
+                         analyzer: Analyzer | None = None) -> ComputedBreakdown:
     """The breakdown of pasted HTML source, read by the same extractor as fetched pages.
 
     Raises `NoArticleInHTML` when the extractor finds no article (or fails on the markup).
@@ -97,6 +106,8 @@ async def breakdown_html(html: str, *, settings: Settings,
         raise NoArticleInHTML(str(error)) from error
     # Pasted, not fetched: the page's own address (its canonical link), if it names one.
     source = replace(source_of(article, ""), kind="text", url=article.url or None)
-    breakdown = await analyzer(article.text, published=article.published, source=source)
+    breakdown = await (analyzer or in_thread(settings))(article.text,
+                                                        published=article.published,
+                                                        source=source)
     # Nothing was fetched: reading the markup counts as part of the analysis.
     return ComputedBreakdown(breakdown, cached=False, analysis_seconds=time.monotonic() - started)

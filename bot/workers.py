@@ -13,7 +13,7 @@ import os
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
-from bot.breakdown import Breakdown, Source
+from bot.breakdown import DEFAULT_SPACY_MODEL, Breakdown, Source
 from bot.worker_process import WORKER_CONTEXT, become_worker
 
 
@@ -23,30 +23,32 @@ class AnalysisFailed(Exception):
     user_message = "Something went wrong while analysing that. Please try again."
 
 
-def _start_worker(bot_pid: int) -> None:
+def _start_worker(bot_pid: int, spacy_model: str) -> None:
     become_worker(bot_pid)
     # Load the pipeline when the worker starts, not on the first user's request.
     from bot.breakdown.nlp import get_nlp
 
-    get_nlp()
+    get_nlp(spacy_model)
 
 
-def _analyze(text: str, published: dt.date | None, source: Source | None) -> Breakdown:
+def _analyze(text: str, published: dt.date | None, source: Source | None,
+             spacy_model: str) -> Breakdown:
     from bot.breakdown.engine import analyze  # loaded once per worker, by _start_worker
 
-    return analyze(text, published=published, source=source)
+    return analyze(text, published=published, source=source, spacy_model=spacy_model)
 
 
 class AnalysisPool:
-    def __init__(self, workers: int = 0) -> None:
+    def __init__(self, workers: int = 0, *, spacy_model: str = DEFAULT_SPACY_MODEL) -> None:
         self.size = workers or os.cpu_count() or 1
+        self.spacy_model = spacy_model  # the SPACY_MODEL setting: workers never read it
         self._executor: ProcessPoolExecutor | None = None
 
     def _pool(self) -> ProcessPoolExecutor:
         if self._executor is None:
             self._executor = ProcessPoolExecutor(
                 max_workers=self.size, mp_context=WORKER_CONTEXT,
-                initializer=_start_worker, initargs=(os.getpid(),))
+                initializer=_start_worker, initargs=(os.getpid(), self.spacy_model))
         return self._executor
 
     def start(self) -> None:
@@ -60,7 +62,8 @@ class AnalysisPool:
         loop = asyncio.get_running_loop()
         pool = self._pool()
         try:
-            return await loop.run_in_executor(pool, _analyze, text, published, source)
+            return await loop.run_in_executor(pool, _analyze, text, published, source,
+                                              self.spacy_model)
         except BrokenProcessPool as error:
             if self._executor is pool:
                 self._executor = None  # the next request gets a fresh pool

@@ -35,7 +35,7 @@ from bot.settings import Settings
 from bot.store import Store
 from bot.workers import AnalysisPool
 from handlers import admin, buttons, errors, groups, inline, private
-from handlers.context import CONTEXT_TYPES, BotApplication
+from handlers.context import CONTEXT_TYPES, BotApplication, Context
 from handlers.inline_flow import LinkWork
 from handlers.keyboards import LINK_CALLBACK_PREFIX
 from handlers.sending import PatientRateLimiter
@@ -50,6 +50,7 @@ GROUP_COMMANDS = [BotCommand("breakdown", "Break down a link or the replied-to m
                   BotCommand("auto", "Admins: automatic breakdowns on/off"),
                   BotCommand("help", "How to use me")]
 ADMIN_COMMANDS = [*PRIVATE_COMMANDS, BotCommand("stats", "Usage statistics")]
+PURGE_EVERY = 3600.0  # seconds between purges of expired database rows; the first is soon
 
 
 class CommandsFirst(SimpleUpdateProcessor):
@@ -99,7 +100,8 @@ def build_application(settings: Settings, *, pool: AnalysisPool | None = None,
     )
     shared = application.bot_data
     shared.settings = settings
-    shared.pool = pool or AnalysisPool(settings.analysis_workers)
+    shared.pool = pool or AnalysisPool(settings.analysis_workers,
+                                       spacy_model=settings.spacy_model)
     # Links /auto skipped in a group's cooldown, for one notice per window. Its tasks are
     # the application's, so stopping the bot waits for a pending notice.
     shared.skipped_links = SkippedLinkNotices(quiet=settings.group_notice_delay_seconds,
@@ -107,8 +109,22 @@ def build_application(settings: Settings, *, pool: AnalysisPool | None = None,
     shared.link_work = LinkWork(spawn=application.create_task)
     shared.pastes = PasteAssembler(window=settings.paste_wait_seconds,
                                    max_chars=settings.max_text_chars)
+    if application.job_queue is None:
+        raise RuntimeError("install python-telegram-bot[job-queue]: expired rows need it")
+    application.job_queue.run_repeating(purge_expired_rows, interval=PURGE_EVERY, first=60.0,
+                                        name="purge_expired")
     register_handlers(application)
     return application
+
+
+async def purge_expired_rows(context: Context) -> None:
+    """The repeating job: expired cache rows and link tokens leave the database."""
+    services: BotServices | None = getattr(context.bot_data, "services", None)
+    if services is not None:  # unset until post_init has opened the store
+        purged = await services.store.purge_expired(
+            cache_ttl=services.settings.cache_ttl_seconds)
+        log.info("purged %d cached breakdowns and %d link tokens", purged.cache_rows,
+                 purged.link_tokens)
 
 
 def register_handlers(application: BotApplication) -> None:

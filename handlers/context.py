@@ -14,12 +14,16 @@ from typing import Any
 from telegram import Message
 from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
 
+from bot.expiring import ExpiringCache
 from bot.paste import PasteAssembler
 from bot.settings import Settings
 from bot.workers import AnalysisPool
 from handlers.inline_flow import LinkWork
 from handlers.services import BotServices
 from handlers.skipped_links import SkippedLinkNotices
+
+ADMIN_CACHE_SECONDS = 60.0  # a demoted admin loses /auto within a minute
+ADMIN_CACHE_SIZE = 10_000  # (chat, user) answers kept; past it the oldest go
 
 
 class BotData:
@@ -36,8 +40,9 @@ class BotData:
     skipped_links: SkippedLinkNotices  # links /auto skipped, one notice per group window
 
     def __init__(self) -> None:
-        # (chat, user) -> (when Telegram was asked, whether the user is a chat admin).
-        self.admin_cache: dict[tuple[int, int], tuple[float, bool]] = {}
+        # (chat, user) -> whether the user is a chat admin, as Telegram said a moment ago.
+        self.admin_cache: ExpiringCache[tuple[int, int], bool] = ExpiringCache(
+            ttl=ADMIN_CACHE_SECONDS, capacity=ADMIN_CACHE_SIZE)
 
 
 # What every handler's `context` is; `Application` with this bot data, for annotations.

@@ -17,7 +17,6 @@ from handlers.common import request_of
 from handlers.context import Context
 from handlers.reply_flow import deliver_breakdown
 
-ADMIN_CACHE_SECONDS = 60.0  # a demoted admin loses /auto within a minute
 _ADMIN_STATUSES = {ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER}
 
 
@@ -26,11 +25,11 @@ async def is_chat_admin(context: Context, chat_id: int, user_id: int) -> bool:
     cache = context.bot_data.admin_cache
     key = (chat_id, user_id)
     hit = cache.get(key)
-    if hit is not None and time.monotonic() - hit[0] < ADMIN_CACHE_SECONDS:
-        return hit[1]
+    if hit is not None:
+        return hit
     member = await context.bot.get_chat_member(chat_id, user_id)
     answer = member.status in _ADMIN_STATUSES
-    cache[key] = (time.monotonic(), answer)
+    cache.put(key, answer)
     return answer
 
 

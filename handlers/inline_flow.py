@@ -45,7 +45,7 @@ from bot.messages import find_links
 from bot.render.telegram import plain_text
 from bot.render.telegram_card import Card, render_card
 from bot.service import ComputedBreakdown, breakdown_link, cached_link_breakdown
-from bot.store import normalise_url
+from bot.urls import cache_key
 from bot.workers import AnalysisFailed
 from handlers.services import BotServices
 from handlers.usage_events import record_usage
@@ -95,12 +95,12 @@ class LinkWork:
         self._running: dict[str, asyncio.Task[WorkOutcome]] = {}
 
     def running(self, url: str) -> asyncio.Task[WorkOutcome] | None:
-        return self._running.get(normalise_url(url))
+        return self._running.get(cache_key(url))
 
     def start(self, url: str, compute: Callable[[], Awaitable[ComputedBreakdown]]
               ) -> asyncio.Task[WorkOutcome]:
         """The work on `url`'s page: the one running, else a new task running `compute`."""
-        key = normalise_url(url)
+        key = cache_key(url)
         if (task := self._running.get(key)) is not None:
             return task
         task = self._spawn(_settle(compute))

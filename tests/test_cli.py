@@ -150,6 +150,29 @@ def test_run_without_a_token_says_so_in_one_line(tmp_path: Path) -> None:
     assert done.stderr.count("\n") == 1 and "TELEGRAM_BOT_TOKEN" in done.stderr
 
 
+@pytest.mark.parametrize(("command", "source"), [
+    (["run"], "environment"), (["run"], ".env"), (["stats"], "environment"),
+    (["breakdown", "-"], ".env"),
+])
+def test_a_bad_setting_stops_the_command_in_one_line(tmp_path: Path, command: list[str],
+                                                     source: str) -> None:
+    """ADMIN_IDS=12x: a clear line naming the setting and a non-zero status, never a
+    traceback, and never a bot that starts without that admin."""
+    env = {k: v for k, v in os.environ.items() if k not in {"ADMIN_IDS", "TELEGRAM_BOT_TOKEN"}}
+    env |= {"PYTHONPATH": str(ROOT), "TELEGRAM_BOT_TOKEN": "123:abc",
+            "TELEGRAM_BASE_URL": "http://127.0.0.1:9/bot"}  # never reached
+    if source == ".env":
+        (tmp_path / ".env").write_text("ADMIN_IDS=1000, 12x\n", encoding="utf-8")
+    else:
+        env["ADMIN_IDS"] = "12x"
+    done = subprocess.run([sys.executable, "-m", "bot", *command], cwd=tmp_path, env=env,
+                          input=SHORT, capture_output=True, text=True, timeout=60,
+                          check=False)
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.count("\n") == 1, done.stderr
+    assert done.stderr.startswith("error: ADMIN_IDS=") and "'12x' is not one" in done.stderr
+
+
 def test_help_says_links_are_read_too() -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     overview, breakdown = (

@@ -4,6 +4,7 @@ Bot API call and answers it, and updates fed straight to the application."""
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -14,11 +15,12 @@ from telegram import Update
 from telegram.ext import Application
 from telegram.request import BaseRequest, RequestData
 
+from bot.expiring import ExpiringCache
 from bot.rate_limit import RateLimiter
 from bot.settings import Settings
 from bot.store import Store
 from bot.workers import AnalysisPool
-from handlers.app import build_application
+from handlers.app import PURGE_EVERY, build_application
 from handlers.context import BotData
 from handlers.services import BotServices
 
@@ -53,6 +55,9 @@ class RecordingRequest(BaseRequest):
         self.calls.append((name, params))
         if name == "getMe":
             return 200, _ok(BOT_USER)
+        if name == "getChatMember":  # everyone owns the group: /auto always asks
+            return 200, _ok({"status": "creator", "is_anonymous": False, "user": {
+                "id": int(str(params["user_id"])), "is_bot": False, "first_name": "U"}})
         if name == "sendMessage" and self.migrated_to is not None:
             new_id, self.migrated_to = self.migrated_to, None
             return 400, json.dumps({"ok": False, "error_code": 400, "description":
@@ -110,7 +115,7 @@ def test_bot_data_is_typed_and_set_before_the_first_update(tmp_path: Path) -> No
     application = build_application(settings, pool=pool, request=RecordingRequest())
     shared = application.bot_data
     assert type(shared) is BotData  # PTB created it through ContextTypes(bot_data=BotData)
-    assert shared.settings is settings and shared.pool is pool and shared.admin_cache == {}
+    assert shared.settings is settings and shared.pool is pool and len(shared.admin_cache) == 0
     assert shared.pastes.window == settings.paste_wait_seconds
     assert shared.skipped_links.quiet == settings.group_notice_delay_seconds
     assert shared.link_work.running("https://example.org/") is None
@@ -220,3 +225,33 @@ def test_webhook_mode_when_a_webhook_url_is_set(monkeypatch: pytest.MonkeyPatch)
     assert kind == "webhook" and second == "polling"
     assert kw["webhook_url"] == "https://bot.example/hook" and kw["secret_token"] == "s3cret"
     assert (kw["listen"], kw["port"]) == ("127.0.0.1", 8999)
+
+
+async def test_chat_admin_answers_are_remembered_briefly_and_boundedly(
+        app: tuple[Application, RecordingRequest]) -> None:
+    application, recorder = app
+    application.bot_data.admin_cache = ExpiringCache(ttl=60.0, capacity=3)
+    for update_id, user_id in enumerate([1, 1, 2, 3, 4, 5, 1], start=1):
+        await feed(application, message_update("/auto on", user_id=user_id, chat_id=-3,
+                                               chat_type="group", update_id=update_id))
+    asked = [int(params["user_id"]) for name, params in recorder.calls
+             if name == "getChatMember"]
+    assert asked == [1, 2, 3, 4, 5, 1]  # the second /auto of user 1 was answered from memory
+    cache = application.bot_data.admin_cache
+    assert len(cache) == 3 and cache.get((-3, 1)) is True and cache.get((-3, 2)) is None
+    assert all("Automatic breakdowns are on" in m["text"] for m in recorder.sent())
+
+
+async def test_expired_rows_are_purged_every_hour(
+        app: tuple[Application, RecordingRequest]) -> None:
+    application, _ = app
+    assert application.job_queue is not None
+    [job] = application.job_queue.get_jobs_by_name("purge_expired")
+    assert job.job.trigger.interval.total_seconds() == PURGE_EVERY
+    store = application.bot_data.services.store
+    ttl = application.bot_data.services.settings.cache_ttl_seconds
+    await store.cache_breakdown("https://example.com/old", {"n": 1}, now=time.time() - 2 * ttl)
+    await store.cache_breakdown("https://example.com/new", {"n": 2})
+    await job.run(application)
+    rows = await store.read_rows("SELECT url_key FROM breakdown_cache")
+    assert rows == [("https://example.com/new",)]

@@ -9,7 +9,6 @@ let it answer, so no outcome here depends on the machine's speed.
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
@@ -63,10 +62,20 @@ async def ask_inline(botapi: BotAPIServer, user_id: int, query: str, *,
     return await botapi.wait_for(lambda: botapi.inline_answer(asked["id"]), timeout)
 
 
-async def inline_events(bot: Application, user_id: int) -> list[tuple[Any, ...]]:
-    return await services(bot).store.read_rows(
-        "SELECT outcome, cached, chat_type, domain, fetch_ms, render_ms FROM usage_events "
-        "WHERE input_kind = 'inline' AND user_id = ? ORDER BY id", (user_id,))
+async def inline_events(bot: Application, user_id: int,
+                        count: int = 0) -> list[tuple[Any, ...]]:
+    """The user's inline usage events, once at least `count` are recorded: an event is
+    written just after its answer is sent, so a loaded machine may read before it."""
+    async def read() -> list[tuple[Any, ...]]:
+        return await services(bot).store.read_rows(
+            "SELECT outcome, cached, chat_type, domain, fetch_ms, render_ms FROM usage_events "
+            "WHERE input_kind = 'inline' AND user_id = ? ORDER BY id", (user_id,))
+
+    async def enough() -> list[tuple[Any, ...]] | None:
+        found = await read()
+        return found if len(found) >= count else None
+
+    return await eventually(enough) if count else await read()
 
 
 def served(path: str) -> int:
@@ -115,7 +124,8 @@ async def test_cached_link_gets_a_card_without_fetching(bot: Application, botapi
     assert served("/article?id=cached") == fetched  # the card came from the cache
     assert answer["cache_time"] == 300 and not answer["is_personal"]
     assert len(result["text"]) <= 1000
-    [(outcome, cached, chat_type, domain, fetch_ms, render_ms)] = await inline_events(bot, 72)
+    [(outcome, cached, chat_type, domain, fetch_ms, render_ms)] = await inline_events(bot, 72,
+                                                                                      1)
     assert (outcome, cached, chat_type, domain) == ("ok", 1, "supergroup", "127.0.0.1")
     assert fetch_ms is None and render_ms is not None
 
@@ -127,7 +137,7 @@ async def test_uncached_link_is_fetched_within_the_budget(bot: Application,
     answer = await ask_inline(botapi, 73, url, chat_type="sender")
     assert_card(answer, url)
     assert served("/article?id=fresh") == 1
-    [(outcome, cached, chat_type, _, fetch_ms, _)] = await inline_events(bot, 73)
+    [(outcome, cached, chat_type, _, fetch_ms, _)] = await inline_events(bot, 73, 1)
     assert (outcome, cached, chat_type) == ("ok", 0, "private") and fetch_ms is not None
     # The work landed in the cache: the next query (another user's) fetches nothing.
     assert_card(await ask_inline(botapi, 74, url), url)
@@ -138,7 +148,7 @@ async def test_slow_page_opens_in_the_bot_and_start_breaks_it_down(
         bot: Application, botapi: BotAPIServer, site: str) -> None:
     url = f"{site}/slow?id=1"
     patient = services(bot).settings
-    services(bot).settings = dataclasses.replace(patient, inline_budget_seconds=0.3)
+    services(bot).settings = patient.model_copy(update={"inline_budget_seconds": 0.3})
     SiteHandler.slow_gate.clear()
     try:
         answer = await ask_inline(botapi, 75, url)
@@ -184,7 +194,7 @@ async def test_rate_limit_counts_only_work(bot: Application, botapi: BotAPIServe
     url = f"{site}/article?id=fresh"
     await ask_inline(botapi, 74, url)  # cached by another user (if run alone: fetched)
     assert_card(await ask_inline(botapi, 77, url), url)
-    outcomes = [row[0] for row in await inline_events(bot, 77)]
+    outcomes = [row[0] for row in await inline_events(bot, 77, 5)]
     assert outcomes == ["http_error"] * 3 + ["rate_limited", "ok"]
 
 

@@ -13,7 +13,7 @@ import pytest
 from bot.fetch import FetchError
 from bot.service import breakdown_link
 from bot.settings import Settings
-from bot.store import Store
+from bot.store import Store, domain_of
 from tests.article_site import TITLE, SiteHandler
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,6 +48,23 @@ async def test_second_request_comes_from_the_cache(site: str, settings: Settings
     assert not first.cached and again.cached
     assert SiteHandler.requests == ["/article?id=1"]
     assert again.breakdown.to_dict() == first.breakdown.to_dict()
+
+
+async def test_the_cache_key_is_the_url_that_was_fetched(site: str, settings: Settings) -> None:
+    """One parse: the request line, the cache row and the usage domain come from it."""
+    SiteHandler.requests.clear()
+    port = site.rsplit(":", 1)[1]
+    async with await Store.open(settings.database_path) as store:
+        first = await breakdown_link(f"{site}/news/../article/./?id=%31&utm_source=tg#top",
+                                     settings=settings, store=store)
+        # Another spelling of the same page: a numeric host, an encoded "1", no tracking.
+        again = await breakdown_link(f"http://0x7f.0.0.1:{port}/article/?%69d=1",
+                                     settings=settings, store=store)
+        keys = await store.read_rows("SELECT url_key FROM breakdown_cache")
+    assert SiteHandler.requests == ["/article/?id=1&utm_source=tg"]
+    assert keys == [(f"http://127.0.0.1:{port}/article/?id=1",)]
+    assert not first.cached and again.cached
+    assert domain_of(f"http://0x7f.1:{port}/") == "127.0.0.1"
 
 
 async def test_loopback_refused_without_the_private_switch(site: str, tmp_path: Path) -> None:

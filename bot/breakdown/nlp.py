@@ -9,7 +9,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from bot.settings import Settings
+from bot.breakdown import DEFAULT_SPACY_MODEL
 
 PARAGRAPH_BOUNDARIES = "paragraph_boundaries"
 
@@ -63,20 +63,36 @@ def with_attribution_tagger(nlp: Language) -> Language:
     return nlp
 
 
-@functools.cache
-def get_nlp(name: str | None = None) -> Language:
-    """The process-wide pipeline (``SPACY_MODEL`` or the English small model), with the
-    attribution tagger; its weights load here, once per process."""
-    return with_attribution_tagger(_load(name or Settings.from_env().spacy_model))
+# The loaders take the pipeline's name from their caller (the bot passes its SPACY_MODEL
+# setting): the engine never reads the environment. Each loads once per process and name;
+# the caches sit behind the public functions so that get_nlp() and get_nlp(name) share one.
 
 
-@functools.cache
-def get_parsing_nlp(name: str | None = None) -> Language:
+def get_nlp(name: str = DEFAULT_SPACY_MODEL) -> Language:
+    """The pipeline `name` with the attribution tagger (whose weights load here)."""
+    return _tagged(name)
+
+
+def get_parsing_nlp(name: str = DEFAULT_SPACY_MODEL) -> Language:
     """The pipeline without the attribution tagger: what the tagger is trained on."""
-    return _load(name or Settings.from_env().spacy_model)
+    return _parsing(name)
+
+
+def get_bare_nlp(name: str = DEFAULT_SPACY_MODEL) -> Language:
+    """The same pipeline without our additions: the yardstick of ``bench/speed.py``."""
+    return _bare(name)
 
 
 @functools.cache
-def get_bare_nlp(name: str | None = None) -> Language:
-    """The same pipeline without our additions: the yardstick of ``bench/speed.py``."""
-    return spacy.load(name or Settings.from_env().spacy_model)
+def _tagged(name: str) -> Language:
+    return with_attribution_tagger(_load(name))
+
+
+@functools.cache
+def _parsing(name: str) -> Language:
+    return _load(name)
+
+
+@functools.cache
+def _bare(name: str) -> Language:
+    return spacy.load(name)

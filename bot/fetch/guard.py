@@ -1,8 +1,9 @@
 """URL and address policy for user-supplied links (SSRF guard); no I/O except DNS.
 
-`parse_url` turns what a user sent into one canonical (scheme, host, port, target), so the
-host that is checked is exactly the host that is connected to. `resolve_allowed` resolves
-that host and refuses every address that is not plainly public.
+`parse_url` turns what a user sent into its `bot.urls.CanonicalURL` (the same parse gives the
+cache key and the usage domain), so the host that is checked is exactly the host that is
+connected to. `resolve_allowed` resolves that host and refuses every address that is not
+plainly public.
 
 Resolution failures: a name that does not exist raises `InvalidURL` (detail "could not
 resolve host"), because for users that is almost always a mistyped link; any other resolver
@@ -13,166 +14,20 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
-import re
 import socket
-from dataclasses import dataclass
 from typing import Protocol
-from urllib.parse import quote, unquote
 
 from bot.fetch.errors import AddressNotAllowed, FetchError, InvalidURL
 from bot.settings import Settings
-
-IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
-
-_DEFAULT_PORTS = {"http": 80, "https": 443}
-_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
-_LABEL = re.compile(r"^[a-z0-9_](?:[a-z0-9_\-]{0,61}[a-z0-9_])?$")
-_NUMERIC_LABEL = re.compile(r"^(?:[0-9]+|0[xX][0-9a-fA-F]*)$")
-# Characters left as they are in a request target; everything else is percent-encoded.
-_TARGET_SAFE = "!#$%&'()*+,/:;=?@[]~"
+from bot.urls import CanonicalURL, IPAddress, URLError, canonical_url
 
 
-@dataclass(frozen=True, slots=True)
-class ParsedURL:
-    scheme: str  # "http" or "https"
-    host: str  # lower-case ASCII name (IDNA), dotted IPv4, or compressed IPv6 without brackets
-    port: int  # always set; the scheme's default when the URL has none
-    target: str  # path and query, percent-encoded, starting with "/"; no fragment
-
-    @property
-    def ip(self) -> IPAddress | None:
-        try:
-            return ipaddress.ip_address(self.host)
-        except ValueError:
-            return None
-
-    @property
-    def netloc(self) -> str:
-        host = f"[{self.host}]" if ":" in self.host else self.host
-        return host if self.port == _DEFAULT_PORTS[self.scheme] else f"{host}:{self.port}"
-
-    @property
-    def url(self) -> str:
-        return f"{self.scheme}://{self.netloc}{self.target}"
-
-    @property
-    def for_log(self) -> str:
-        """Scheme, host and path only: query strings can carry tokens, so never log them."""
-        return f"{self.scheme}://{self.netloc}{self.target.split('?', 1)[0]}"
-
-
-def parse_url(url: str) -> ParsedURL:
-    """Normalise a link the way browsers (WHATWG URL) do, or raise InvalidURL."""
-    # Browsers drop surrounding whitespace/controls and every tab or newline inside.
-    text = re.sub(r"[\t\r\n]", "", url.strip("\x00\x01\x02\x03\x04\x05\x06\x07\x08\t\n\x0b"
-                                              "\x0c\r\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17"
-                                              "\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f "))
-    match = _SCHEME.match(text)
-    if not match:
-        raise InvalidURL("no scheme")
-    scheme = match.group(1).lower()
-    if scheme not in _DEFAULT_PORTS:
-        raise InvalidURL(f"scheme {scheme!r} not allowed")
-    rest = text[match.end():]
-    # For http(s) a backslash is a slash (before any query), as in browsers; otherwise
-    # "http://a\@b/" would mean a different host to us than to the user's browser.
-    head, qmark, query = rest.partition("?")
-    rest = head.replace("\\", "/") + qmark + query
-    rest = rest.lstrip("/")  # "http:example.com" and "http:///example.com" as browsers do
-    rest = rest.split("#", 1)[0]
-    end = len(rest)
-    for delimiter in "/?":
-        pos = rest.find(delimiter)
-        if pos != -1:
-            end = min(end, pos)
-    authority, target = rest[:end], rest[end:]
-    # Credentials are dropped, never sent: the host is whatever follows the last "@".
-    hostport = authority.rpartition("@")[2]
-    host, port = _split_host_port(hostport)
-    if not target.startswith("/"):
-        target = "/" + target
-    return ParsedURL(scheme, host, port or _DEFAULT_PORTS[scheme], quote(target, _TARGET_SAFE))
-
-
-def _split_host_port(hostport: str) -> tuple[str, int | None]:
-    if hostport.startswith("["):
-        inside, bracket, after = hostport[1:].partition("]")
-        if not bracket or (after and not after.startswith(":")):
-            raise InvalidURL("malformed IPv6 address")
-        host, port_text = _normalise_ipv6(inside), after[1:]
-    else:
-        raw_host, _, port_text = hostport.partition(":")
-        host = _normalise_host(raw_host)
-    if port_text == "":
-        return host, None
-    if not port_text.isascii() or not port_text.isdigit() or not 0 < int(port_text) < 65536:
-        raise InvalidURL("bad port")
-    return host, int(port_text)
-
-
-def _normalise_ipv6(text: str) -> str:
-    if "%" in text:  # zone ids name a local interface: never a public destination
-        raise InvalidURL("IPv6 zone id not allowed")
+def parse_url(url: str) -> CanonicalURL:
+    """The link's one canonical form (`bot.urls`), or the fetcher's InvalidURL."""
     try:
-        return ipaddress.IPv6Address(text).compressed
-    except ValueError:
-        raise InvalidURL("malformed IPv6 address") from None
-
-
-def _normalise_host(raw: str) -> str:
-    host = unquote(raw)  # browsers decode "%31%32%37.0.0.1" to 127.0.0.1
-    if not host:
-        raise InvalidURL("no host")
-    if not host.isascii():
-        # UTS #46 mapping also folds full-width digits and ideographic dots into ASCII,
-        # so it must run before the IPv4 check.
-        try:
-            import idna
-
-            host = idna.encode(host, uts46=True).decode("ascii")
-        except Exception:  # idna raises several unrelated types for bad input
-            raise InvalidURL("bad international domain name") from None
-    host = host.lower()
-    ipv4 = _parse_ipv4(host)
-    if ipv4 is not None:
-        return ipv4
-    host = host.removesuffix(".")
-    labels = host.split(".")
-    if len(host) > 253 or not all(_LABEL.match(label) for label in labels):
-        raise InvalidURL("bad host name")
-    return host
-
-
-def _parse_ipv4(host: str) -> str | None:
-    """inet_aton-style IPv4 (decimal, octal, hex, 1-4 parts), as browsers accept it.
-
-    Returns None for names that are not numeric; raises InvalidURL for a host that ends in a
-    number but is not a valid address (browsers refuse those too).
-    """
-    labels = host.split(".")
-    if len(labels) > 1 and labels[-1] == "":
-        labels.pop()
-    if not _NUMERIC_LABEL.match(labels[-1]):
-        return None
-    if len(labels) > 4 or not all(_NUMERIC_LABEL.match(label) for label in labels):
-        raise InvalidURL("malformed IPv4 address")
-    numbers = [_parse_ipv4_number(label) for label in labels]
-    if any(n > 255 for n in numbers[:-1]) or numbers[-1] >= 256 ** (5 - len(numbers)):
-        raise InvalidURL("malformed IPv4 address")
-    value = numbers[-1]
-    for index, number in enumerate(numbers[:-1]):
-        value += number << (8 * (3 - index))
-    return str(ipaddress.IPv4Address(value))
-
-
-def _parse_ipv4_number(label: str) -> int:
-    if label[:2].lower() == "0x":
-        return int(label[2:] or "0", 16)
-    if len(label) > 1 and label.startswith("0"):
-        if not set(label) <= set("01234567"):
-            raise InvalidURL("malformed IPv4 address")
-        return int(label, 8)
-    return int(label)
+        return canonical_url(url)
+    except URLError as error:
+        raise InvalidURL(str(error)) from None
 
 
 _V4_BLOCKED = [ipaddress.IPv4Network(n) for n in (

@@ -33,8 +33,9 @@ from bot.fetch.errors import (
     TooLarge,
     TooManyRedirects,
 )
-from bot.fetch.guard import ParsedURL, Resolver, SystemResolver, parse_url, resolve_allowed
+from bot.fetch.guard import Resolver, SystemResolver, parse_url, resolve_allowed
 from bot.settings import Settings
+from bot.urls import CanonicalURL
 
 log = logging.getLogger(__name__)
 
@@ -149,7 +150,7 @@ async def fetch_page(url: str, *, settings: Settings, resolver: Resolver | None 
         raise FetchTimeout("total deadline exceeded") from None
 
 
-async def _fetch(target: ParsedURL, settings: Settings, resolver: Resolver,
+async def _fetch(target: CanonicalURL, settings: Settings, resolver: Resolver,
                  transport: httpx.AsyncBaseTransport | None,
                  network_backend: httpcore.AsyncNetworkBackend | None) -> FetchedPage:
     backend = PinnedBackend(network_backend)
@@ -192,7 +193,7 @@ async def _fetch(target: ParsedURL, settings: Settings, resolver: Resolver,
                 raise FetchError(f"could not connect ({type(exc).__name__})") from None
 
 
-def _redirect_target(current: httpx.URL, location: str) -> ParsedURL:
+def _redirect_target(current: httpx.URL, location: str) -> CanonicalURL:
     try:
         joined = current.join(location)
     except httpx.InvalidURL:
@@ -200,7 +201,7 @@ def _redirect_target(current: httpx.URL, location: str) -> ParsedURL:
     return parse_url(str(joined))
 
 
-async def _read_page(response: httpx.Response, target: ParsedURL,
+async def _read_page(response: httpx.Response, target: CanonicalURL,
                      settings: Settings) -> FetchedPage:
     if response.status_code >= 300:  # errors, and 3xx that are not followable redirects
         raise HTTPStatusError(response.status_code)

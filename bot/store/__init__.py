@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -13,10 +14,18 @@ import aiosqlite
 
 from bot.store.links import LinkTokenMixin
 from bot.store.migrations import MIGRATIONS
-from bot.store.urls import normalise_url
 from bot.store.usage import UsageEvent, UsageMixin, domain_of
+from bot.urls import cache_key
 
-__all__ = ["Store", "UsageEvent", "domain_of", "normalise_url"]
+__all__ = ["Purged", "Store", "UsageEvent", "domain_of"]
+
+
+@dataclass(frozen=True, slots=True)
+class Purged:
+    """How many expired rows `Store.purge_expired` deleted, per table."""
+
+    cache_rows: int
+    link_tokens: int
 
 
 class Store(UsageMixin, LinkTokenMixin):
@@ -60,11 +69,14 @@ class Store(UsageMixin, LinkTokenMixin):
 
     async def cached_breakdown(self, url: str, *, ttl: float,
                                now: float | None = None) -> tuple[dict[str, Any], bool] | None:
-        """(breakdown JSON, published_reliable) stored for this link within `ttl` seconds."""
+        """(breakdown JSON, published_reliable) stored for this link within `ttl` seconds.
+
+        The cache methods take a link that `bot.urls.canonical_url` accepts (URLError
+        otherwise): callers check it first, as the fetcher would refuse it anyway."""
         now = time.time() if now is None else now
         async with self._db.execute(
             "SELECT breakdown_json, published_reliable FROM breakdown_cache "
-            "WHERE url_key = ? AND created_at > ?", (normalise_url(url), now - ttl),
+            "WHERE url_key = ? AND created_at > ?", (cache_key(url), now - ttl),
         ) as cursor:
             row = await cursor.fetchone()
         return (json.loads(row[0]), bool(row[1])) if row else None
@@ -75,10 +87,17 @@ class Store(UsageMixin, LinkTokenMixin):
         now = time.time() if now is None else now
         await self._db.execute(
             "INSERT OR REPLACE INTO breakdown_cache VALUES (?, ?, ?, ?)",
-            (normalise_url(url), now, json.dumps(breakdown, ensure_ascii=False),
+            (cache_key(url), now, json.dumps(breakdown, ensure_ascii=False),
              int(published_reliable)),
         )
         await self._db.commit()
+
+    async def purge_expired(self, *, cache_ttl: float, now: float | None = None) -> Purged:
+        """Delete every row past its lifetime: link-cache entries older than `cache_ttl`
+        seconds and link tokens unused for `TOKEN_DAYS`. The bot runs it on a schedule."""
+        now = time.time() if now is None else now
+        return Purged(cache_rows=await self.purge_cache(ttl=cache_ttl, now=now),
+                      link_tokens=await self.purge_link_tokens(now=now))
 
     async def purge_cache(self, *, ttl: float, now: float | None = None) -> int:
         """Delete expired entries; returns how many."""

@@ -12,7 +12,7 @@ import hashlib
 import time
 from typing import TYPE_CHECKING
 
-from bot.store.urls import normalise_url
+from bot.urls import cache_key
 
 if TYPE_CHECKING:
     import aiosqlite
@@ -22,8 +22,8 @@ TOKEN_CHARS = 22  # 132 bits of the hash, in base64url: A-Z a-z 0-9 _ -
 
 
 def token_for(url: str) -> str:
-    """The token of `url`: the same for every spelling of one page (see normalise_url)."""
-    digest = hashlib.sha256(normalise_url(url).encode("utf-8")).digest()
+    """The token of `url`: the same for every spelling of one page (see bot.urls)."""
+    digest = hashlib.sha256(cache_key(url).encode("utf-8")).digest()
     return base64.urlsafe_b64encode(digest).decode("ascii")[:TOKEN_CHARS]
 
 
@@ -39,11 +39,21 @@ class LinkTokenMixin:
         await self._db.execute(
             "INSERT INTO link_tokens (token, url, used_at) VALUES (?, ?, ?) "
             "ON CONFLICT (token) DO UPDATE SET used_at = excluded.used_at",
-            (token, normalise_url(url), now))
-        await self._db.execute("DELETE FROM link_tokens WHERE used_at < ?",
-                               (now - TOKEN_DAYS * 86_400,))
+            (token, cache_key(url), now))
+        await self._forget_unused_tokens(now)
         await self._db.commit()
         return token
+
+    async def purge_link_tokens(self, *, now: float | None = None) -> int:
+        """Delete the tokens unused for `TOKEN_DAYS`; returns how many."""
+        deleted = await self._forget_unused_tokens(time.time() if now is None else now)
+        await self._db.commit()
+        return deleted
+
+    async def _forget_unused_tokens(self, now: float) -> int:
+        cursor = await self._db.execute("DELETE FROM link_tokens WHERE used_at < ?",
+                                        (now - TOKEN_DAYS * 86_400,))
+        return cursor.rowcount
 
     async def link_for_token(self, token: str, *, now: float | None = None) -> str | None:
         """The link remembered under `token`, or None if unknown or forgotten."""

@@ -6,7 +6,7 @@ Never edit a migration that has shipped: add the next one.
 from __future__ import annotations
 
 MIGRATIONS: tuple[str, ...] = (
-    # 1: the link cache. The key is the normalised URL (see bot/store/urls.py).
+    # 1: the link cache. The key is the canonical URL (`cache_key` in bot/urls.py).
     """
     CREATE TABLE breakdown_cache (
         url_key TEXT PRIMARY KEY,

@@ -15,7 +15,8 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final
-from urllib.parse import urlsplit
+
+from bot.urls import URLError, canonical_url
 
 if TYPE_CHECKING:
     import aiosqlite
@@ -46,12 +47,9 @@ RETRY_DELAYS: tuple[float, ...] = (0.05, 0.1, 0.2, 0.4, 0.8)
 def domain_of(url: str) -> str | None:
     """The host of `url` in the form usage events store ("www." dropped), or None."""
     try:
-        host = (urlsplit(url.strip()).hostname or "").rstrip(".")
-        if not host.isascii():
-            host = host.encode("idna").decode("ascii")
-    except (ValueError, UnicodeError):
+        host = canonical_url(url).domain
+    except URLError:
         return None
-    host = host.lower().removeprefix("www.")
     return host if _DOMAIN.fullmatch(host) else None
 
 
