@@ -38,6 +38,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
 from bot.breakdown import Breakdown
+from bot.errors import AnalysisFailed, UserFacingError
 from bot.fetch import errors as fetch_errors
 from bot.fetch.guard import parse_url
 from bot.messages import find_links
@@ -46,7 +47,6 @@ from bot.render.telegram_card import Card, render_card
 from bot.replies import BotServices, failure_code, record_usage
 from bot.service import LinkBreakdown, breakdown_link, cached_link_breakdown
 from bot.store import normalise_url
-from bot.workers import AnalysisFailed
 
 log = logging.getLogger("bot.inline")
 
@@ -67,15 +67,12 @@ NOTHING = "Nothing to show for that page — tap for details"
 FULL = "Full breakdown in a chat with me"
 CARD_BUTTON = "Full breakdown ↗"
 
-WorkFailure = fetch_errors.FetchError | AnalysisFailed
-
-
 @dataclass(frozen=True, slots=True)
 class WorkOutcome:
     """What breaking a link down gave: a breakdown, or the failure the user is told."""
 
     computed: LinkBreakdown | None = None
-    error: WorkFailure | None = None
+    error: UserFacingError | None = None
 
 
 Spawn = Callable[[Coroutine[Any, Any, WorkOutcome]], "asyncio.Task[WorkOutcome]"]
@@ -121,7 +118,7 @@ async def _settle(compute: Callable[[], Awaitable[LinkBreakdown]]) -> WorkOutcom
     """The work never raises: every query waiting on it gets an outcome to answer with."""
     try:
         return WorkOutcome(computed=await compute())
-    except (fetch_errors.FetchError, AnalysisFailed) as error:
+    except UserFacingError as error:
         return WorkOutcome(error=error)
     except Exception:  # a bug or a broken database: logged once, "try again" for the user
         log.exception("breaking a link down for inline mode failed")

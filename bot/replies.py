@@ -21,7 +21,7 @@ from telegram.constants import ChatAction, ParseMode
 from telegram.error import BadRequest, ChatMigrated
 
 from bot.breakdown import Breakdown, Source
-from bot.fetch import errors as fetch_errors
+from bot.errors import UserFacingError
 from bot.render.common import shorten
 from bot.render.telegram import BUTTONS, plain_text, render_reply
 from bot.render.telegram_parts import esc_short
@@ -29,7 +29,7 @@ from bot.service import LinkBreakdown, breakdown_html, breakdown_link
 from bot.settings import Settings
 from bot.store import Store
 from bot.store.usage import UsageEvent, domain_of
-from bot.workers import AnalysisFailed, AnalysisPool
+from bot.workers import AnalysisPool
 
 log = logging.getLogger("bot.replies")
 # "typing…" only once a reply takes a while: most come sooner, and under load the calls
@@ -40,23 +40,9 @@ CALLBACK_PREFIX = "bd"
 LINK_CALLBACK_PREFIX = "bl"  # "bl:<token>": break down a link the text contained
 T = TypeVar("T")
 
-_FAILURE_CODES: tuple[tuple[type[Exception], str], ...] = (
-    (fetch_errors.InvalidURL, "invalid_url"),
-    (fetch_errors.AddressNotAllowed, "address_not_allowed"),
-    (fetch_errors.TooManyRedirects, "too_many_redirects"),
-    (fetch_errors.FetchTimeout, "timeout"),
-    (fetch_errors.TooLarge, "too_large"),
-    (fetch_errors.NotAWebPage, "not_a_web_page"),
-    (fetch_errors.HTTPStatusError, "http_error"),
-    (fetch_errors.NoArticleText, "no_article_text"),
-    (fetch_errors.FetchError, "fetch_error"),
-    (AnalysisFailed, "internal_error"),
-)
-
-
 def failure_code(error: Exception) -> str:
-    return next((code for kind, code in _FAILURE_CODES if isinstance(error, kind)),
-                "internal_error")
+    """The usage event's outcome for a failed request: the error's own code."""
+    return error.code if isinstance(error, UserFacingError) else UserFacingError.code
 
 
 class RateLimiter:
@@ -156,7 +142,7 @@ def link_rows(links: tuple[str, ...], memory: TokenMemory[str]
         f"{LINK_CALLBACK_PREFIX}:{memory.remember(link)}"))] for link in links]
 
 
-def failure_text(error: fetch_errors.FetchError | AnalysisFailed, url: str | None) -> str:
+def failure_text(error: UserFacingError, url: str | None) -> str:
     """The user-facing reason, naming the link when there was one (several may fail)."""
     return f"⚠️ {esc_short(url, 120)}\n{error.user_message}" if url else error.user_message
 
@@ -200,7 +186,7 @@ async def deliver_breakdown(message: Message, services: BotServices, *, text: st
     typing = asyncio.create_task(_keep_typing(message, stop))
     try:
         computed = await _compute(services, text=text, url=url, html=html_source)
-    except (fetch_errors.FetchError, AnalysisFailed) as error:
+    except UserFacingError as error:
         await message.reply_text(failure_text(error, url))
         await _record(services, message, url, started, failure_code(error), user=requester)
         return

@@ -14,13 +14,8 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from bot.breakdown import Breakdown, Source
+from bot.errors import AnalysisWorkerDied
 from bot.worker_process import WORKER_CONTEXT, become_worker
-
-
-class AnalysisFailed(Exception):
-    """The worker analysing this text died; the user gets a retry hint."""
-
-    user_message = "Something went wrong while analysing that. Please try again."
 
 
 def _start_worker(bot_pid: int) -> None:
@@ -65,7 +60,7 @@ class AnalysisPool:
             if self._executor is pool:
                 self._executor = None  # the next request gets a fresh pool
                 pool.shutdown(wait=False, cancel_futures=True)
-            raise AnalysisFailed(str(error)) from error
+            raise AnalysisWorkerDied(str(error)) from error
 
     def worker_pids(self) -> list[int]:
         """The live workers' process ids (for health checks and fault tests)."""

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from bot.fetch import pool
-from bot.fetch.errors import FetchTimeout, NoArticleText
+from bot.fetch.errors import ExtractionTimeout, NoArticleText
 from bot.fetch.extract import clean_title, extract_article
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"
@@ -192,7 +192,7 @@ async def test_worker_timeout_kills_the_worker(tmp_path: Path) -> None:
         started = time.monotonic()
         # The limit also covers a cold worker importing this module on a busy machine:
         # generous enough that the slow target has surely started before it strikes.
-        with pytest.raises(FetchTimeout, match="extraction timed out"):
+        with pytest.raises(ExtractionTimeout, match="extraction timed out"):
             await pool.extract_in_worker(str(pid_file).encode(), None, timeout=5.0,
                                          _target=slow_extract)
         assert time.monotonic() - started < 20

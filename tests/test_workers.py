@@ -10,7 +10,8 @@ from collections.abc import Iterator
 import pytest
 
 from bot.breakdown import analyze
-from bot.workers import AnalysisFailed, AnalysisPool
+from bot.errors import AnalysisWorkerDied
+from bot.workers import AnalysisPool
 from tests.article_site import SEED
 
 LONG = "\n\n".join(f"The mayor said on day {i} that the bridge would cost {i} million dollars "
@@ -36,7 +37,7 @@ async def test_killed_worker_fails_that_request_and_the_pool_recovers(
     await asyncio.sleep(0.5)  # the long analysis is under way in the only worker
     (pid,) = pool.worker_pids()
     os.kill(pid, signal.SIGKILL)
-    with pytest.raises(AnalysisFailed) as failed:
+    with pytest.raises(AnalysisWorkerDied) as failed:
         await running
     assert "try again" in failed.value.user_message
     result = await pool.analyze(SEED)  # a fresh pool serves the next request

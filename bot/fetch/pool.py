@@ -24,8 +24,9 @@ from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any
 
+from bot.errors import UserFacingError
 from bot.fetch.article import Article
-from bot.fetch.errors import FetchError, FetchTimeout, NoArticleText
+from bot.fetch.errors import ExtractionFailed, ExtractionTimeout, ExtractionWorkerDied
 from bot.fetch.extract import extract_article
 from bot.worker_process import WORKER_CONTEXT, become_worker
 
@@ -46,10 +47,10 @@ def _serve(conn: Connection, bot_pid: int) -> None:
         target, args, kwargs = job
         try:
             conn.send(("ok", target(*args, **kwargs)))
-        except FetchError as exc:
+        except UserFacingError as exc:
             conn.send(("error", exc))
-        except Exception as exc:  # trafilatura/lxml failures are "no article", not a crash
-            conn.send(("error", NoArticleText(f"extraction failed: {exc!r}"[:300])))
+        except Exception as exc:  # trafilatura/lxml failing on the markup
+            conn.send(("error", ExtractionFailed(f"extraction failed: {exc!r}"[:300])))
 
 
 class _Worker:
@@ -115,10 +116,10 @@ class ExtractionPool:
             status, value = worker.conn.recv() if ready else ("timeout", None)
         except (EOFError, OSError) as exc:  # the worker died (e.g. killed for memory)
             self._replace(worker)
-            raise NoArticleText(f"extraction worker died: {exc!r}") from None
+            raise ExtractionWorkerDied(f"extraction worker died: {exc!r}") from None
         if status == "timeout":
             self._replace(worker)
-            raise FetchTimeout(f"extraction timed out after {timeout:g} s")
+            raise ExtractionTimeout(f"extraction timed out after {timeout:g} s")
         self._idle.put(worker)
         if status == "error":
             raise value
@@ -151,7 +152,7 @@ atexit.register(_pool.shutdown)
 async def extract_in_worker(html: bytes, url: str | None, *, timeout: float,
                             declared_charset: str | None = None, text_plain: bool = False,
                             _target: Target = extract_article) -> Article:
-    """`extract_article` in a worker process; `FetchTimeout` after `timeout` seconds.
+    """`extract_article` in a worker process; `ExtractionTimeout` after `timeout` seconds.
 
     `_target` is for tests: any picklable (module-level) function with the same signature.
     """
