@@ -29,15 +29,14 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot.fetch import pool as extraction_pool
 from bot.inline import LinkWork
 from bot.paste import PasteAssembler
+from bot.process_workers import ProcessWorkers
 from bot.replies import LINK_CALLBACK_PREFIX, BotServices, RateLimiter
 from bot.sending import PatientRateLimiter
 from bot.settings import Settings
 from bot.skipped_links import SkippedLinkNotices
 from bot.store import Store
-from bot.workers import AnalysisPool
 from handlers import admin, buttons, errors, groups, inline, private
 
 log = logging.getLogger("bot")
@@ -72,9 +71,10 @@ def file_url_for(base_url: str) -> str:
     return base_url[: -len("/bot")] + "/file/bot" if base_url.endswith("/bot") else base_url
 
 
-def build_application(settings: Settings, *, pool: AnalysisPool | None = None,
+def build_application(settings: Settings, *, pool: ProcessWorkers | None = None,
                       request: BaseRequest | None = None) -> Application:
-    """`request` replaces the HTTP layer (tests record calls with it instead of sending)."""
+    """`pool`: the workers (by default from the settings), started and shut down with the
+    bot. `request` replaces the HTTP layer (tests record calls with it instead of sending)."""
     # httpx logs every request URL at INFO, and Bot API URLs contain the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     builder = ApplicationBuilder()
@@ -95,7 +95,7 @@ def build_application(settings: Settings, *, pool: AnalysisPool | None = None,
         .build()
     )
     application.bot_data["settings"] = settings
-    application.bot_data["pool"] = pool or AnalysisPool(settings.analysis_workers)
+    application.bot_data["pool"] = pool or ProcessWorkers.from_settings(settings)
     # Links /auto skipped in a group's cooldown, for one notice per window. Its tasks are
     # the application's, so stopping the bot waits for a pending notice.
     application.bot_data["skipped_links"] = SkippedLinkNotices(
@@ -140,7 +140,7 @@ def register_handlers(application: Application) -> None:
 
 async def _post_init(application: Application) -> None:
     settings: Settings = application.bot_data["settings"]
-    pool: AnalysisPool = application.bot_data["pool"]
+    pool: ProcessWorkers = application.bot_data["pool"]
     store = await Store.open(settings.database_path)
     await asyncio.to_thread(pool.start)  # every worker loads spaCy before the first request
     application.bot_data["services"] = BotServices(settings, store, pool,
@@ -161,8 +161,7 @@ async def _post_shutdown(application: Application) -> None:
     services: BotServices | None = application.bot_data.get("services")
     if services is not None:
         await services.store.close()
-    application.bot_data["pool"].shutdown()
-    await asyncio.to_thread(extraction_pool.shutdown)
+    await asyncio.to_thread(application.bot_data["pool"].shutdown)
 
 
 async def start_polling(application: Application, *, poll_timeout: int = 10) -> None:

@@ -96,20 +96,24 @@ def _print(breakdowns: list[Breakdown], *, as_json: bool) -> None:
 
 async def _breakdown_links(urls: list[str], settings: Settings,
                            use_cache: bool) -> dict[str, Breakdown]:
-    from bot.service import breakdown_link  # imports httpx/trafilatura only for links
+    from bot.process_workers import ProcessWorkers  # httpx and pebble only for links
+    from bot.service import breakdown_link
     from bot.store import Store
 
+    # One worker, started by the first page that needs it (a refused link starts none).
+    workers = ProcessWorkers.from_settings(settings, size=1)
     store = await Store.open(settings.database_path) if use_cache else None
     results: dict[str, Breakdown] = {}
     try:
         for url in urls:
             try:
-                results[url] = (await breakdown_link(url, settings=settings,
-                                                     store=store)).breakdown
+                results[url] = (await breakdown_link(url, settings=settings, store=store,
+                                                     workers=workers)).breakdown
             except UserFacingError as error:
                 raise SourceError(f"{url}: {_link_error(error)}") from error
         return results
     finally:
+        await asyncio.to_thread(workers.shutdown)
         if store is not None:
             await store.close()
 

@@ -178,7 +178,7 @@ async def _answer_with_work(query: InlineQuery, services: BotServices, work: Lin
         return
     task = work.start(url, lambda: breakdown_link(url, settings=services.settings,
                                                   store=services.store,
-                                                  analyzer=services.pool.analyze))
+                                                  workers=services.pool))
     budget = services.settings.inline_budget_seconds - (time.monotonic() - asker.started)
     try:
         outcome = await asyncio.wait_for(asyncio.shield(task), max(0.0, budget))

@@ -29,7 +29,7 @@ from bot.service import LinkBreakdown, breakdown_html, breakdown_link
 from bot.settings import Settings
 from bot.store import Store
 from bot.store.usage import UsageEvent, domain_of
-from bot.workers import AnalysisPool
+from bot.workers import BreakdownWorkers
 
 log = logging.getLogger("bot.replies")
 # "typing…" only once a reply takes a while: most come sooner, and under load the calls
@@ -95,7 +95,7 @@ class BreakdownMemory(TokenMemory[Breakdown]):
 class BotServices:
     settings: Settings
     store: Store
-    pool: AnalysisPool
+    pool: BreakdownWorkers  # where texts are analysed and pages read
     limiter: RateLimiter
     memory: BreakdownMemory = field(default_factory=BreakdownMemory)
     links: TokenMemory[str] = field(default_factory=TokenMemory)  # "Break down the linked page"
@@ -151,10 +151,9 @@ async def _compute(services: BotServices, *, text: str | None, url: str | None,
                    html: str | None = None) -> LinkBreakdown:
     if url is not None:
         return await breakdown_link(url, settings=services.settings, store=services.store,
-                                    analyzer=services.pool.analyze)
+                                    workers=services.pool)
     if html is not None:
-        return await breakdown_html(html, settings=services.settings,
-                                    analyzer=services.pool.analyze)
+        return await breakdown_html(html, workers=services.pool)
     assert text is not None
     started = time.monotonic()
     breakdown = await services.pool.analyze(text, source=Source(kind="text"))

@@ -1,23 +1,24 @@
-"""Breaking down a link: cache, fetch, analyse. What the CLI and the bot handlers call."""
+"""Breaking down a link: cache, fetch, analyse. What the CLI and the bot handlers call.
+
+The heavy work (reading the article out of a page, analysing it) is the workers'
+(`bot.workers.BreakdownWorkers`), passed in by the caller that owns them.
+"""
 
 from __future__ import annotations
 
-import asyncio
-import datetime as dt
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 
 from bot.breakdown import Breakdown, Source
 from bot.fetch import Article, fetch_article
-from bot.fetch.errors import FetchError, NoArticleInHTML
+from bot.fetch.errors import NoArticleInHTML, NoArticleText
 from bot.fetch.guard import parse_url
-from bot.fetch.pool import extract_in_worker
 from bot.settings import Settings
 from bot.store import Store
+from bot.workers import BreakdownWorkers
 
 Fetch = Callable[[str], Awaitable[Article]]
-Analyzer = Callable[..., Awaitable[Breakdown]]  # (text, *, published, source) -> Breakdown
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,14 +36,6 @@ def source_of(article: Article, url: str) -> Source:
                   published_reliable=article.published_reliable)
 
 
-async def analyze_in_thread(text: str, *, published: dt.date | None = None,
-                            source: Source | None = None) -> Breakdown:
-    """The engine off the event loop, for the CLI; the bot passes its process pool."""
-    from bot.breakdown.engine import analyze  # spaCy only where analysis runs
-
-    return await asyncio.to_thread(analyze, text, published=published, source=source)
-
-
 async def cached_link_breakdown(url: str, *, settings: Settings,
                                 store: Store) -> LinkBreakdown | None:
     """The cached breakdown of `url` while fresh, else None; nothing is fetched."""
@@ -56,11 +49,12 @@ async def cached_link_breakdown(url: str, *, settings: Settings,
 
 
 async def breakdown_link(url: str, *, settings: Settings, store: Store | None,
-                         fetch: Fetch | None = None,
-                         analyzer: Analyzer = analyze_in_thread) -> LinkBreakdown:
+                         workers: BreakdownWorkers, fetch: Fetch | None = None
+                         ) -> LinkBreakdown:
     """The breakdown of the page at `url`, from the cache when fresh.
 
-    Raises `bot.fetch.FetchError` (with a user-facing message) when the page can't be read.
+    Raises a `bot.errors.UserFacingError` subclass (with the user's message) when the page
+    can't be read or analysed.
     """
     parse_url(url)  # InvalidURL first: the cache key needs a well-formed address too
     if store is not None:
@@ -68,10 +62,11 @@ async def breakdown_link(url: str, *, settings: Settings, store: Store | None,
         if hit is not None:
             return hit
     started = time.monotonic()
-    article = await (fetch(url) if fetch else fetch_article(url, settings=settings))
+    article = await (fetch(url) if fetch else fetch_article(url, settings=settings,
+                                                            workers=workers))
     fetched = time.monotonic()
-    breakdown = await analyzer(article.text, published=article.published,
-                               source=source_of(article, url))
+    breakdown = await workers.analyze(article.text, published=article.published,
+                                      source=source_of(article, url))
     analysed = time.monotonic()
     if store is not None:
         await store.cache_breakdown(url, breakdown.to_dict(),
@@ -80,20 +75,20 @@ async def breakdown_link(url: str, *, settings: Settings, store: Store | None,
                          analysis_seconds=analysed - fetched)
 
 
-async def breakdown_html(html: str, *, settings: Settings,
-                         analyzer: Analyzer = analyze_in_thread) -> LinkBreakdown:
+async def breakdown_html(html: str, *, workers: BreakdownWorkers) -> LinkBreakdown:
     """The breakdown of pasted HTML source, read by the same extractor as fetched pages.
 
-    Raises `NoArticleInHTML` when the extractor finds no article (or fails on the markup).
+    Raises `NoArticleInHTML` when the extractor finds no article; a failure of the
+    extractor or the analysis raises its own `bot.errors.UserFacingError`.
     """
     started = time.monotonic()
     try:
-        article = await extract_in_worker(html.encode("utf-8", "replace"), None,
-                                          timeout=settings.extract_timeout)
-    except FetchError as error:
+        article = await workers.extract(html.encode("utf-8", "replace"), None)
+    except NoArticleText as error:
         raise NoArticleInHTML(str(error)) from error
     # Pasted, not fetched: the page's own address (its canonical link), if it names one.
     source = replace(source_of(article, ""), kind="text", url=article.url or None)
-    breakdown = await analyzer(article.text, published=article.published, source=source)
+    breakdown = await workers.analyze(article.text, published=article.published,
+                                      source=source)
     # Nothing was fetched: reading the markup counts as part of the analysis.
     return LinkBreakdown(breakdown, cached=False, analysis_seconds=time.monotonic() - started)

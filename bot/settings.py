@@ -48,6 +48,9 @@ _BOUNDS: dict[str, tuple[float, float]] = {
     "inline_budget_seconds": (0.0, 8.0),
     "group_notice_delay_seconds": (0.0, 600.0),
     "paste_wait_seconds": (0.0, MAX_PASTE_WAIT),
+    # Worker time limits in seconds: 0 would mean no limit at all.
+    "extract_timeout": (0.1, 600.0),
+    "analysis_timeout": (1.0, 3600.0),
 }
 
 
@@ -78,6 +81,10 @@ class Settings:
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = 8443
     analysis_workers: int = 0  # processes for analysis; 0 = the CPU count
+    # Seconds one analysis may run in a worker before the worker is killed. The longest
+    # text a chat can send (max_text_chars) took 11 s on a busy 2-core machine: the limit
+    # only stops a stuck or pathological analysis.
+    analysis_timeout: float = 120.0
     user_rate_limit: int = 10  # breakdowns per user per minute
     group_cooldown_seconds: int = 30  # between automatic breakdowns in one group
     # Quiet time after a burst before the "skipped N links" notice (bot/skipped_links.py).

@@ -15,10 +15,10 @@ from telegram.ext import Application
 from telegram.request import BaseRequest, RequestData
 
 from bot.app import build_application
+from bot.process_workers import ProcessWorkers
 from bot.replies import BotServices, RateLimiter
 from bot.settings import Settings
 from bot.store import Store
-from bot.workers import AnalysisPool
 
 TOKEN = "4242:OFFLINE"
 BOT_USER = {"id": 4242, "is_bot": True, "first_name": "Bot", "username": "offline_bot"}
@@ -92,7 +92,7 @@ async def app(tmp_path: Path) -> AsyncIterator[tuple[Application, RecordingReque
     settings = Settings(telegram_bot_token=TOKEN, admin_ids=str(ADMIN),
                         database_path=str(tmp_path / "bot.sqlite3"))
     recorder = RecordingRequest()
-    pool = AnalysisPool(1)  # never started: these updates need no analysis
+    pool = ProcessWorkers.from_settings(settings, size=1)  # never started: no analysis here
     application = build_application(settings, pool=pool, request=recorder)
     await application.initialize()
     store = await Store.open(settings.database_path)
