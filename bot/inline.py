@@ -67,6 +67,7 @@ NOTHING = "Nothing to show for that page — tap for details"
 FULL = "Full breakdown in a chat with me"
 CARD_BUTTON = "Full breakdown ↗"
 
+
 @dataclass(frozen=True, slots=True)
 class WorkOutcome:
     """What breaking a link down gave: a breakdown, or the failure the user is told."""

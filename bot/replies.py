@@ -40,6 +40,7 @@ CALLBACK_PREFIX = "bd"
 LINK_CALLBACK_PREFIX = "bl"  # "bl:<token>": break down a link the text contained
 T = TypeVar("T")
 
+
 def failure_code(error: Exception) -> str:
     """The usage event's outcome for a failed request: the error's own code."""
     return error.code if isinstance(error, UserFacingError) else UserFacingError.code

@@ -7,7 +7,6 @@ The heavy work (reading the article out of a page, analysing it) is the workers'
 from __future__ import annotations
 
 import time
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 
 from bot.breakdown import Breakdown, Source
@@ -17,8 +16,6 @@ from bot.fetch.guard import parse_url
 from bot.settings import Settings
 from bot.store import Store
 from bot.workers import BreakdownWorkers
-
-Fetch = Callable[[str], Awaitable[Article]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,8 +46,7 @@ async def cached_link_breakdown(url: str, *, settings: Settings,
 
 
 async def breakdown_link(url: str, *, settings: Settings, store: Store | None,
-                         workers: BreakdownWorkers, fetch: Fetch | None = None
-                         ) -> LinkBreakdown:
+                         workers: BreakdownWorkers) -> LinkBreakdown:
     """The breakdown of the page at `url`, from the cache when fresh.
 
     Raises a `bot.errors.UserFacingError` subclass (with the user's message) when the page
@@ -62,8 +58,7 @@ async def breakdown_link(url: str, *, settings: Settings, store: Store | None,
         if hit is not None:
             return hit
     started = time.monotonic()
-    article = await (fetch(url) if fetch else fetch_article(url, settings=settings,
-                                                            workers=workers))
+    article = await fetch_article(url, settings=settings, workers=workers)
     fetched = time.monotonic()
     breakdown = await workers.analyze(article.text, published=article.published,
                                       source=source_of(article, url))
