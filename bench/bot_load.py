@@ -34,7 +34,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.workers import AnalysisPool  # noqa: E402
+from bot.process_workers import ProcessWorkers  # noqa: E402
+from bot.settings import Settings  # noqa: E402
 from tests.article_site import SEED, serve_site  # noqa: E402
 from tests.botapi.server import BotAPIServer  # noqa: E402
 from tests.botproc import BotProcess  # noqa: E402
@@ -195,7 +196,7 @@ async def bare_pool_ratio(rounds: int, articles: int = 40) -> list[float]:
     for _ in range(rounds):
         rates = []
         for workers in (1, os.cpu_count() or 1):
-            pool = AnalysisPool(workers)
+            pool = ProcessWorkers.from_settings(Settings(), size=workers)
             await asyncio.to_thread(pool.start)
             await asyncio.gather(*[pool.analyze(ARTICLE_800) for _ in range(workers * 2)])
             started = time.monotonic()

@@ -10,14 +10,11 @@ import logging
 import re
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from bot.breakdown import Breakdown
+from bot.errors import UserFacingError
 from bot.render import render_json, render_terminal
 from bot.settings import Settings, SettingsError
-
-if TYPE_CHECKING:  # imported when used: `bot breakdown FILE` never loads httpx
-    from bot.fetch import FetchError
 
 _URL = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 
@@ -99,26 +96,29 @@ def _print(breakdowns: list[Breakdown], *, as_json: bool) -> None:
 
 async def _breakdown_links(urls: list[str], settings: Settings,
                            use_cache: bool) -> dict[str, Breakdown]:
-    from bot.fetch import FetchError
-    from bot.service import breakdown_link  # imports httpx/trafilatura only for links
+    from bot.process_workers import ProcessWorkers  # httpx and pebble only for links
+    from bot.service import breakdown_link
     from bot.store import Store
 
+    # One worker, started by the first page that needs it (a refused link starts none).
+    workers = ProcessWorkers.from_settings(settings, size=1)
     store = await Store.open(settings.database_path) if use_cache else None
     results: dict[str, Breakdown] = {}
     try:
         for url in urls:
             try:
-                results[url] = (await breakdown_link(url, settings=settings,
-                                                     store=store)).breakdown
-            except FetchError as error:
+                results[url] = (await breakdown_link(url, settings=settings, store=store,
+                                                     workers=workers)).breakdown
+            except UserFacingError as error:
                 raise SourceError(f"{url}: {_link_error(error)}") from error
         return results
     finally:
+        await asyncio.to_thread(workers.shutdown)
         if store is not None:
             await store.close()
 
 
-def _link_error(error: FetchError) -> str:
+def _link_error(error: UserFacingError) -> str:
     """The user's message, plus, on the command line, the setting that allows it: whoever
     runs the command can set it (a chat user cannot, so the bot never says it)."""
     from bot.fetch.errors import AddressNotAllowed

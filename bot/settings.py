@@ -76,6 +76,10 @@ class Settings(BaseSettings):
     webhook_port: Annotated[int, Field(ge=1, le=65535)] = 8443
     # Processes for analysis; 0 = the CPU count. Each holds spaCy (~200 MB).
     analysis_workers: Annotated[int, Field(ge=0, le=64)] = 0
+    # Seconds one analysis may run in a worker before the worker is killed. The longest
+    # text a chat can send (max_text_chars) took 11 s on a busy 2-core machine: the limit
+    # only stops a stuck or pathological analysis.
+    analysis_timeout: Annotated[float, Field(ge=1, le=3600)] = 120.0
     # Breakdowns per user per minute.
     user_rate_limit: Annotated[int, Field(ge=1, le=100_000)] = 10
     # Seconds between automatic breakdowns in one group.

@@ -7,7 +7,7 @@ Definitions (so the numbers mean one thing everywhere):
 - a *rate-limited* request (outcome "rate_limited") is counted on its own: the bot
   worked as configured, so it is neither a breakdown nor a failure;
 - a *failure* is any other event whose outcome is not "ok", counted by reason (the codes
-  of bot/failures.py: the fetch errors, "internal_error", "not_english");
+  of the error classes, `bot.errors.failure_codes`, and "not_english");
 - days are UTC days; "7 d" and "30 d" are today plus the 6 / 29 days before, so the
   30-day counts equal the sums of the chart's bars, and a day without events is a zero;
 - reply time (latency) is that of breakdowns; its percentiles and the daily medians cover
@@ -28,13 +28,14 @@ from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot.errors import RATE_LIMITED
+
 if TYPE_CHECKING:
     from bot.store import Store
 
 DAY = 86_400
 SERIES_DAYS = 30
 _BREAKDOWN = "outcome = 'ok' AND input_kind IN ('text', 'link', 'inline')"
-RATE_LIMITED = "rate_limited"
 _RATE_LIMITED = f"outcome = '{RATE_LIMITED}'"
 _FAILURE = f"outcome NOT IN ('ok', '{RATE_LIMITED}')"
 
@@ -50,7 +51,7 @@ class DayCount:
 
 @dataclass(frozen=True, slots=True)
 class ReasonCount:
-    reason: str  # a failure code (bot/failures.py)
+    reason: str  # a failure code (bot/errors.py)
     last_30d: int
     total: int
 

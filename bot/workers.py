@@ -1,82 +1,39 @@
-"""Analysis off the event loop: a process pool whose workers each load spaCy once.
+"""Where the heavy work runs, behind one small interface: analyse a text, read a page.
 
-The bot keeps answering commands while articles are analysed. A worker that dies (killed,
-out of memory) breaks a `ProcessPoolExecutor` for good, so the pool is rebuilt and only
-the requests that were running fail.
+The bot's flows (`bot.service`, the reply flow, inline mode) know only `BreakdownWorkers`.
+On one machine it is `bot.process_workers.ProcessWorkers`, a pool of killable worker
+processes that the composition root creates, starts and shuts down; a queue-based
+deployment (workers on other machines) implements it a second time.
+
+What every implementation keeps to:
+- `analyze` returns what `bot.breakdown.analyze` returns for the same arguments, and
+  `extract` what `bot.fetch.extract.extract_article` returns (raising `NoArticleText` when
+  it does);
+- a failure of the work itself is a `bot.errors.UserFacingError` whose class says which:
+  `AnalysisTimeout` or `AnalysisWorkerDied` for an analysis, `ExtractionTimeout`,
+  `ExtractionWorkerDied` or `ExtractionFailed` (the extractor itself failed) for a page;
+  the caller tells the user the class's message and records its code;
+- a bug in the engine is raised as itself, to be logged as one, never turned into a
+  user-facing error.
 """
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
-import os
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from typing import Protocol
 
-from bot.breakdown import DEFAULT_SPACY_MODEL, Breakdown, Source
-from bot.worker_process import WORKER_CONTEXT, become_worker
+from bot.breakdown import Breakdown, Source
+from bot.fetch.article import Article
 
 
-class AnalysisFailed(Exception):
-    """The worker analysing this text died; the user gets a retry hint."""
-
-    user_message = "Something went wrong while analysing that. Please try again."
-
-
-def _start_worker(bot_pid: int, spacy_model: str) -> None:
-    become_worker(bot_pid)
-    # Load the pipeline when the worker starts, not on the first user's request.
-    from bot.breakdown.nlp import get_nlp
-
-    get_nlp(spacy_model)
-
-
-def _analyze(text: str, published: dt.date | None, source: Source | None,
-             spacy_model: str) -> Breakdown:
-    from bot.breakdown.engine import analyze  # loaded once per worker, by _start_worker
-
-    return analyze(text, published=published, source=source, spacy_model=spacy_model)
-
-
-class AnalysisPool:
-    def __init__(self, workers: int = 0, *, spacy_model: str = DEFAULT_SPACY_MODEL) -> None:
-        self.size = workers or os.cpu_count() or 1
-        self.spacy_model = spacy_model  # the SPACY_MODEL setting: workers never read it
-        self._executor: ProcessPoolExecutor | None = None
-
-    def _pool(self) -> ProcessPoolExecutor:
-        if self._executor is None:
-            self._executor = ProcessPoolExecutor(
-                max_workers=self.size, mp_context=WORKER_CONTEXT,
-                initializer=_start_worker, initargs=(os.getpid(), self.spacy_model))
-        return self._executor
-
-    def start(self) -> None:
-        """Start every worker now so that each has loaded spaCy before the first request."""
-        pool = self._pool()
-        for future in [pool.submit(os.getpid) for _ in range(self.size)]:
-            future.result()
-
+class BreakdownWorkers(Protocol):
     async def analyze(self, text: str, *, published: dt.date | None = None,
                       source: Source | None = None) -> Breakdown:
-        loop = asyncio.get_running_loop()
-        pool = self._pool()
-        try:
-            return await loop.run_in_executor(pool, _analyze, text, published, source,
-                                              self.spacy_model)
-        except BrokenProcessPool as error:
-            if self._executor is pool:
-                self._executor = None  # the next request gets a fresh pool
-                pool.shutdown(wait=False, cancel_futures=True)
-            raise AnalysisFailed(str(error)) from error
+        """The breakdown of `text` (the engine's `analyze`, run elsewhere)."""
+        ...
 
-    def worker_pids(self) -> list[int]:
-        """The live workers' process ids (for health checks and fault tests)."""
-        executor = self._executor
-        processes = getattr(executor, "_processes", None) or {}
-        return [pid for pid, process in processes.items() if process.is_alive()]
-
-    def shutdown(self) -> None:
-        if self._executor is not None:
-            self._executor.shutdown(wait=True, cancel_futures=True)
-            self._executor = None
+    async def extract(self, page: bytes, url: str | None, *,
+                      declared_charset: str | None = None,
+                      text_plain: bool = False) -> Article:
+        """The article in a fetched page (`page` as fetched from `url`, or pasted HTML)."""
+        ...

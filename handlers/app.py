@@ -28,12 +28,11 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot.fetch import pool as extraction_pool
 from bot.paste import PasteAssembler
+from bot.process_workers import ProcessWorkers
 from bot.rate_limit import RateLimiter
 from bot.settings import Settings
 from bot.store import Store
-from bot.workers import AnalysisPool
 from handlers import admin, buttons, errors, groups, inline, private
 from handlers.context import CONTEXT_TYPES, BotApplication, Context
 from handlers.inline_flow import LinkWork
@@ -75,9 +74,10 @@ def file_url_for(base_url: str) -> str:
     return base_url[: -len("/bot")] + "/file/bot" if base_url.endswith("/bot") else base_url
 
 
-def build_application(settings: Settings, *, pool: AnalysisPool | None = None,
+def build_application(settings: Settings, *, pool: ProcessWorkers | None = None,
                       request: BaseRequest | None = None) -> BotApplication:
-    """`request` replaces the HTTP layer (tests record calls with it instead of sending)."""
+    """`pool`: the workers (by default from the settings), started and shut down with the
+    bot. `request` replaces the HTTP layer (tests record calls with it instead of sending)."""
     # httpx logs every request URL at INFO, and Bot API URLs contain the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     builder = ApplicationBuilder()
@@ -100,8 +100,7 @@ def build_application(settings: Settings, *, pool: AnalysisPool | None = None,
     )
     shared = application.bot_data
     shared.settings = settings
-    shared.pool = pool or AnalysisPool(settings.analysis_workers,
-                                       spacy_model=settings.spacy_model)
+    shared.pool = pool or ProcessWorkers.from_settings(settings)
     # Links /auto skipped in a group's cooldown, for one notice per window. Its tasks are
     # the application's, so stopping the bot waits for a pending notice.
     shared.skipped_links = SkippedLinkNotices(quiet=settings.group_notice_delay_seconds,
@@ -181,8 +180,7 @@ async def _post_shutdown(application: BotApplication) -> None:
     services: BotServices | None = getattr(application.bot_data, "services", None)
     if services is not None:
         await services.store.close()
-    application.bot_data.pool.shutdown()
-    await asyncio.to_thread(extraction_pool.shutdown)
+    await asyncio.to_thread(application.bot_data.pool.shutdown)
 
 
 async def start_polling(application: BotApplication, *, poll_timeout: int = 10) -> None:

@@ -16,8 +16,8 @@ from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
 
 from bot.expiring import ExpiringCache
 from bot.paste import PasteAssembler
+from bot.process_workers import ProcessWorkers
 from bot.settings import Settings
-from bot.workers import AnalysisPool
 from handlers.inline_flow import LinkWork
 from handlers.services import BotServices
 from handlers.skipped_links import SkippedLinkNotices
@@ -33,7 +33,7 @@ class BotData:
                  "skipped_links")
 
     settings: Settings
-    pool: AnalysisPool  # owned by the composition root: started in post_init, shut down after
+    pool: ProcessWorkers  # owned by the composition root: started in post_init, shut down after
     services: BotServices  # what the reply flow and inline mode need; set in post_init
     pastes: PasteAssembler[Message]  # pieces of long pastes held for their quiet window
     link_work: LinkWork  # inline mode's link breakdowns in progress, one per page

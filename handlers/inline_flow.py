@@ -38,6 +38,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
 from bot.breakdown import Breakdown
+from bot.errors import AnalysisFailed, UserFacingError
 from bot.failures import failure_code
 from bot.fetch import errors as fetch_errors
 from bot.fetch.guard import parse_url
@@ -46,7 +47,6 @@ from bot.render.telegram import plain_text
 from bot.render.telegram_card import Card, render_card
 from bot.service import ComputedBreakdown, breakdown_link, cached_link_breakdown
 from bot.urls import cache_key
-from bot.workers import AnalysisFailed
 from handlers.services import BotServices
 from handlers.usage_events import record_usage
 
@@ -69,15 +69,13 @@ NOTHING = "Nothing to show for that page — tap for details"
 FULL = "Full breakdown in a chat with me"
 CARD_BUTTON = "Full breakdown ↗"
 
-WorkFailure = fetch_errors.FetchError | AnalysisFailed
-
 
 @dataclass(frozen=True, slots=True)
 class WorkOutcome:
     """What breaking a link down gave: a breakdown, or the failure the user is told."""
 
     computed: ComputedBreakdown | None = None
-    error: WorkFailure | None = None
+    error: UserFacingError | None = None
 
 
 Spawn = Callable[[Coroutine[Any, Any, WorkOutcome]], "asyncio.Task[WorkOutcome]"]
@@ -123,7 +121,7 @@ async def _settle(compute: Callable[[], Awaitable[ComputedBreakdown]]) -> WorkOu
     """The work never raises: every query waiting on it gets an outcome to answer with."""
     try:
         return WorkOutcome(computed=await compute())
-    except (fetch_errors.FetchError, AnalysisFailed) as error:
+    except UserFacingError as error:
         return WorkOutcome(error=error)
     except Exception:  # a bug or a broken database: logged once, "try again" for the user
         log.exception("breaking a link down for inline mode failed")
@@ -183,7 +181,7 @@ async def _answer_with_work(query: InlineQuery, services: BotServices, work: Lin
         return
     task = work.start(url, lambda: breakdown_link(url, settings=services.settings,
                                                   store=services.store,
-                                                  analyzer=services.pool.analyze))
+                                                  workers=services.pool))
     budget = services.settings.inline_budget_seconds - (time.monotonic() - asker.started)
     try:
         outcome = await asyncio.wait_for(asyncio.shield(task), max(0.0, budget))

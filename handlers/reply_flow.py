@@ -13,11 +13,10 @@ from collections.abc import Sequence
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, User
 
 from bot.breakdown import Source
+from bot.errors import UserFacingError
 from bot.failures import failure_code, failure_text
-from bot.fetch import errors as fetch_errors
 from bot.render.telegram import render_reply
 from bot.service import ComputedBreakdown, breakdown_html, breakdown_link
-from bot.workers import AnalysisFailed
 from handlers.html_fallback import send_html
 from handlers.keyboards import keyboard, link_rows
 from handlers.services import BotServices
@@ -29,10 +28,9 @@ async def _compute(services: BotServices, *, text: str | None, url: str | None,
                    html: str | None = None) -> ComputedBreakdown:
     if url is not None:
         return await breakdown_link(url, settings=services.settings, store=services.store,
-                                    analyzer=services.pool.analyze)
+                                    workers=services.pool)
     if html is not None:
-        return await breakdown_html(html, settings=services.settings,
-                                    analyzer=services.pool.analyze)
+        return await breakdown_html(html, workers=services.pool)
     assert text is not None
     started = time.monotonic()
     breakdown = await services.pool.analyze(text, source=Source(kind="text"))
@@ -66,7 +64,7 @@ async def deliver_breakdown(message: Message, services: BotServices, *, text: st
     typing = asyncio.create_task(keep_typing(message, stop))
     try:
         computed = await _compute(services, text=text, url=url, html=html_source)
-    except (fetch_errors.FetchError, AnalysisFailed) as error:
+    except UserFacingError as error:
         await message.reply_text(failure_text(error, url))
         await record_chat_usage(services, message, url=url, started=started,
                                 outcome=failure_code(error), user=requester)

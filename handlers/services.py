@@ -8,7 +8,7 @@ from bot.rate_limit import RateLimiter
 from bot.settings import Settings
 from bot.store import Store
 from bot.token_memory import BreakdownMemory, TokenMemory
-from bot.workers import AnalysisPool
+from bot.workers import BreakdownWorkers
 
 
 @dataclass
@@ -17,7 +17,7 @@ class BotServices:
 
     settings: Settings
     store: Store
-    pool: AnalysisPool
+    pool: BreakdownWorkers  # where texts are analysed and pages read
     limiter: RateLimiter
     memory: BreakdownMemory = field(default_factory=BreakdownMemory)
     links: TokenMemory[str] = field(default_factory=TokenMemory)  # "Break down the linked page"

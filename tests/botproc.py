@@ -19,6 +19,8 @@ from typing import IO
 from bot.worker_process import proc_stat
 from tests.botapi.server import BotAPIServer
 
+ROOT = Path(__file__).resolve().parent.parent
+
 
 def children_of(pid: int) -> list[int]:
     """Every descendant of `pid` (analysis and extraction workers, multiprocessing's resource
@@ -56,6 +58,8 @@ class BotProcess:
         self.log_path = workdir / "bot.log"
         self.env = {
             "PATH": os.environ.get("PATH", ""),
+            # The bot of this checkout, not whichever one the virtualenv has installed.
+            "PYTHONPATH": str(ROOT),
             "TELEGRAM_BOT_TOKEN": botapi.token,
             "TELEGRAM_BASE_URL": botapi.base_url,
             "DATABASE_PATH": str(self.database),

@@ -2,7 +2,7 @@
 127.0.0.1, and ways to read what it sent.
 
 Each module keeps its own module-scoped fixtures (one bot, one database, one analysis
-pool per module) and builds them with `running_bot`; its settings differ per module.
+worker pool per module) and builds them with `running_bot`; its settings differ per module.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from typing import Any
 from telegram.ext import Application
 
 from bot.settings import Settings
-from bot.workers import AnalysisPool
 from handlers.app import build_application, start_polling, stop_polling
 from tests.botapi.server import BotAPIServer
 
@@ -25,12 +24,11 @@ from tests.botapi.server import BotAPIServer
 @asynccontextmanager
 async def running_bot(botapi: BotAPIServer, database: Path,
                       **settings: Any) -> AsyncIterator[Application]:
-    """The bot with one analysis worker, reading loopback sites, polling `botapi`."""
+    """The bot with one worker process, reading loopback sites, polling `botapi`."""
     application = build_application(
         Settings(telegram_bot_token=botapi.token, telegram_base_url=botapi.base_url,
                  fetch_allow_private=True,  # the test news sites are on loopback
-                 database_path=str(database), analysis_workers=1, **settings),
-        pool=AnalysisPool(1))
+                 database_path=str(database), analysis_workers=1, **settings))
     await start_polling(application, poll_timeout=1)
     try:
         yield application

@@ -1,22 +1,31 @@
-"""Article extraction (`bot.fetch.extract`) and its killable worker pool (`bot.fetch.pool`).
+"""Article extraction (`bot.fetch.extract`), and in the killable workers (`bot.process_workers`).
 
 Fixture pages are WCXB benchmark pages (CC-BY-4.0, see tests/fixtures/pages/README.md).
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import gzip
 import json
 import os
+import signal
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from bot.fetch import pool
-from bot.fetch.errors import FetchTimeout, NoArticleText
+from bot.fetch.article import Article
+from bot.fetch.errors import (
+    ExtractionFailed,
+    ExtractionTimeout,
+    ExtractionWorkerDied,
+    NoArticleText,
+)
 from bot.fetch.extract import clean_title, extract_article
+from bot.process_workers import ProcessWorkers, extract_page
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"
 EXPECTED = json.loads((PAGES / "expected.json").read_text(encoding="utf-8"))
@@ -168,41 +177,77 @@ def test_clean_title(title: str | None, site: str, url: str | None,
     assert clean_title(title, site, url) == expected
 
 
-# Module-level so a worker process can unpickle it by reference.
-def slow_extract(html: bytes, url: str | None, **_: object) -> None:
-    Path(html.decode()).write_text(str(os.getpid()))  # tell the test which process ran it
-    time.sleep(60)
+# Module-level so a worker process can import it by name.
+def slow_or_real_extract(page: bytes, url: str | None, declared_charset: str | None,
+                         text_plain: bool) -> Article:
+    """A page that is a file path hangs, after writing its worker's pid there; any other
+    page is extracted as usual."""
+    if page.startswith(b"/"):
+        Path(page.decode()).write_text(str(os.getpid()))
+        time.sleep(60)
+    return extract_page(page, url, declared_charset, text_plain)
 
 
-async def test_worker_matches_direct_call() -> None:
+class HangingWorkers(ProcessWorkers):
+    extraction_task = staticmethod(slow_or_real_extract)
+
+
+@pytest.fixture(scope="module")
+def workers() -> Iterator[ProcessWorkers]:
+    # The limit also covers a cold worker importing this module on a busy machine: generous
+    # enough that the slow target has surely started before it strikes.
+    workers = HangingWorkers(size=1, analysis_timeout=60.0, extraction_timeout=5.0)
+    yield workers
+    workers.shutdown()
+
+
+async def wait_for_pid(pid_file: Path) -> int:
+    for _ in range(600):
+        if pid_file.exists() and pid_file.read_text():
+            return int(pid_file.read_text())
+        await asyncio.sleep(0.05)
+    raise AssertionError("the hanging extraction never started")
+
+
+async def test_worker_matches_direct_call(workers: ProcessWorkers) -> None:
     record = EXPECTED[0]
-    try:
-        in_worker = await pool.extract_in_worker(_page(record), record["url"], timeout=30)
-        assert in_worker == extract_article(_page(record), record["url"])
-        with pytest.raises(NoArticleText):  # errors cross the process boundary as themselves
-            await pool.extract_in_worker(b"<html></html>", None, timeout=30)
-    finally:
-        pool.shutdown()
+    in_worker = await workers.extract(_page(record), record["url"])
+    assert in_worker == extract_article(_page(record), record["url"])
+    with pytest.raises(NoArticleText):  # errors cross the process boundary as themselves
+        await workers.extract(b"<html></html>", None)
 
 
-async def test_worker_timeout_kills_the_worker(tmp_path: Path) -> None:
+async def test_worker_timeout_kills_the_worker(workers: ProcessWorkers, tmp_path: Path) -> None:
     pid_file = tmp_path / "pid"
-    try:
-        pool.start()
-        started = time.monotonic()
-        # The limit also covers a cold worker importing this module on a busy machine:
-        # generous enough that the slow target has surely started before it strikes.
-        with pytest.raises(FetchTimeout, match="extraction timed out"):
-            await pool.extract_in_worker(str(pid_file).encode(), None, timeout=5.0,
-                                         _target=slow_extract)
-        assert time.monotonic() - started < 20
-        pid = int(pid_file.read_text())
-        with pytest.raises(ProcessLookupError):  # killed and reaped, not left sleeping
-            os.kill(pid, 0)
-        assert pid not in pool.worker_pids()
-        # The pool replaced it and still works.
-        article = await pool.extract_in_worker(PARAGRAPH.encode(), None, timeout=30,
-                                               text_plain=True)
-        assert article.text == PARAGRAPH
-    finally:
-        pool.shutdown()
+    with pytest.raises(ExtractionTimeout, match="ran past its 5 s limit") as failed:
+        await workers.extract(str(pid_file).encode(), None)
+    assert "took too long" in failed.value.user_message
+    pid = int(pid_file.read_text())
+    with pytest.raises(ProcessLookupError):  # killed and reaped, not left sleeping
+        os.kill(pid, 0)
+    # A new worker replaced it and works.
+    article = await workers.extract(PARAGRAPH.encode(), None, text_plain=True)
+    assert article.text == PARAGRAPH
+
+
+async def test_a_killed_extraction_worker_fails_that_page_and_is_replaced(
+        workers: ProcessWorkers, tmp_path: Path) -> None:
+    pid_file = tmp_path / "pid"
+    running = asyncio.create_task(workers.extract(str(pid_file).encode(), None))
+    pid = await wait_for_pid(pid_file)
+    os.kill(pid, signal.SIGKILL)  # as the OOM killer would
+    with pytest.raises(ExtractionWorkerDied) as failed:
+        await running
+    assert failed.value.user_message == ExtractionWorkerDied.user_message
+    article = await workers.extract(PARAGRAPH.encode(), None, text_plain=True)
+    assert article.text == PARAGRAPH
+
+
+def test_an_extractor_failure_is_its_own_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*_: object, **__: object) -> Article:
+        raise ValueError("lxml choked")
+
+    monkeypatch.setattr("bot.fetch.extract.extract_article", broken)
+    with pytest.raises(ExtractionFailed, match="lxml choked") as failed:
+        extract_page(b"<html></html>", None, None, False)
+    assert type(failed.value) is ExtractionFailed

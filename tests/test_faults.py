@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from bot.errors import AnalysisWorkerDied
 from bot.worker_process import proc_stat, process_alive
 from tests import figures
 from tests.article_site import SEED
@@ -133,7 +134,7 @@ def test_a_killed_worker_costs_one_reply_and_the_pool_recovers(botapi: BotAPISer
         os.kill(pid, signal.SIGKILL)
     figures.add("faults_injected", len(workers))
     reply = botapi.wait_until(lambda: botapi.sent_messages(victim[0]), 30)
-    assert "went wrong" in reply[-1]["text"] and MARKER not in reply[-1]["text"]
+    assert reply[-1]["text"] == AnalysisWorkerDied.user_message
     ask(botapi, later)
     expect_one_breakdown_each(botapi, later, timeout=60)
     assert bot.alive()

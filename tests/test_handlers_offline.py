@@ -16,10 +16,10 @@ from telegram.ext import Application
 from telegram.request import BaseRequest, RequestData
 
 from bot.expiring import ExpiringCache
+from bot.process_workers import ProcessWorkers
 from bot.rate_limit import RateLimiter
 from bot.settings import Settings
 from bot.store import Store
-from bot.workers import AnalysisPool
 from handlers.app import PURGE_EVERY, build_application
 from handlers.context import BotData
 from handlers.services import BotServices
@@ -99,7 +99,7 @@ async def app(tmp_path: Path) -> AsyncIterator[tuple[Application, RecordingReque
     settings = Settings(telegram_bot_token=TOKEN, admin_ids=str(ADMIN),
                         database_path=str(tmp_path / "bot.sqlite3"))
     recorder = RecordingRequest()
-    pool = AnalysisPool(1)  # never started: these updates need no analysis
+    pool = ProcessWorkers.from_settings(settings, size=1)  # never started: no analysis here
     application = build_application(settings, pool=pool, request=recorder)
     await application.initialize()
     store = await Store.open(settings.database_path)
@@ -111,7 +111,7 @@ async def app(tmp_path: Path) -> AsyncIterator[tuple[Application, RecordingReque
 
 def test_bot_data_is_typed_and_set_before_the_first_update(tmp_path: Path) -> None:
     settings = Settings(telegram_bot_token=TOKEN, database_path=str(tmp_path / "bot.sqlite3"))
-    pool = AnalysisPool(1)  # never started
+    pool = ProcessWorkers.from_settings(settings, size=1)  # never started
     application = build_application(settings, pool=pool, request=RecordingRequest())
     shared = application.bot_data
     assert type(shared) is BotData  # PTB created it through ContextTypes(bot_data=BotData)

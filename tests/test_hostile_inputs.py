@@ -36,7 +36,6 @@ from telegram.ext import Application
 
 from bot.fetch import guard
 from bot.settings import Settings
-from bot.workers import AnalysisPool
 from handlers.app import build_application, start_polling, stop_polling
 from tests import figures
 from tests.article_site import SiteHandler
@@ -326,9 +325,9 @@ async def bots(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Bots]:
         open_ = BotAPIServer("222222:OPEN").start()
         apps = [
             build_application(_settings(strict, tmp_path_factory.mktemp("strict"),
-                                        allow_private=False), pool=AnalysisPool(1)),
+                                        allow_private=False)),
             build_application(_settings(open_, tmp_path_factory.mktemp("open"),
-                                        allow_private=True), pool=AnalysisPool(1)),
+                                        allow_private=True)),
         ]
         await asyncio.gather(*(start_polling(app, poll_timeout=1) for app in apps))
         try:

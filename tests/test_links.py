@@ -6,17 +6,28 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from bot.fetch import FetchError
+from bot.process_workers import ProcessWorkers
 from bot.service import breakdown_link
 from bot.settings import Settings
 from bot.store import Store, domain_of
 from tests.article_site import TITLE, SiteHandler
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def workers() -> Iterator[ProcessWorkers]:
+    workers = ProcessWorkers.from_settings(Settings(extract_timeout=30), size=1)
+    yield workers
+    workers.shutdown()
+
+
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     # Loopback is a private address: the test server is only reachable with the switch on.
@@ -24,10 +35,11 @@ def settings(tmp_path: Path) -> Settings:
                     fetch_total_timeout=10, extract_timeout=30)
 
 
-async def test_link_breakdown_is_as_good_as_pasted_text(site: str, settings: Settings) -> None:
+async def test_link_breakdown_is_as_good_as_pasted_text(site: str, settings: Settings,
+                                                        workers: ProcessWorkers) -> None:
     async with await Store.open(settings.database_path) as store:
         result = await breakdown_link(f"{site}/article?utm_source=tg", settings=settings,
-                                      store=store)
+                                      store=store, workers=workers)
     breakdown = result.breakdown
     assert not result.cached
     assert breakdown.source.kind == "url"
@@ -39,27 +51,30 @@ async def test_link_breakdown_is_as_good_as_pasted_text(site: str, settings: Set
     assert "2020-02-05" in {d.value for d in breakdown.dates}
 
 
-async def test_second_request_comes_from_the_cache(site: str, settings: Settings) -> None:
+async def test_second_request_comes_from_the_cache(site: str, settings: Settings,
+                                                   workers: ProcessWorkers) -> None:
     SiteHandler.requests.clear()
     async with await Store.open(settings.database_path) as store:
-        first = await breakdown_link(f"{site}/article?id=1", settings=settings, store=store)
+        first = await breakdown_link(f"{site}/article?id=1", settings=settings, store=store,
+                                     workers=workers)
         again = await breakdown_link(f"{site.upper()}/article?id=1&fbclid=abc#top",
-                                     settings=settings, store=store)
+                                     settings=settings, store=store, workers=workers)
     assert not first.cached and again.cached
     assert SiteHandler.requests == ["/article?id=1"]
     assert again.breakdown.to_dict() == first.breakdown.to_dict()
 
 
-async def test_the_cache_key_is_the_url_that_was_fetched(site: str, settings: Settings) -> None:
+async def test_the_cache_key_is_the_url_that_was_fetched(site: str, settings: Settings,
+                                                          workers: ProcessWorkers) -> None:
     """One parse: the request line, the cache row and the usage domain come from it."""
     SiteHandler.requests.clear()
     port = site.rsplit(":", 1)[1]
     async with await Store.open(settings.database_path) as store:
         first = await breakdown_link(f"{site}/news/../article/./?id=%31&utm_source=tg#top",
-                                     settings=settings, store=store)
+                                     settings=settings, store=store, workers=workers)
         # Another spelling of the same page: a numeric host, an encoded "1", no tracking.
         again = await breakdown_link(f"http://0x7f.0.0.1:{port}/article/?%69d=1",
-                                     settings=settings, store=store)
+                                     settings=settings, store=store, workers=workers)
         keys = await store.read_rows("SELECT url_key FROM breakdown_cache")
     assert SiteHandler.requests == ["/article/?id=1&utm_source=tg"]
     assert keys == [(f"http://127.0.0.1:{port}/article/?id=1",)]
@@ -67,11 +82,12 @@ async def test_the_cache_key_is_the_url_that_was_fetched(site: str, settings: Se
     assert domain_of(f"http://0x7f.1:{port}/") == "127.0.0.1"
 
 
-async def test_loopback_refused_without_the_private_switch(site: str, tmp_path: Path) -> None:
+async def test_loopback_refused_without_the_private_switch(site: str, tmp_path: Path,
+                                                          workers: ProcessWorkers) -> None:
     SiteHandler.requests.clear()
     settings = Settings(database_path=str(tmp_path / "bot.sqlite3"))
     with pytest.raises(FetchError) as caught:
-        await breakdown_link(f"{site}/article", settings=settings, store=None)
+        await breakdown_link(f"{site}/article", settings=settings, store=None, workers=workers)
     assert "private or local" in caught.value.user_message
     assert SiteHandler.requests == []
 
@@ -82,9 +98,9 @@ async def test_loopback_refused_without_the_private_switch(site: str, tmp_path: 
     ("/missing", "error 404"),
 ])
 async def test_failures_have_a_clear_message(site: str, settings: Settings, path: str,
-                                             message: str) -> None:
+                                             message: str, workers: ProcessWorkers) -> None:
     with pytest.raises(FetchError) as caught:
-        await breakdown_link(f"{site}{path}", settings=settings, store=None)
+        await breakdown_link(f"{site}{path}", settings=settings, store=None, workers=workers)
     assert message in caught.value.user_message
 
 

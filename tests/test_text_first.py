@@ -10,8 +10,10 @@ import pytest
 
 from bot.breakdown import Breakdown, Source
 from bot.failures import failure_text
+from bot.fetch.article import Article
 from bot.fetch.errors import HTTPStatusError, NoArticleInHTML, NoArticleText
 from bot.messages import classify, looks_like_html
+from bot.process_workers import extract_page
 from bot.service import breakdown_html
 from bot.settings import Settings, SettingsError
 from bot.token_memory import TokenMemory
@@ -70,17 +72,24 @@ def test_an_article_that_mentions_tags_is_not_html(text: str) -> None:
     assert not looks_like_html(text) and classify(text).kind == "text"
 
 
-async def _capture(text: str, *, published: dt.date | None = None,
-                   source: Source | None = None) -> Breakdown:
-    """An analyzer that records what it was given (the engine is tested elsewhere)."""
-    assert source is not None
-    return Breakdown(text=text, source=source, language="en", summary=(str(published),),
-                     quotes=(), dates=(), claims=())
+class InProcess:
+    """`BreakdownWorkers` in this process: pages read by the real extractor, and an
+    "analysis" that hands back what it was given (the engine is tested elsewhere)."""
+
+    async def analyze(self, text: str, *, published: dt.date | None = None,
+                      source: Source | None = None) -> Breakdown:
+        assert source is not None
+        return Breakdown(text=text, source=source, language="en", summary=(str(published),),
+                         quotes=(), dates=(), claims=())
+
+    async def extract(self, page: bytes, url: str | None, *,
+                      declared_charset: str | None = None,
+                      text_plain: bool = False) -> Article:
+        return extract_page(page, url, declared_charset, text_plain)
 
 
 async def test_pasted_html_is_read_by_the_link_extractor() -> None:
-    result = await breakdown_html(seed_page().decode(), settings=Settings(),
-                                  analyzer=_capture)
+    result = await breakdown_html(seed_page().decode(), workers=InProcess())
     breakdown = result.breakdown
     assert "James Jeffrey" in breakdown.text
     assert "Donate" not in breakdown.text and "Copyright" not in breakdown.text
@@ -92,7 +101,7 @@ async def test_pasted_html_is_read_by_the_link_extractor() -> None:
 async def test_pasted_html_without_an_article_gets_one_clear_error() -> None:
     page = "<html><body><nav><a href='/'>Home</a> <a href='/a'>About</a></nav></body></html>"
     with pytest.raises(NoArticleInHTML) as caught:
-        await breakdown_html(page, settings=Settings(), analyzer=_capture)
+        await breakdown_html(page, workers=InProcess())
     assert isinstance(caught.value, NoArticleText)  # counted as "no_article_text"
     assert "HTML source" in caught.value.user_message
 

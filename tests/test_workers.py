@@ -1,4 +1,5 @@
-"""The analysis pool: results as in-process, and recovery from a worker killed mid-job."""
+"""The analysis in the worker processes (`bot.process_workers`): results as in-process, a
+worker killed mid-analysis, and an analysis past its time limit."""
 
 from __future__ import annotations
 
@@ -6,12 +7,17 @@ import asyncio
 import os
 import signal
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from bot.breakdown import analyze
-from bot.workers import AnalysisFailed, AnalysisPool
+from bot.errors import AnalysisTimeout, AnalysisWorkerDied
+from bot.process_workers import ProcessWorkers
+from bot.settings import Settings
+from bot.worker_process import proc_stat, process_alive
 from tests.article_site import SEED
+from tests.botproc import children_of
 
 LONG = "\n\n".join(f"The mayor said on day {i} that the bridge would cost {i} million dollars "
                    "more, and officials warned the work could take many more years."
@@ -19,26 +25,69 @@ LONG = "\n\n".join(f"The mayor said on day {i} that the bridge would cost {i} mi
 
 
 @pytest.fixture(scope="module")
-def pool() -> Iterator[AnalysisPool]:
-    pool = AnalysisPool(1)
-    pool.start()
-    yield pool
-    pool.shutdown()
+def workers() -> Iterator[ProcessWorkers]:
+    workers = ProcessWorkers.from_settings(Settings(), size=1)
+    workers.start()
+    yield workers
+    workers.shutdown()
 
 
-async def test_worker_result_equals_in_process(pool: AnalysisPool) -> None:
-    assert (await pool.analyze(SEED)).to_dict() == analyze(SEED).to_dict()
+def is_worker(pid: int) -> bool:
+    """A spawned worker, not multiprocessing's resource tracker."""
+    try:
+        return b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
+
+
+async def busy_worker() -> int:
+    """The one worker process of this test that is running (loading, then analysing LONG)."""
+    busy: list[int] = []
+    for _ in range(200):
+        busy = [pid for pid in children_of(os.getpid())
+                if (proc_stat(pid) or ["Z"])[0] == "R" and is_worker(pid)]
+        if len(busy) == 1:
+            return busy[0]
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"no single busy worker: {busy}")
+
+
+async def test_worker_result_equals_in_process(workers: ProcessWorkers) -> None:
+    assert (await workers.analyze(SEED)).to_dict() == analyze(SEED).to_dict()
 
 
 async def test_killed_worker_fails_that_request_and_the_pool_recovers(
-        pool: AnalysisPool) -> None:
-    running = asyncio.create_task(pool.analyze(LONG))
-    await asyncio.sleep(0.5)  # the long analysis is under way in the only worker
-    (pid,) = pool.worker_pids()
+        workers: ProcessWorkers) -> None:
+    running = asyncio.create_task(workers.analyze(LONG))
+    pid = await busy_worker()
     os.kill(pid, signal.SIGKILL)
-    with pytest.raises(AnalysisFailed) as failed:
+    with pytest.raises(AnalysisWorkerDied) as failed:
         await running
+    assert failed.value.user_message == AnalysisWorkerDied.user_message
     assert "try again" in failed.value.user_message
-    result = await pool.analyze(SEED)  # a fresh pool serves the next request
+    result = await workers.analyze(SEED)  # a new worker serves the next request
     assert result.quotes
-    assert pid not in pool.worker_pids()
+    assert not process_alive(pid)
+
+
+async def test_analysis_past_its_time_limit_is_stopped_and_its_worker_replaced() -> None:
+    # LONG takes far longer than 3 s; SEED a tenth of that on a busy machine.
+    workers = ProcessWorkers(size=1, analysis_timeout=3.0, extraction_timeout=10.0)
+    try:
+        running = asyncio.create_task(workers.analyze(LONG))
+        pid = await busy_worker()
+        with pytest.raises(AnalysisTimeout, match="ran past its 3 s limit") as failed:
+            await running
+        assert "took longer than I allow" in failed.value.user_message
+        assert not process_alive(pid)  # killed, not left analysing
+        assert (await workers.analyze(SEED)).quotes
+    finally:
+        await asyncio.to_thread(workers.shutdown)
+
+
+def test_an_analysis_timeout_is_a_setting_with_bounds() -> None:
+    assert Settings.from_env({"ANALYSIS_TIMEOUT": "45"}).analysis_timeout == 45.0
+    for nonsense in ("0", "-1", "nan", "100000"):
+        with pytest.raises(ValueError, match="ANALYSIS_TIMEOUT"):
+            Settings.from_env({"ANALYSIS_TIMEOUT": nonsense})
+    assert ProcessWorkers.from_settings(Settings(analysis_timeout=45)).analysis_timeout == 45

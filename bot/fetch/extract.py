@@ -1,7 +1,8 @@
 """Read the article out of a fetched page: body text, title, author, site, date, canonical URL.
 
-Pure and synchronous; the bot runs it in a worker process with a time limit (`pool`), because
-trafilatura can take a minute and hundreds of MiB on adversarial pages.
+Pure and synchronous; the bot runs it in a worker process with a time limit
+(`bot.process_workers`), because trafilatura can take a minute and hundreds of MiB on
+adversarial pages.
 
 Settings measured on pages-dev (120 WCXB pages, `bench/extraction.py`): trafilatura defaults
 (tables kept, no precision/recall bias) score best, body word F1 0.939; favor_precision 0.913,

@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final
 
+from bot.errors import OK, outcome_codes
 from bot.urls import URLError, canonical_url
 
 if TYPE_CHECKING:
@@ -26,13 +27,10 @@ log = logging.getLogger(__name__)
 CHAT_TYPES: Final = frozenset({"private", "group", "supergroup", "channel", "cli"})
 # "inline": a link asked for in inline mode (@yourbot <link>), answered with a card.
 INPUT_KINDS: Final = frozenset({"text", "link", "command", "inline"})
-OK: Final = "ok"
-FAILURE_REASONS: Final = frozenset({
-    "not_a_web_page", "no_article_text", "timeout", "too_large", "address_not_allowed",
-    "http_error", "too_many_redirects", "invalid_url", "rate_limited", "not_english",
-    "too_short", "internal_error", "fetch_error",
-})
-OUTCOMES: Final = FAILURE_REASONS | {OK}
+# Outcomes come from the error classes (bot/errors.py), so a failure the bot can report is
+# always one the store accepts, and no code is listed that nothing produces.
+OUTCOMES: Final = outcome_codes()
+FAILURE_REASONS: Final = OUTCOMES - {OK}
 
 STAGES: Final = ("fetch_ms", "analysis_ms", "render_ms", "send_ms")
 
