@@ -572,7 +572,7 @@ def _analyze_predict() -> Predict:
     root = Path(__file__).resolve().parent.parent
     if str(root) not in sys.path:
         sys.path.insert(0, str(root))
-    from bot.breakdown import analyze  # type: ignore[attr-defined]
+    from bot.breakdown import analyze
 
     def predict(text: str, published: dt.date | None) -> dict[str, Any]:
         return analyze(text, published=published).to_dict()
@@ -622,6 +622,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     args = parser.parse_args(argv)
     require(args.path)
+    predict: Predict
     if args.baseline:
         root = Path(__file__).resolve().parent.parent
         if str(root) not in sys.path:

@@ -38,6 +38,7 @@ async def is_chat_admin(context: ContextTypes.DEFAULT_TYPE, chat_id: int, user_i
 
 async def auto_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.effective_message
+    assert message is not None  # a CommandHandler's update
     services = services_of(context)
     user = update.effective_user
     choice = (context.args or [""])[0].lower()
@@ -87,5 +88,6 @@ async def on_group_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 async def on_migration(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A group became a supergroup: its settings move to the new chat id."""
     message = update.effective_message
+    assert message is not None  # a StatusUpdate.MIGRATE message
     if message.migrate_to_chat_id:
         await services_of(context).store.migrate_chat(message.chat.id, message.migrate_to_chat_id)

@@ -11,6 +11,7 @@ import json
 import os
 import time
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
@@ -169,9 +170,10 @@ def test_clean_title(title: str | None, site: str, url: str | None,
 
 
 # Module-level so a worker process can unpickle it by reference.
-def slow_extract(html: bytes, url: str | None, **_: object) -> None:
+def slow_extract(html: bytes, url: str | None, **_: object) -> NoReturn:
     Path(html.decode()).write_text(str(os.getpid()))  # tell the test which process ran it
     time.sleep(60)
+    raise AssertionError("the pool should have killed this worker by now")
 
 
 async def test_worker_matches_direct_call() -> None:

@@ -112,7 +112,8 @@ class ExtractionPool:
         try:
             worker.conn.send((target, args, kwargs))
             ready = worker.conn.poll(timeout)
-            status, value = worker.conn.recv() if ready else ("timeout", None)
+            reply: tuple[str, Any] = worker.conn.recv() if ready else ("timeout", None)
+            status, value = reply
         except (EOFError, OSError) as exc:  # the worker died (e.g. killed for memory)
             self._replace(worker)
             raise NoArticleText(f"extraction worker died: {exc!r}") from None
