@@ -414,9 +414,9 @@ async def test_main_stats_reads_the_configured_database(
             await store.record_event(event)
     monkeypatch.chdir(tmp_path)  # no stray .env
     monkeypatch.setenv("DATABASE_PATH", str(path))
-    assert await asyncio.to_thread(main_stats, ["--top", "1"]) == 0
+    assert await asyncio.to_thread(main_stats) == 0
     out = capsys.readouterr().out
-    assert "breakdowns" in out and "example.com" in out and "blog.net" not in out
+    assert "breakdowns" in out and "example.com" in out and "blog.net" in out
     monkeypatch.setenv("DATABASE_PATH", str(tmp_path / "missing.sqlite3"))
-    assert await asyncio.to_thread(main_stats, []) == 1
+    assert await asyncio.to_thread(main_stats) == 1
     assert not (tmp_path / "missing.sqlite3").exists()
