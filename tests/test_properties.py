@@ -183,6 +183,9 @@ def test_any_text_breaks_down_safely(text: str) -> None:
 @example(text="According to sources, the plan is <i>likely</i> to fail &amp; cost 😀" * 4,
          published=dt.date(1, 1, 1))
 @example(text="He said. She said. They said.\n\n\n\n“”\n" * 10, published=dt.date(9999, 12, 31))
+# Found by the quick tier's examples: spaCy's DATE entity "summer\n \n" ran past the
+# sentence, and the date's offsets with it.
+@example(text='Maria Keller said "but" summer\n \n', published=dt.date(2000, 1, 1))
 def test_newsy_text_breaks_down_safely(text: str, published: dt.date | None) -> None:
     check_analysis(text, published)
 
