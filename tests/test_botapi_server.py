@@ -333,6 +333,7 @@ async def test_stall_holds_requests_without_processing_them(server: BotAPIServer
     assert [r["method"] for r in server.requests[seen:]] == ["sendMessage"]
 
 
+@pytest.mark.slow  # faults: an outage and a stall, a second each
 async def test_polling_application_survives_outage_and_stall(server: BotAPIServer) -> None:
     async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message

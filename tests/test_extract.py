@@ -176,6 +176,7 @@ def slow_extract(html: bytes, url: str | None, **_: object) -> NoReturn:
     raise AssertionError("the pool should have killed this worker by now")
 
 
+@pytest.mark.slow  # real worker processes
 async def test_worker_matches_direct_call() -> None:
     record = EXPECTED[0]
     try:
@@ -187,6 +188,7 @@ async def test_worker_matches_direct_call() -> None:
         pool.shutdown()
 
 
+@pytest.mark.slow  # a fault: a worker killed at its timeout
 async def test_worker_timeout_kills_the_worker(tmp_path: Path) -> None:
     pid_file = tmp_path / "pid"
     try:

@@ -43,7 +43,7 @@ from tests import figures
 from tests.article_site import SiteHandler
 from tests.botapi.server import BotAPIServer
 
-pytestmark = pytest.mark.asyncio(loop_scope="module")
+pytestmark = [pytest.mark.asyncio(loop_scope="module"), pytest.mark.slow]
 
 MAX_TEXT_CHARS = 20_000
 FETCH_TOTAL_TIMEOUT = 2.0

@@ -30,6 +30,7 @@ async def test_worker_result_equals_in_process(pool: AnalysisPool) -> None:
     assert (await pool.analyze(SEED)).to_dict() == analyze(SEED).to_dict()
 
 
+@pytest.mark.slow  # a fault: a worker killed mid-request
 async def test_killed_worker_fails_that_request_and_the_pool_recovers(
         pool: AnalysisPool) -> None:
     running = asyncio.create_task(pool.analyze(LONG))
