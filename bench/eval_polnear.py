@@ -6,8 +6,9 @@ Usage (from the project root)::
     python bench/eval_polnear.py --baseline   # scores the tiny spaCy rule baseline below
     python bench/eval_polnear.py --errors 5   # also prints misses / false positives of 5 docs
 
-The PolNeAR texts are read at run time from ``/work/shared/eval/polnear-dev.jsonl``
-(research-only licence: never copy them into this repository).
+The PolNeAR texts are read at run time from ``polnear-dev.jsonl`` in ``../shared/eval``
+or ``$EVAL_DIR`` (`eval_data.py`; research-only licence: never copy them into this
+repository).
 
 Who said what
 -------------

@@ -1,5 +1,5 @@
-"""Command line: ``python -m bot breakdown [--json] [--published YYYY-MM-DD] SOURCE...``,
-``python -m bot run`` (the Telegram bot) and ``python -m bot stats``."""
+"""Command line: ``python -m bot breakdown [--json] [--published YYYY-MM-DD] [--no-cache]
+SOURCE...``, ``python -m bot run`` (the Telegram bot) and ``python -m bot stats``."""
 
 from __future__ import annotations
 
