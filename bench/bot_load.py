@@ -254,7 +254,8 @@ async def main_async(args: argparse.Namespace) -> None:
     with serve_site() as base, tempfile.TemporaryDirectory(prefix="bot-load-") as tmp:
         runs = await measure(args, base, Path(tmp))
     runs[0]["bare_pool_ratios"] = await bare_pool_ratio(args.rounds)
-    print_table(*runs, args)
+    one, many = runs
+    print_table(one, many, args)
 
 
 def main() -> None:

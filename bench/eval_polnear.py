@@ -6,8 +6,9 @@ Usage (from the project root)::
     python bench/eval_polnear.py --baseline   # scores the tiny spaCy rule baseline below
     python bench/eval_polnear.py --errors 5   # also prints misses / false positives of 5 docs
 
-The PolNeAR texts are read at run time from ``/work/shared/eval/polnear-dev.jsonl``
-(research-only licence: never copy them into this repository).
+The PolNeAR texts are read at run time from ``polnear-dev.jsonl`` in ``../shared/eval``
+or ``$EVAL_DIR`` (`eval_data.py`; research-only licence: never copy them into this
+repository).
 
 Who said what
 -------------
@@ -572,7 +573,7 @@ def _analyze_predict() -> Predict:
     root = Path(__file__).resolve().parent.parent
     if str(root) not in sys.path:
         sys.path.insert(0, str(root))
-    from bot.breakdown import analyze  # type: ignore[attr-defined]
+    from bot.breakdown import analyze
 
     def predict(text: str, published: dt.date | None) -> dict[str, Any]:
         return analyze(text, published=published).to_dict()
@@ -622,6 +623,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     args = parser.parse_args(argv)
     require(args.path)
+    predict: Predict
     if args.baseline:
         root = Path(__file__).resolve().parent.parent
         if str(root) not in sys.path:

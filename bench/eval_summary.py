@@ -3,20 +3,19 @@
 The metric of ``../shared/eval/README.md`` §3: rouge-score with stemming, mean F ×100;
 for ROUGE-Lsum the sentences are joined with newlines (its summary-level LCS splits on
 them). The articles are read at run time only: never copy CNN/DM text into the repo.
+rouge-score comes with the `bench` extra (``pip install -e ".[bench]"``).
 
-    python -m bench.eval_summary [path/to/cnndm.jsonl]
+    python bench/eval_summary.py [path/to/cnndm.jsonl]   # default: cnndm-dev.jsonl in EVAL_DIR
 """
 
 from __future__ import annotations
 
 import json
-import os
 import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-
-from rouge_score import rouge_scorer
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = Path(__file__).resolve().parent
@@ -25,7 +24,7 @@ if str(BENCH) not in sys.path:  # run as a script or imported by path from the t
 
 from eval_data import eval_dir, require  # noqa: E402
 
-DEFAULT_PATH = Path(os.environ.get("CNNDM_PATH") or eval_dir() / "cnndm-dev.jsonl")
+DEFAULT_PATH = eval_dir() / "cnndm-dev.jsonl"
 METRICS = ("rouge1", "rouge2", "rougeLsum")
 
 
@@ -37,6 +36,17 @@ def read_records(path: Path | str = DEFAULT_PATH) -> Iterator[dict]:
                 yield json.loads(line)
 
 
+def rouge_scorer_or_exit() -> Any:
+    """The scorer, or one clear message when rouge-score is missing. Imported here, not at
+    the top: the missing-data check (and its test) must run without the `bench` extra."""
+    try:
+        from rouge_score import rouge_scorer
+    except ImportError:
+        raise SystemExit('error: this benchmark needs rouge-score: pip install -e ".[bench]"'
+                         ) from None
+    return rouge_scorer.RougeScorer(list(METRICS), use_stemmer=True)
+
+
 def score_summary(
     predict: Callable[[str], list[str]], path: Path | str = DEFAULT_PATH
 ) -> dict[str, float]:
@@ -44,7 +54,7 @@ def score_summary(
 
     Also returns ``docs`` and ``ms_per_doc`` (the time spent in ``predict``).
     """
-    scorer = rouge_scorer.RougeScorer(list(METRICS), use_stemmer=True)
+    scorer = rouge_scorer_or_exit()
     totals = dict.fromkeys(METRICS, 0.0)
     docs = 0
     elapsed = 0.0
@@ -71,6 +81,7 @@ def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     path = Path(args[0]) if args else DEFAULT_PATH
     require(path)
+    rouge_scorer_or_exit()  # before the parsing, not after it
     nlp = get_nlp()
     docs = {record["text"]: nlp(record["text"]) for record in read_records(path)}
 

@@ -1,5 +1,6 @@
-"""Resilience figures in one place: runs the hostile-input, fault and address-policy tests,
-adds up what they counted (tests/figures.py), then runs the load and cost-growth benchmarks.
+"""Resilience figures in one place: runs the hostile-input, fault, address-policy, property,
+sending, worker and end-to-end tests (`TESTS`), adds up what they counted (tests/figures.py),
+then runs the load and cost-growth benchmarks.
 
     python bench/resilience.py [--no-bench]
 

@@ -27,6 +27,7 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -179,14 +180,14 @@ def profile_stages(item: Text, repeats: int) -> list[tuple[str, float, float]]:
         doc = timed("parse (get_nlp)", lambda: nlp(text[:MAX_ANALYSED_CHARS]))
         if round_ % 2 == 1:
             timed("bare parse (yardstick)", lambda: bare(text))
-        sentences = timed("find_sentences", lambda d=doc: find_sentences(d))
-        quoted = timed("find_quoted_spans", lambda d=doc: find_quoted_spans(d.text))
-        quotes = timed("find_quotes",
-                       lambda d=doc, s=sentences, q=quoted: find_quotes(d, s, q))
-        timed("find_title", lambda s=sentences: find_title(s))
-        timed("summarize", lambda s=sentences: summarize(s))
-        timed("find_dates", lambda d=doc, s=sentences: find_dates(d, s, published))
-        timed("find_claims", lambda s=sentences, q=quotes: find_claims(s, q))
+        # partial binds this round's values (a lambda would close over the loop's names)
+        sentences = timed("find_sentences", partial(find_sentences, doc))
+        quoted = timed("find_quoted_spans", partial(find_quoted_spans, doc.text))
+        quotes = timed("find_quotes", partial(find_quotes, doc, sentences, quoted))
+        timed("find_title", partial(find_title, sentences))
+        timed("summarize", partial(summarize, sentences))
+        timed("find_dates", partial(find_dates, doc, sentences, published))
+        timed("find_claims", partial(find_claims, sentences, quotes))
         runs.append(spent)
     order = [stage for stage in STAGES if stage in runs[0]]
     return [(stage, 1000 * runs[0][stage], 1000 * min(run[stage] for run in runs))

@@ -1,5 +1,5 @@
-"""Command line: ``python -m bot breakdown [--json] [--published YYYY-MM-DD] SOURCE...``,
-``python -m bot run`` (the Telegram bot) and ``python -m bot stats``."""
+"""Command line: ``python -m bot breakdown [--json] [--published YYYY-MM-DD] [--no-cache]
+SOURCE...``, ``python -m bot run`` (the Telegram bot) and ``python -m bot stats``."""
 
 from __future__ import annotations
 
@@ -155,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "stats":
         from bot.stats import main_stats
 
-        return main_stats([])
+        return main_stats()
     urls = [name for name in args.sources if _URL.match(name)]
     try:
         texts = {name: read_source(name) for name in args.sources if name not in urls}

@@ -17,7 +17,6 @@ Definitions (so the numbers mean one thing everywhere):
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import datetime as dt
 import math
@@ -280,30 +279,24 @@ def render_stats_html(stats: Stats) -> str:
 
 # --- python -m bot stats ------------------------------------------------------------------
 
-async def _stats_from(path: str, top: int) -> Stats:
+async def _stats_from(path: str) -> Stats:
     from bot.store import Store
 
     async with await Store.open(path) as store:
-        return await compute_stats(store, top=top)
+        return await compute_stats(store)
 
 
-def main_stats(argv: list[str] | None = None) -> int:
-    """`python -m bot stats`: the /stats numbers in the terminal."""
+def main_stats() -> int:
+    """`python -m bot stats`: the /stats numbers in the terminal, from DATABASE_PATH."""
     from bot.settings import Settings, SettingsError
 
-    parser = argparse.ArgumentParser(prog="python -m bot stats",
-                                     description="Usage statistics from the bot's database.")
-    parser.add_argument("--database", metavar="PATH",
-                        help="database file (default: DATABASE_PATH from the environment)")
-    parser.add_argument("--top", type=int, default=5, help="how many domains to list")
-    args = parser.parse_args(argv)
     try:
-        path = args.database or Settings.from_env().database_path
+        path = Settings.from_env().database_path
     except SettingsError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     if not Path(path).is_file():  # Store.open would create an empty database
         print(f"error: no database at {path}", file=sys.stderr)
         return 1
-    print(render_stats_text(asyncio.run(_stats_from(path, args.top))))
+    print(render_stats_text(asyncio.run(_stats_from(path))))
     return 0

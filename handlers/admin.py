@@ -23,6 +23,7 @@ async def stats_command(update: Update, context: Context) -> None:
         return  # in groups: silence, as for any command the bot doesn't have
     stats = await compute_stats(services.store)
     message = update.effective_message
+    assert message is not None  # a CommandHandler's update
     await message.reply_text(render_stats_html(stats))
     chart = await asyncio.to_thread(render_chart_png, stats)  # ~100 ms of drawing
     await message.reply_photo(chart, caption="Breakdowns, failures and median reply time "

@@ -188,6 +188,7 @@ async def start_polling(application: BotApplication, *, poll_timeout: int = 10) 
     await application.initialize()
     if application.post_init is not None:
         await application.post_init(application)
+    assert application.updater is not None  # build_application keeps the default updater
     await application.updater.start_polling(timeout=poll_timeout,
                                             allowed_updates=Update.ALL_TYPES)
     await application.start()
@@ -195,6 +196,7 @@ async def start_polling(application: BotApplication, *, poll_timeout: int = 10) 
 
 async def stop_polling(application: BotApplication) -> None:
     """Stop taking updates, finish the ones in flight, then release everything."""
+    assert application.updater is not None  # build_application keeps the default updater
     await application.updater.stop()
     await application.stop()
     if application.post_shutdown is not None:

@@ -19,17 +19,18 @@ MAX_SECTION_MESSAGES = 20
 
 async def on_button(update: Update, context: Context) -> None:
     query = update.callback_query
+    assert query is not None  # a CallbackQueryHandler's update
     parts = (query.data or "").split(":")
     if len(parts) != 3 or parts[0] != CALLBACK_PREFIX or parts[1] not in _SECTIONS:
         await query.answer("That button isn't mine, or it's out of date.")
         return
     breakdown = context.bot_data.services.memory.recall(parts[2])
-    if breakdown is None or query.message is None:
+    if breakdown is None or not isinstance(query.message, Message):
         await query.answer("This breakdown has expired — send the link or the text again.",
                            show_alert=True)
         return
     await query.answer()
-    for part in render_section(breakdown, parts[1],  # type: ignore[arg-type]
+    for part in render_section(breakdown, parts[1],
                                max_messages=MAX_SECTION_MESSAGES):
         await send_html(query.message, part, do_quote=False)
 

@@ -19,7 +19,7 @@ async def on_error(update: object, context: Context) -> None:
     if isinstance(error, Forbidden):
         log.info("user blocked the bot or removed it from the chat")
         return
-    if isinstance(error, RetryAfter) or is_transient(error):
+    if isinstance(error, RetryAfter) or (error is not None and is_transient(error)):
         log.warning("Telegram unavailable or flood-limited: %s", type(error).__name__)
         return
     log.error("unhandled %s while handling an update", type(error).__name__,

@@ -35,6 +35,7 @@ async def is_chat_admin(context: Context, chat_id: int, user_id: int) -> bool:
 
 async def auto_command(update: Update, context: Context) -> None:
     message = update.effective_message
+    assert message is not None  # a CommandHandler's update
     services = context.bot_data.services
     user = update.effective_user
     choice = (context.args or [""])[0].lower()
@@ -84,6 +85,7 @@ async def on_group_message(update: Update, context: Context) -> None:
 async def on_migration(update: Update, context: Context) -> None:
     """A group became a supergroup: its settings move to the new chat id."""
     message = update.effective_message
+    assert message is not None  # a StatusUpdate.MIGRATE message
     if message.migrate_to_chat_id:
         await context.bot_data.services.store.migrate_chat(message.chat.id,
                                                            message.migrate_to_chat_id)

@@ -34,10 +34,12 @@ HELP_INLINE = ("\n\n<b>In any chat</b>\n• Type @{username} and a link: I show 
 
 
 async def start(update: Update, context: Context) -> None:
+    assert update.effective_message is not None  # a CommandHandler's update
     await send_html(update.effective_message, GREETING)
 
 
 async def help_command(update: Update, context: Context) -> None:
+    assert update.effective_message is not None  # a CommandHandler's update
     bot = context.bot
     inline = HELP_INLINE.format(username=bot.username) if bot.supports_inline_queries else ""
     await send_html(update.effective_message, HELP + inline)
@@ -46,6 +48,7 @@ async def help_command(update: Update, context: Context) -> None:
 async def breakdown_command(update: Update, context: Context) -> None:
     """/breakdown <link or text>, or /breakdown as a reply to a message (any chat)."""
     message = update.effective_message
+    assert message is not None  # a CommandHandler's update
     services = context.bot_data.services
     argument = " ".join(context.args or [])
     target = message.reply_to_message
@@ -61,6 +64,7 @@ async def breakdown_command(update: Update, context: Context) -> None:
 
 async def on_private_message(update: Update, context: Context) -> None:
     message = update.effective_message
+    assert message is not None  # a MessageHandler's update
     if not message_text(message).strip():
         await message.reply_text("I can only read text and links — send a link to an "
                                  "article or paste its text.")
@@ -69,5 +73,6 @@ async def on_private_message(update: Update, context: Context) -> None:
 
 
 async def unknown_command(update: Update, context: Context) -> None:
+    assert update.effective_message is not None  # a command's update
     await update.effective_message.reply_text("I don't know that command. Send /help to see "
                                               "what I can do.")

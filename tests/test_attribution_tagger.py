@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -111,7 +113,7 @@ def test_shipped_weights_load_and_run_in_the_pipeline() -> None:
     assert np.allclose(probabilities.sum(axis=1), 1.0, atol=1e-4)
 
 
-def test_stale_weights_are_refused(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_stale_weights_are_refused(tmp_path: Path) -> None:
     (tmp_path / "config.json").write_text(
         '{"network": {}, "features": ["lower"], "labels": ["O"]}', encoding="utf-8")
     with pytest.raises(ValueError, match="retrain"):

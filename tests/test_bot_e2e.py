@@ -23,7 +23,7 @@ from tests.botapi.server import BotAPIServer
 from tests.e2e import buttons_of, replies, running_bot, wait_reply
 from tests.paste_texts import bridge_article
 
-pytestmark = pytest.mark.asyncio(loop_scope="module")
+pytestmark = [pytest.mark.asyncio(loop_scope="module"), pytest.mark.slow]
 
 ADMIN = 1000
 LONG_ARTICLE = "\n\n".join(

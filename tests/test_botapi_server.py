@@ -15,6 +15,7 @@ from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     LinkPreviewOptions,
+    Message,
     MessageEntity,
     ReplyParameters,
     Update,
@@ -87,6 +88,7 @@ async def test_send_message_html_keyboard_reply_and_edit(server: BotAPIServer, b
     assert sent["reply_markup"]["inline_keyboard"][0][0]["callback_data"] == "go:1"
 
     edited = await bot.edit_message_text("<i>Edited</i>", CHAT, 2, parse_mode=ParseMode.HTML)
+    assert isinstance(edited, Message)  # a bot's own message: edited, not just True
     assert edited.text == "Edited" and edited.edit_date is not None
     [sent] = server.sent_messages(CHAT)
     assert sent["text"] == "Edited" and sent["edits"] == 1
@@ -151,7 +153,8 @@ async def test_flood_blocked_migrated_and_server_errors(
         await bot.send_message(-100, "hi")
     assert migrated.value.new_chat_id == -1000000000100
     updates = await bot.get_updates()
-    assert updates[0].message.migrate_to_chat_id == -1000000000100
+    migration = updates[0].message
+    assert migration is not None and migration.migrate_to_chat_id == -1000000000100
 
     server.fail_next("sendMessage", status=500, count=1)
     with pytest.raises(NetworkError):
@@ -208,6 +211,7 @@ async def test_long_poll_and_offset_confirmation(server: BotAPIServer, bot: Bot)
     await injector
     assert 0.25 < elapsed < 2.0, elapsed  # woke on the update, not on the timeout
     [update] = updates
+    assert update.message is not None
     entities = update.message.parse_entities()
     assert list(entities.values()) == ["/start@test_bot", "https://example.com/x"]
     assert update.message.entities[0].offset == 0
@@ -222,12 +226,13 @@ async def test_callback_query_answer(server: BotAPIServer, bot: Bot) -> None:
     msg = await bot.send_message(CHAT, "pick", reply_markup=markup)
     server.press_button(CHAT, USER, msg.message_id, "go")
     [update] = await bot.get_updates()
-    assert update.callback_query.data == "go"
-    assert update.callback_query.message.message_id == msg.message_id
-    await update.callback_query.answer("done")  # shortcut needs the bot set by get_updates
+    query = update.callback_query
+    assert query is not None and query.data == "go"
+    assert query.message is not None and query.message.message_id == msg.message_id
+    await query.answer("done")  # shortcut needs the bot set by get_updates
     assert server.callback_answers[0]["text"] == "done"
     with pytest.raises(BadRequest, match=r"(?i)query ID is invalid"):
-        await bot.answer_callback_query(update.callback_query.id)
+        await bot.answer_callback_query(query.id)
 
 
 def polling_application(server: BotAPIServer) -> Application:
@@ -243,11 +248,13 @@ def polling_application(server: BotAPIServer) -> Application:
 
 async def test_application_polling_end_to_end(server: BotAPIServer) -> None:
     async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        assert update.effective_chat is not None and update.effective_message is not None
         await context.bot.send_chat_action(update.effective_chat.id, "typing")
         await update.effective_message.reply_text("hi")
 
     application = polling_application(server)
     application.add_handler(CommandHandler("start", start))
+    assert application.updater is not None
     async with application:
         await application.start()
         await application.updater.start_polling(poll_interval=0.0, timeout=1)
@@ -303,6 +310,7 @@ async def test_outage_keeps_unconfirmed_updates(server: BotAPIServer, bot: Bot) 
     await server.wait_for(lambda: not server.down, timeout=5)
     assert time.monotonic() - started >= 0.25
     [update] = await bot.get_updates(timeout=0)
+    assert update.message is not None
     assert update.message.text == "kept" and update.update_id == 1
 
 
@@ -325,12 +333,16 @@ async def test_stall_holds_requests_without_processing_them(server: BotAPIServer
     assert [r["method"] for r in server.requests[seen:]] == ["sendMessage"]
 
 
+@pytest.mark.slow  # faults: an outage and a stall, a second each
 async def test_polling_application_survives_outage_and_stall(server: BotAPIServer) -> None:
     async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        await update.effective_message.reply_text(f"echo {update.effective_message.text}")
+        message = update.effective_message
+        assert message is not None
+        await message.reply_text(f"echo {message.text}")
 
     application = polling_application(server)
     application.add_handler(CommandHandler("start", echo))
+    assert application.updater is not None
     async with application:
         await application.start()
         await application.updater.start_polling(poll_interval=0.0, timeout=1)

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+pytestmark = pytest.mark.slow  # end to end: each test runs python -m bot in a subprocess
 ROOT = Path(__file__).resolve().parent.parent
 SEED_TXT = ROOT / "examples" / "seed-us-blames-russians.txt"
 CONTRACT_KEYS = ["source", "language", "summary", "quotes", "dates", "claims", "text"]

@@ -86,7 +86,8 @@ def test_seed_reply_fits_one_phone_screen(seed: Breakdown) -> None:
     assert_fits_a_phone_screen(render_reply(seed))
 
 
-@pytest.mark.parametrize(("words", "seed_number"), [(300, 5), (1500, 6), (6000, 1)])
+@pytest.mark.parametrize(("words", "seed_number"), [
+    (300, 5), (1500, 6), pytest.param(6000, 1, marks=pytest.mark.slow)])  # large input
 def test_hand_written_articles_fit_one_phone_screen(words: int, seed_number: int) -> None:
     reply = render_reply(analyze(article(words, seed=seed_number)))
     assert_fits_a_phone_screen(reply)
@@ -185,6 +186,7 @@ def test_sections_that_fit_two_messages_are_never_shortened(section: str) -> Non
     assert items and all(" ".join(item.split()) in shown for item in items)
 
 
+@pytest.mark.slow  # large input: a 6,000-word article
 @pytest.mark.parametrize("section", ["quotes", "claims", "timeline"])
 def test_very_long_articles_still_split_into_valid_messages(long_article: Breakdown,
                                                             section: str) -> None:

@@ -447,6 +447,7 @@ _LONG_CHILD = textwrap.dedent("""
 _LONG_TIMEOUT = 45
 
 
+@pytest.mark.slow  # large input
 def test_very_long_text_returns() -> None:
     result = subprocess.run([sys.executable, "-c", _LONG_CHILD.format(root=str(ROOT))],
                             cwd=ROOT, capture_output=True, text=True, timeout=_LONG_TIMEOUT)

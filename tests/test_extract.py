@@ -209,6 +209,7 @@ async def wait_for_pid(pid_file: Path) -> int:
     raise AssertionError("the hanging extraction never started")
 
 
+@pytest.mark.slow  # real worker processes
 async def test_worker_matches_direct_call(workers: ProcessWorkers) -> None:
     record = EXPECTED[0]
     in_worker = await workers.extract(_page(record), record["url"])
@@ -217,6 +218,7 @@ async def test_worker_matches_direct_call(workers: ProcessWorkers) -> None:
         await workers.extract(b"<html></html>", None)
 
 
+@pytest.mark.slow  # a fault: a worker killed at its timeout
 async def test_worker_timeout_kills_the_worker(workers: ProcessWorkers, tmp_path: Path) -> None:
     pid_file = tmp_path / "pid"
     with pytest.raises(ExtractionTimeout, match="ran past its 5 s limit") as failed:
@@ -230,6 +232,7 @@ async def test_worker_timeout_kills_the_worker(workers: ProcessWorkers, tmp_path
     assert article.text == PARAGRAPH
 
 
+@pytest.mark.slow  # a fault: a worker killed from outside
 async def test_a_killed_extraction_worker_fails_that_page_and_is_replaced(
         workers: ProcessWorkers, tmp_path: Path) -> None:
     pid_file = tmp_path / "pid"

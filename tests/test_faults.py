@@ -31,6 +31,7 @@ ARTICLE = BODY
 LONG_ARTICLE = "\n\n".join([BODY] * 6)  # a few seconds of analysis: time to strike
 MARKER = "Who said what"
 _chats = itertools.count(10_000)
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")

@@ -459,7 +459,9 @@ async def test_tls_uses_the_hostname_for_sni_and_certificates(server: ArticleSer
             raise httpcore.ConnectError("stop here: no TLS server in the tests")
 
     class Recording(LoopbackNAT):
-        async def connect_tcp(self, host: str, port: int, **kwargs: Any) -> Any:
+        async def connect_tcp(self, host: str, port: int, timeout: float | None = None,
+                              local_address: str | None = None,
+                              socket_options: Any = None) -> httpcore.AsyncNetworkStream:
             self.connections.append((host, port))
             return RecordingStream()
 
@@ -473,7 +475,9 @@ async def test_tls_uses_the_hostname_for_sni_and_certificates(server: ArticleSer
 
 async def test_pinned_backend_refuses_unchecked_hosts() -> None:
     class Inner(LoopbackNAT):
-        async def connect_tcp(self, host: str, port: int, **kwargs: Any) -> Any:
+        async def connect_tcp(self, host: str, port: int, timeout: float | None = None,
+                              local_address: str | None = None,
+                              socket_options: Any = None) -> Any:  # a stand-in stream
             self.connections.append((host, port))
             return "stream"
 

@@ -48,8 +48,9 @@ class RecordingRequest(BaseRequest):
     def read_timeout(self) -> float:
         return 1.0
 
-    async def do_request(self, url: str, method: str, request_data: RequestData | None = None,
-                         **kwargs: Any) -> tuple[int, bytes]:
+    async def do_request(  # type: ignore[override]  # the timeouts, unused, as **kwargs
+            self, url: str, method: str, request_data: RequestData | None = None,
+            **kwargs: Any) -> tuple[int, bytes]:
         name = url.rsplit("/", 1)[-1]
         params = request_data.parameters if request_data else {}
         self.calls.append((name, params))
@@ -69,7 +70,7 @@ class RecordingRequest(BaseRequest):
                 return 400, json.dumps({"ok": False, "error_code": 400, "description":
                                         "Bad Request: can't parse entities: x"}).encode()
             self._message_id += 1
-            chat_id = int(params["chat_id"])
+            chat_id = int(str(params["chat_id"]))
             return 200, _ok({"message_id": self._message_id, "date": 0,
                              "chat": {"id": chat_id, "type": "private"},
                              "from": BOT_USER, "text": params.get("text", "")})

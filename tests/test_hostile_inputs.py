@@ -26,6 +26,7 @@ import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, ClassVar
@@ -41,7 +42,7 @@ from tests import figures
 from tests.article_site import SiteHandler
 from tests.botapi.server import BotAPIServer
 
-pytestmark = pytest.mark.asyncio(loop_scope="module")
+pytestmark = [pytest.mark.asyncio(loop_scope="module"), pytest.mark.slow]
 
 MAX_TEXT_CHARS = 20_000
 FETCH_TOTAL_TIMEOUT = 2.0
@@ -571,11 +572,14 @@ async def test_hostile_input(case: Case, bots: Bots, caplog: pytest.LogCaptureFi
     print(f"\n{case.id}: {reply['text'][:160]!r}")
 
 
+def _help_replies(server: BotAPIServer, chat_id: int) -> list[dict[str, Any]]:
+    return [m for m in server.sent_messages(chat_id) if "How to use me" in (m.get("text") or "")]
+
+
 async def test_bots_survive_the_catalogue(bots: Bots, capsys: pytest.CaptureFixture[str]) -> None:
     for server in (bots.strict, bots.open):
         server.send_user_message(69_999, 69_999, "/help")
-        await server.wait_for(lambda s=server: [
-            m for m in s.sent_messages(69_999) if "How to use me" in (m.get("text") or "")], 10)
+        await server.wait_for(partial(_help_replies, server, 69_999), 10)
     known = {c.id for c in CASES if c.bug}
     tried = len(OUTCOMES)
     crashes = sorted(k for k, o in OUTCOMES.items() if o == "crash")

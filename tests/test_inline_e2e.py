@@ -30,7 +30,7 @@ from tests.article_site import TITLE, SiteHandler
 from tests.botapi.server import BotAPIServer
 from tests.e2e import eventually, running_bot, wait_reply
 
-pytestmark = pytest.mark.asyncio(loop_scope="module")
+pytestmark = [pytest.mark.asyncio(loop_scope="module"), pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")

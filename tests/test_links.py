@@ -110,6 +110,7 @@ def _cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
                           timeout=120, check=False)
 
 
+@pytest.mark.slow  # python -m bot in a subprocess
 def test_cli_link_json_includes_source_metadata(site: str, tmp_path: Path) -> None:
     env = {"FETCH_ALLOW_PRIVATE": "true", "DATABASE_PATH": str(tmp_path / "cli.sqlite3")}
     done = _cli("--json", f"{site}/article", env=env)
@@ -121,6 +122,7 @@ def test_cli_link_json_includes_source_metadata(site: str, tmp_path: Path) -> No
     assert data["source"]["published"] == "2020-02-06"
 
 
+@pytest.mark.slow  # python -m bot in a subprocess
 def test_cli_link_failure_is_one_line(site: str, tmp_path: Path) -> None:
     env = {"DATABASE_PATH": str(tmp_path / "cli.sqlite3")}  # private switch off
     done = _cli(f"{site}/article", env=env)

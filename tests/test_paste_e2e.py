@@ -15,7 +15,7 @@ from telegram.ext import Application
 
 from bot.breakdown.words import count_words
 from tests.article_site import TITLE, SiteHandler
-from tests.botapi.clients import split_like_client
+from tests.botapi.clients import Client, split_like_client
 from tests.botapi.server import BotAPIServer
 from tests.e2e import buttons_of, replies, running_bot, wait_reply
 from tests.paste_texts import (
@@ -26,7 +26,7 @@ from tests.paste_texts import (
     bridge_page,
 )
 
-pytestmark = pytest.mark.asyncio(loop_scope="module")
+pytestmark = [pytest.mark.asyncio(loop_scope="module"), pytest.mark.slow]
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
@@ -58,7 +58,7 @@ async def one_breakdown(botapi: BotAPIServer, chat_id: int) -> dict[str, Any]:
     (302, 20, "android", 3),
 ])
 async def test_a_paste_in_pieces_gets_one_breakdown_of_the_whole_text(
-        bot: Application, botapi: BotAPIServer, chat_id: int, paragraphs: int, client: str,
+        bot: Application, botapi: BotAPIServer, chat_id: int, paragraphs: int, client: Client,
         pieces: int) -> None:
     text = bridge_article(paragraphs)
     assert len(botapi.send_user_paste(chat_id, chat_id, text, client=client)) == pieces

@@ -3,7 +3,8 @@
 `analyze()` must never raise, its offsets must index `Breakdown.text`, and everything the
 Telegram renderer emits must be at most 4096 characters (raw and as Telegram counts them)
 and well-formed Telegram HTML. Hypothesis runs derandomized with no example database, so a
-run is reproducible in CI; the example counts keep the whole module well under a minute.
+run is reproducible in CI; the example counts keep the whole module well under a minute, and
+the quick tier (`-m "not slow"`) runs a tenth of them (tests/hypothesis_profiles.py).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from bot.render.telegram import (
     split_html,
     visible_length,
 )
+from tests.hypothesis_profiles import examples
 from tests.telegram_html import assert_telegram_html
 
 SECTIONS = tuple(section for _, section in BUTTONS)
@@ -155,7 +157,7 @@ def check_analysis(text: str, published: dt.date | None = None) -> Breakdown:
 # --- analyze() and the renderer on any text ----------------------------------------------
 
 
-@settings(BASE, max_examples=300)
+@settings(BASE, max_examples=examples(300))
 @given(text=ANY_TEXT)
 @example(text="")
 @example(text=" ")
@@ -172,7 +174,7 @@ def test_any_text_breaks_down_safely(text: str) -> None:
     check_analysis(text)
 
 
-@settings(BASE, max_examples=180)
+@settings(BASE, max_examples=examples(180))
 @given(text=NEWSY_TEXT, published=PUBLISHED)
 @example(text="“We will fix it <b>soon</b> & well,” said John Smith, head of roads.",
          published=None)
@@ -183,18 +185,22 @@ def test_any_text_breaks_down_safely(text: str) -> None:
 @example(text="According to sources, the plan is <i>likely</i> to fail &amp; cost 😀" * 4,
          published=dt.date(1, 1, 1))
 @example(text="He said. She said. They said.\n\n\n\n“”\n" * 10, published=dt.date(9999, 12, 31))
+# Found by the quick tier's examples: spaCy's DATE entity "summer\n \n" ran past the
+# sentence, and the date's offsets with it.
+@example(text='Maria Keller said "but" summer\n \n', published=dt.date(2000, 1, 1))
 def test_newsy_text_breaks_down_safely(text: str, published: dt.date | None) -> None:
     check_analysis(text, published)
 
 
-@settings(BASE, max_examples=200)
+@settings(BASE, max_examples=examples(200))
 @given(text=ANY_TEXT | NEWSY_TEXT, count=st.integers(0, 80))
 def test_has_words_agrees_with_count_words(text: str, count: int) -> None:
     assert has_words(text, count) == (count_words(text) >= count)
 
 
 # Found here and fixed: analyze("a\ud800") raised UnicodeEncodeError in spaCy's tokenizer.
-@settings(BASE, max_examples=10, phases=[Phase.explicit, Phase.generate])  # no shrinking
+@settings(BASE, max_examples=examples(10),
+          phases=[Phase.explicit, Phase.generate])  # no shrinking
 @given(text=NEWSY_TEXT,
        junk=st.lists(st.characters(categories=["Cs"]), min_size=1, max_size=5),
        at=st.integers(min_value=0))
@@ -255,7 +261,7 @@ BREAKDOWNS = st.builds(
     text=st.one_of(st.text(max_size=200), NEWSY_TEXT, st.just("word " * 3000)))
 
 
-@settings(BASE, max_examples=250)
+@settings(BASE, max_examples=examples(250))
 @given(b=BREAKDOWNS, note=st.none() | _field)
 def test_any_breakdown_renders_valid_messages(b: Breakdown, note: str | None) -> None:
     assert_telegram_html(render_reply(b, truncated_note=note))
@@ -264,7 +270,7 @@ def test_any_breakdown_renders_valid_messages(b: Breakdown, note: str | None) ->
             assert_telegram_html(message)
 
 
-@settings(BASE, max_examples=80)
+@settings(BASE, max_examples=examples(80))
 @given(b=BREAKDOWNS, cap=st.integers(1, 4))
 def test_max_messages_caps_every_section(b: Breakdown, cap: int) -> None:
     for section in SECTIONS:
@@ -299,7 +305,7 @@ def _no_space(text: str) -> str:
     return re.sub(r"\s", "", text)
 
 
-@settings(BASE, max_examples=500)
+@settings(BASE, max_examples=examples(500))
 @given(source=st.lists(HTML, min_size=1, max_size=4).map("".join),
        repeat=st.integers(1, 8),
        limit=st.one_of(st.integers(16, 300), st.sampled_from((16, 17, 40, 1000, 4096))))

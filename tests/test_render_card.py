@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from bot.breakdown import Breakdown, Source, analyze
 from bot.render.telegram import plain_text, visible_length
 from bot.render.telegram_card import CARD_AIM, render_card, short_sourcing_line
+from tests.hypothesis_profiles import examples
 from tests.telegram_html import assert_telegram_html
 from tests.test_properties import BASE, BREAKDOWNS
 from tests.test_render_telegram import HOSTILE
@@ -92,7 +93,7 @@ def test_card_without_quotes_or_claims(seed: Breakdown) -> None:
     assert render_card(blank).title == "Example Front"  # Telegram refuses a blank title
 
 
-@settings(BASE, max_examples=250)
+@settings(BASE, max_examples=examples(250))
 @given(b=BREAKDOWNS)
 def test_any_breakdown_gives_a_valid_card_within_the_aim(b: Breakdown) -> None:
     card = render_card(b)

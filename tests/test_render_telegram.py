@@ -194,6 +194,7 @@ def test_buttons_name_every_section() -> None:
 # --- The sections ------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # large input: a 6,000-word article
 @pytest.mark.parametrize("section", ("quotes", "claims", "timeline"))
 def test_long_sections_split_into_valid_messages(long_article: Breakdown, section: str) -> None:
     messages = render_section(long_article, section)  # type: ignore[arg-type]

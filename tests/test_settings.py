@@ -107,7 +107,7 @@ def test_admin_ids_and_values_at_the_edges() -> None:
 def test_settings_are_frozen() -> None:
     settings = Settings()
     with pytest.raises(ValueError, match="frozen"):
-        settings.user_rate_limit = 3  # type: ignore[misc]
+        settings.user_rate_limit = 3
 
 
 def test_the_engine_never_reads_the_settings() -> None:

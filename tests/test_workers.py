@@ -56,6 +56,7 @@ async def test_worker_result_equals_in_process(workers: ProcessWorkers) -> None:
     assert (await workers.analyze(SEED)).to_dict() == analyze(SEED).to_dict()
 
 
+@pytest.mark.slow  # a fault: a worker killed mid-request
 async def test_killed_worker_fails_that_request_and_the_pool_recovers(
         workers: ProcessWorkers) -> None:
     running = asyncio.create_task(workers.analyze(LONG))

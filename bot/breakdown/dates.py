@@ -200,9 +200,14 @@ def mention_value(doc: Doc, mention: Mention, text: str, published: dt.date | No
 
 
 def date_entities(doc: Doc) -> list[tuple[int, int, str]]:
-    """(start, end, label) of spaCy's DATE and TIME entities, read once per document."""
-    return [(e.start_char, e.end_char, e.label_) for e in doc.ents
-            if e.label_ in ("DATE", "TIME")]
+    """(start, end, label) of spaCy's DATE and TIME entities, read once per document.
+
+    Without the whitespace an entity may start or end with ("summer\n \n" before a blank
+    line): a date's span never holds it, and one that ran past its sentence's end did.
+    """
+    return [(e.start_char + len(e.text) - len(e.text.lstrip()),
+             e.start_char + len(e.text.rstrip()), e.label_)
+            for e in doc.ents if e.label_ in ("DATE", "TIME") and e.text.strip()]
 
 
 def find_date_mentions(

@@ -43,7 +43,8 @@ def _journalists(doc: Doc) -> frozenset[str]:
     if _JOURNALISTS not in doc.user_data:
         names = {m.group(1).upper() for m in _JOURNALIST_LABEL.finditer(text_of(doc))}
         doc.user_data[_JOURNALISTS] = frozenset(names | {n.split()[-1] for n in names})
-    return doc.user_data[_JOURNALISTS]
+    journalists: frozenset[str] = doc.user_data[_JOURNALISTS]
+    return journalists
 
 
 def first_on_line(text: str, sentence: Sentence) -> int | None:

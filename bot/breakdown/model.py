@@ -12,7 +12,7 @@ from typing import Any, Literal
 QuoteKind = Literal["direct", "indirect", "mixed"]
 ClaimKind = Literal["unattributed", "vague"]
 # What kind of assertion a claim is (the Full Fact typology, plus comparison): see
-# `bot.breakdown.claims.claim_type` for how it is told and in which order.
+# `bot.breakdown.claim_typing.type_and_cue` for how it is told and in which order.
 ClaimType = Literal["quantity", "prediction", "causal", "comparison", "other"]
 CLAIM_TYPES: tuple[ClaimType, ...] = ("quantity", "prediction", "causal", "comparison", "other")
 

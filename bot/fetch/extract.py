@@ -19,10 +19,12 @@ from __future__ import annotations
 
 import codecs
 import re
+from typing import cast
 from urllib.parse import urljoin, urlsplit
 
 from charset_normalizer import from_bytes
 from trafilatura import bare_extraction, baseline
+from trafilatura.settings import Document
 
 from bot.breakdown.furniture import strip_furniture
 from bot.breakdown.language import detect_language
@@ -59,14 +61,14 @@ def extract_article(html: bytes | str, url: str | None = None, *,
     decoded = decode_html(html, declared_charset)
     # parsed once, without "modified"/"updated" dates: they are never the publication date
     tree = publication_tree(decoded)
-    document = bare_extraction(
+    document = cast("Document | None", bare_extraction(  # a dict only with as_dict=True
         decoded if tree is None else tree, url=url, include_comments=False,
         with_metadata=True,
         # Strong sources only (meta tags, JSON-LD, <time>): the weak fallback is run below
         # and marked unreliable. original_date: the first publication, not the last edit.
         date_extraction_params={"extensive_search": False, "original_date": True,
                                 "url": url},
-    )
+    ))
     text = (document.text or "").strip() if document is not None else ""
     if len(_WORD.findall(text)) < SHORT_WORDS:
         # A short result is where the precise extractor most often cut the article short

@@ -115,7 +115,9 @@ class _ProxyRouter(httpx.AsyncBaseTransport):
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         proxies = urllib.request.getproxies_environment()
         proxy = proxies.get(request.url.scheme) or proxies.get("all")
-        if not proxy or urllib.request.proxy_bypass_environment(request.url.host, proxies):
+        # proxy_bypass_environment is public in CPython but missing from typeshed
+        if not proxy or urllib.request.proxy_bypass_environment(  # type: ignore[attr-defined]
+                request.url.host, proxies):
             return await self._direct.handle_async_request(request)
         if proxy not in self._proxies:
             self._proxies[proxy] = httpx.AsyncHTTPTransport(

@@ -73,9 +73,9 @@ def drop_modification_dates(tree: HtmlElement) -> None:
             doomed.append(line)
         if element.tail and _UPDATED_LINE.match(element.tail):
             element.tail = ""
-    for element in doomed:
-        if element is not None and element.getparent() is not None:  # not gone already
-            element.drop_tree()
+    for stamp in doomed:
+        if stamp is not None and stamp.getparent() is not None:  # not gone already
+            stamp.drop_tree()
 
 
 def is_date_stamp(element: HtmlElement) -> bool:

@@ -98,7 +98,7 @@ def parsed_docs(records: list[dict[str, Any]], *, cache: Path | None = None) -> 
     folder.mkdir(parents=True, exist_ok=True)
     DocBin(store_user_data=False, docs=docs).to_disk(folder / "docs.spacy")
     tensors = {f"t{i}": np.asarray(d.tensor) for i, d in enumerate(docs)}
-    np.savez(folder / "tensors.npz", **tensors)  # type: ignore[arg-type]
+    np.savez(folder / "tensors.npz", **tensors)
     return docs
 
 

@@ -87,7 +87,8 @@ def _root_branch(heads: np.ndarray, is_root: np.ndarray) -> np.ndarray:
 
 def _position_bucket(k: np.ndarray) -> np.ndarray:
     """0, 1, 2, 3-5, 6-10, further: cue verbs gather at sentence starts and ends."""
-    return np.digitize(k, [1, 2, 3, 6, 11])
+    buckets: np.ndarray = np.digitize(k, [1, 2, 3, 6, 11])  # NumPy types it as Any
+    return buckets
 
 
 def _quote_state(starts: np.ndarray, lengths: np.ndarray, is_mark: np.ndarray,

@@ -85,14 +85,14 @@ def _with_vectors(embed: Model[np.ndarray, Floats2d]) -> Model[list[Inputs], lis
     return Model("with_vectors", forward, init=init, layers=[embed])
 
 
-class MatmulOps(NumpyOps):
+class MatmulOps(NumpyOps):  # type: ignore[misc]  # compiled (Cython): Any to mypy
     """thinc's CPU ops with NumPy's matrix product: thinc's own (blis) `gemm` measured
     2-3x slower than NumPy's BLAS here, and matrix products are most of the tagger's cost
     (same results up to float rounding)."""
 
     name = "numpy_matmul"
 
-    def gemm(self, x: Floats2d, y: Floats2d, out: Floats2d | None = None,  # type: ignore[override]
+    def gemm(self, x: Floats2d, y: Floats2d, out: Floats2d | None = None,
              trans1: bool = False, trans2: bool = False) -> Floats2d:
         left: Any = x.T if trans1 else x
         right: Any = y.T if trans2 else y
