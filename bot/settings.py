@@ -64,6 +64,9 @@ class Settings(BaseSettings):
     # Storage (bot/store).
     database_path: Annotated[str, Field(min_length=1)] = "breakdown.sqlite3"
     cache_ttl_seconds: Annotated[int, Field(ge=0, le=365 * DAY)] = DAY
+    # Days usage events are kept for /stats (purged hourly with the cache); 0 keeps them
+    # all. Two years by default: the table would otherwise grow for as long as the bot runs.
+    usage_retention_days: Annotated[int, Field(ge=0, le=36_500)] = 730
     # Telegram (handlers/app.py). The token comes only from the environment or `.env`.
     telegram_bot_token: Annotated[str, Field(repr=False)] = ""
     telegram_base_url: str = "https://api.telegram.org/bot"  # another Bot API server

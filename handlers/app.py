@@ -121,9 +121,10 @@ async def purge_expired_rows(context: Context) -> None:
     services: BotServices | None = getattr(context.bot_data, "services", None)
     if services is not None:  # unset until post_init has opened the store
         purged = await services.store.purge_expired(
-            cache_ttl=services.settings.cache_ttl_seconds)
-        log.info("purged %d cached breakdowns and %d link tokens", purged.cache_rows,
-                 purged.link_tokens)
+            cache_ttl=services.settings.cache_ttl_seconds,
+            usage_retention_days=services.settings.usage_retention_days)
+        log.info("purged %d cached breakdowns, %d link tokens and %d usage events",
+                 purged.cache_rows, purged.link_tokens, purged.usage_events)
 
 
 def register_handlers(application: BotApplication) -> None:

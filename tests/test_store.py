@@ -78,3 +78,23 @@ async def test_expired_rows_are_purged_from_the_file(tmp_path: Path) -> None:
             ("https://example.com/new",)]
         assert raw.execute("SELECT url FROM link_tokens").fetchall() == [
             ("https://example.com/used",)]
+
+
+async def test_usage_events_past_their_retention_are_purged(tmp_path: Path) -> None:
+    from bot.store import UsageEvent
+
+    path = tmp_path / "bot.sqlite3"
+    day, now = 86_400.0, 1000 * 86_400.0
+    async with await Store.open(path) as store:
+        for age_days in (800, 731, 729, 1):
+            await store.record_event(UsageEvent(at=now - age_days * day, chat_id=1,
+                                                chat_type="private", user_id=1,
+                                                input_kind="text", outcome="ok"))
+        kept_all = await store.purge_expired(cache_ttl=day, usage_retention_days=0, now=now)
+        assert kept_all.usage_events == 0  # 0 keeps every event
+        purged = await store.purge_expired(cache_ttl=day, usage_retention_days=730, now=now)
+        assert purged.usage_events == 2
+    with sqlite3.connect(path) as raw:
+        ages = sorted(round((now - at) / day) for (at,) in raw.execute(
+            "SELECT at FROM usage_events"))
+        assert ages == [1, 729]

@@ -26,6 +26,7 @@ class Purged:
 
     cache_rows: int
     link_tokens: int
+    usage_events: int = 0
 
 
 class Store(UsageMixin, LinkTokenMixin):
@@ -92,12 +93,25 @@ class Store(UsageMixin, LinkTokenMixin):
         )
         await self._db.commit()
 
-    async def purge_expired(self, *, cache_ttl: float, now: float | None = None) -> Purged:
+    async def purge_expired(self, *, cache_ttl: float, usage_retention_days: int = 0,
+                            now: float | None = None) -> Purged:
         """Delete every row past its lifetime: link-cache entries older than `cache_ttl`
-        seconds and link tokens unused for `TOKEN_DAYS`. The bot runs it on a schedule."""
+        seconds, link tokens unused for `TOKEN_DAYS`, and usage events older than
+        `usage_retention_days` (0 keeps them all). The bot runs it on a schedule."""
         now = time.time() if now is None else now
         return Purged(cache_rows=await self.purge_cache(ttl=cache_ttl, now=now),
-                      link_tokens=await self.purge_link_tokens(now=now))
+                      link_tokens=await self.purge_link_tokens(now=now),
+                      usage_events=await self.purge_usage_events(
+                          older_than_days=usage_retention_days, now=now))
+
+    async def purge_usage_events(self, *, older_than_days: int, now: float) -> int:
+        """Delete usage events older than `older_than_days` (0: none); returns how many."""
+        if older_than_days <= 0:
+            return 0
+        cursor = await self._db.execute("DELETE FROM usage_events WHERE at < ?",
+                                        (now - older_than_days * 86_400,))
+        await self._db.commit()
+        return cursor.rowcount
 
     async def purge_cache(self, *, ttl: float, now: float | None = None) -> int:
         """Delete expired entries; returns how many."""
