@@ -8,6 +8,7 @@ process tree's memory. The bot talks to a `tests.botapi.BotAPIServer` and logs t
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import subprocess
@@ -16,7 +17,7 @@ import time
 from pathlib import Path
 from typing import IO
 
-from bot.worker_process import proc_stat
+from bot.worker_process import proc_stat, process_alive
 from tests.botapi.server import BotAPIServer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -140,3 +141,15 @@ class BotProcess:
         if self._log is not None:
             self._log.flush()
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+
+async def ended(pid: int, timeout: float = 10.0) -> bool:
+    """Whether `pid` is gone within `timeout` seconds. A pool kills a worker from its own
+    thread and reports the task's end at the same moment, so the kill may land a little
+    after the caller hears of it."""
+    deadline = time.monotonic() + timeout
+    while process_alive(pid):
+        if time.monotonic() > deadline:
+            return False
+        await asyncio.sleep(0.02)
+    return True
