@@ -1,9 +1,21 @@
-"""The per-user rate limit on breakdowns (`USER_RATE_LIMIT`), kept in memory."""
+"""The per-user rate limit on breakdowns (`USER_RATE_LIMIT`): the interface, and the
+in-memory limiter of one process (`bot/redis_state.py` has the one N front-ends share)."""
 
 from __future__ import annotations
 
 import time
 from collections import OrderedDict, deque
+from typing import Protocol
+
+
+class UserRateLimit(Protocol):
+    """At most `limit` breakdowns per user in any `window` seconds (sliding window)."""
+
+    limit: int
+
+    async def allow(self, user_id: int, now: float | None = None) -> bool:
+        """Counts the request and says whether it is allowed; `now` is for tests."""
+        ...
 
 
 class RateLimiter:
@@ -21,7 +33,8 @@ class RateLimiter:
     def __len__(self) -> int:
         return len(self._seen)
 
-    def allow(self, user_id: int, now: float | None = None) -> bool:
+    async def allow(self, user_id: int, now: float | None = None) -> bool:
+        # Async only to share the interface with the Redis limiter: nothing here awaits.
         now = time.monotonic() if now is None else now
         while self._seen and not _active(next(iter(self._seen.values())), now - self.window):
             self._seen.popitem(last=False)

@@ -34,7 +34,7 @@ DEFAULT_USER_AGENT = "ArticleBreakdownBot/0.1 (article breakdowns for Telegram)"
 MAX_PASTE_WAIT = 30.0  # longer, and a lone long message would wait for nothing that long
 DAY = 86_400
 # Never echoed in an error message: it would land in a terminal or a log.
-_SECRETS = frozenset({"telegram_bot_token", "webhook_secret"})
+_SECRETS = frozenset({"telegram_bot_token", "webhook_secret", "redis_url"})
 _HTTP_URL = re.compile(r"^https?://[^\s/?#]+", re.IGNORECASE)
 
 
@@ -100,6 +100,9 @@ class Settings(BaseSettings):
     inline_budget_seconds: Annotated[float, Field(ge=0, le=8)] = 4.0
     # Seconds to wait for the next piece of a long paste (bot/paste.py) or forwarded series.
     paste_wait_seconds: Annotated[float, Field(ge=0, le=MAX_PASTE_WAIT)] = 3.0
+    # Shared state for N front-ends (bot/redis_state): empty keeps it in this process.
+    # May carry a password, so it is never echoed.
+    redis_url: Annotated[str, Field(repr=False)] = ""
 
     if not TYPE_CHECKING:  # hidden from mypy, which then checks the fields' keyword arguments
         def __init__(self, **values: Any) -> None:
@@ -151,6 +154,13 @@ class Settings(BaseSettings):
     @classmethod
     def _is_http_url_or_empty(cls, value: str) -> str:
         return value and cls._is_http_url(value)
+
+    @field_validator("redis_url")
+    @classmethod
+    def _is_redis_url_or_empty(cls, value: str) -> str:
+        if value and not re.match(r"^rediss?://[^\s/?#]+", value, re.IGNORECASE):
+            raise ValueError("must be empty or a redis:// (or rediss://) address")
+        return value
 
     @property
     def admin_id_set(self) -> frozenset[int]:

@@ -30,8 +30,8 @@ from telegram.request import BaseRequest
 
 from bot.paste import PasteAssembler
 from bot.process_workers import ProcessWorkers
-from bot.rate_limit import RateLimiter
 from bot.settings import Settings
+from bot.shared_state import open_shared_state
 from bot.store import Store
 from handlers import admin, buttons, errors, groups, inline, private
 from handlers.context import CONTEXT_TYPES, BotApplication, Context
@@ -163,7 +163,9 @@ async def _post_init(application: BotApplication) -> None:
     settings, pool = shared.settings, shared.pool
     store = await Store.open(settings.database_path)
     await asyncio.to_thread(pool.start)  # every worker loads spaCy before the first request
-    shared.services = BotServices(settings, store, pool, RateLimiter(settings.user_rate_limit))
+    state = shared.shared_state = open_shared_state(settings)
+    shared.services = BotServices(settings, store, pool, state.limiter, state.memory,
+                                  state.links)
     await set_commands(application, settings)
 
 
@@ -181,6 +183,7 @@ async def _post_shutdown(application: BotApplication) -> None:
     services: BotServices | None = getattr(application.bot_data, "services", None)
     if services is not None:
         await services.store.close()
+        await application.bot_data.shared_state.close()
     await asyncio.to_thread(application.bot_data.pool.shutdown)
 
 

@@ -24,7 +24,7 @@ async def on_button(update: Update, context: Context) -> None:
     if len(parts) != 3 or parts[0] != CALLBACK_PREFIX or parts[1] not in _SECTIONS:
         await query.answer("That button isn't mine, or it's out of date.")
         return
-    breakdown = context.bot_data.services.memory.recall(parts[2])
+    breakdown = await context.bot_data.services.memory.recall(parts[2])
     if breakdown is None or not isinstance(query.message, Message):
         await query.answer("This breakdown has expired — send the link or the text again.",
                            show_alert=True)
@@ -40,7 +40,7 @@ async def on_link_button(update: Update, context: Context) -> None:
     query = update.callback_query
     assert query is not None  # a CallbackQueryHandler's update
     services = context.bot_data.services
-    link = services.links.recall((query.data or "").removeprefix(f"{LINK_CALLBACK_PREFIX}:"))
+    link = await services.links.recall((query.data or "").removeprefix(f"{LINK_CALLBACK_PREFIX}:"))
     if link is None or not isinstance(query.message, Message):
         await query.answer("This button has expired — send the link again.", show_alert=True)
         return

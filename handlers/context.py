@@ -18,6 +18,7 @@ from bot.expiring import ExpiringCache
 from bot.paste import PasteAssembler
 from bot.process_workers import ProcessWorkers
 from bot.settings import Settings
+from bot.shared_state import SharedState
 from handlers.inline_flow import LinkWork
 from handlers.services import BotServices
 from handlers.skipped_links import SkippedLinkNotices
@@ -30,11 +31,14 @@ class BotData:
     """Everything the handlers share, one typed attribute each."""
 
     __slots__ = ("admin_cache", "link_work", "pastes", "pool", "services", "settings",
-                 "skipped_links")
+                 "shared_state", "skipped_links")
 
     settings: Settings
     pool: ProcessWorkers  # owned by the composition root: started in post_init, shut down after
     services: BotServices  # what the reply flow and inline mode need; set in post_init
+    # Rate limit, button memory and update claims: in this process or in Redis (REDIS_URL);
+    # set in post_init with `services`, closed at shutdown.
+    shared_state: SharedState
     pastes: PasteAssembler[Message]  # pieces of long pastes held for their quiet window
     link_work: LinkWork  # inline mode's link breakdowns in progress, one per page
     skipped_links: SkippedLinkNotices  # links /auto skipped, one notice per group window

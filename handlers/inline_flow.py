@@ -175,7 +175,7 @@ async def _answer_with_work(query: InlineQuery, services: BotServices, work: Lin
                             asker: _Asker, *, url: str, start_link: str) -> None:
     """Fetch and analyse within the budget, or say "open in the bot" and let it finish."""
     joined = work.running(url) is not None
-    if not joined and not services.limiter.allow(asker.user_id):
+    if not joined and not await services.limiter.allow(asker.user_id):
         await _answer(query, button=_start_button(RATE_LIMITED, START_HINT), personal=True)
         await _record(services, asker, url, "rate_limited")
         return

@@ -10,7 +10,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.render.common import shorten
 from bot.render.telegram import BUTTONS
-from bot.token_memory import TokenMemory
+from bot.token_memory import ButtonMemory
 
 CALLBACK_PREFIX = "bd"
 LINK_CALLBACK_PREFIX = "bl"  # "bl:<token>": break down a link the text contained
@@ -22,11 +22,11 @@ def keyboard(token: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([buttons[:2], buttons[2:]])
 
 
-def link_rows(links: tuple[str, ...], memory: TokenMemory[str]
-              ) -> list[list[InlineKeyboardButton]]:
+async def link_rows(links: tuple[str, ...], memory: ButtonMemory[str]
+                    ) -> list[list[InlineKeyboardButton]]:
     """One button per link a text contained, to break the linked page down on demand."""
     def label(link: str) -> str:
         return ("🔗 Break down the linked page" if len(links) == 1
                 else f"🔗 Break down {shorten(link.split('://', 1)[-1], 32)}")
     return [[InlineKeyboardButton(label(link), callback_data=(
-        f"{LINK_CALLBACK_PREFIX}:{memory.remember(link)}"))] for link in links]
+        f"{LINK_CALLBACK_PREFIX}:{await memory.remember(link)}"))] for link in links]

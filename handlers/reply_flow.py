@@ -47,7 +47,7 @@ async def deliver_breakdown(message: Message, services: BotServices, *, text: st
     requester = requester or message.from_user
     user_id = requester.id if requester else None
     settings = services.settings
-    if user_id is not None and not services.limiter.allow(user_id):
+    if user_id is not None and not await services.limiter.allow(user_id):
         await message.reply_text(
             f"You've asked for {settings.user_rate_limit} breakdowns in the last minute — "
             "please wait a moment and try again.")
@@ -76,9 +76,9 @@ async def deliver_breakdown(message: Message, services: BotServices, *, text: st
     rendering = time.monotonic()
     html = render_reply(breakdown, truncated_note=note)
     rows: list[Sequence[InlineKeyboardButton]] = [
-        *keyboard(services.memory.remember(breakdown)).inline_keyboard,
+        *keyboard(await services.memory.remember(breakdown)).inline_keyboard,
     ] if breakdown.language == "en" else []
-    rows += link_rows(links, services.links)
+    rows += await link_rows(links, services.links)
     markup = InlineKeyboardMarkup(rows) if rows else None
     sending = time.monotonic()
     await send_html(message, html, reply_markup=markup)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bot.rate_limit import RateLimiter
+from bot.breakdown import Breakdown
+from bot.rate_limit import UserRateLimit
 from bot.settings import Settings
 from bot.store import Store
-from bot.token_memory import BreakdownMemory, TokenMemory
+from bot.token_memory import BreakdownMemory, ButtonMemory, TokenMemory
 from bot.workers import BreakdownWorkers
 
 
@@ -18,6 +19,7 @@ class BotServices:
     settings: Settings
     store: Store
     pool: BreakdownWorkers  # where texts are analysed and pages read
-    limiter: RateLimiter
-    memory: BreakdownMemory = field(default_factory=BreakdownMemory)
-    links: TokenMemory[str] = field(default_factory=TokenMemory)  # "Break down the linked page"
+    # In this process or in Redis (bot/shared_state.py); in-process when not given.
+    limiter: UserRateLimit
+    memory: ButtonMemory[Breakdown] = field(default_factory=BreakdownMemory)
+    links: ButtonMemory[str] = field(default_factory=TokenMemory)  # "Break down the linked page"

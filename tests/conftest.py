@@ -14,6 +14,8 @@ from tests.article_site import serve_site
 from tests.botapi.server import BotAPIServer
 from tests.hypothesis_profiles import DEV, FULL
 
+pytest_plugins = ["tests.servers"]  # real servers (Redis) as session fixtures
+
 
 def pytest_configure(config: pytest.Config) -> None:
     """The quick tier (`-m "not slow"`) gets the "dev" profile, every other run "full";

@@ -17,39 +17,40 @@ class Clock:
         return self.now
 
 
-def test_the_limiter_allows_limit_per_window() -> None:
+async def test_the_limiter_allows_limit_per_window() -> None:
     limiter = RateLimiter(3, window=60.0)
-    assert [limiter.allow(1, now=t) for t in (0.0, 1.0, 2.0, 3.0)] == [True, True, True, False]
-    assert limiter.allow(2, now=3.0)  # another user has their own window
-    assert not limiter.allow(1, now=59.9)
-    assert limiter.allow(1, now=60.0)  # the first one left the window
+    allowed = [await limiter.allow(1, now=t) for t in (0.0, 1.0, 2.0, 3.0)]
+    assert allowed == [True, True, True, False]
+    assert await limiter.allow(2, now=3.0)  # another user has their own window
+    assert not await limiter.allow(1, now=59.9)
+    assert await limiter.allow(1, now=60.0)  # the first one left the window
 
 
-def test_the_limiter_forgets_users_idle_for_a_window() -> None:
+async def test_the_limiter_forgets_users_idle_for_a_window() -> None:
     limiter = RateLimiter(2, window=60.0)
     for user in range(1000):  # a stream of one-off users over 100 s
-        limiter.allow(user, now=user / 10)
+        await limiter.allow(user, now=user / 10)
     assert len(limiter) == 600  # those of the last 60 s
-    assert limiter.allow(5000, now=130.0)
+    assert await limiter.allow(5000, now=130.0)
     assert len(limiter) == 1 + 299  # users 701..999 were active after 70 s
-    assert limiter.allow(5001, now=500.0)
+    assert await limiter.allow(5001, now=500.0)
     assert len(limiter) == 1
 
 
-def test_the_limiter_keeps_its_capacity_without_freeing_the_active() -> None:
+async def test_the_limiter_keeps_its_capacity_without_freeing_the_active() -> None:
     limiter = RateLimiter(1, window=60.0, capacity=100)
     for user in range(1000):
-        assert limiter.allow(user, now=10.0)
+        assert await limiter.allow(user, now=10.0)
     assert len(limiter) == 100
-    assert not limiter.allow(999, now=11.0)  # the most recent users are still limited
-    assert limiter.allow(0, now=11.0)  # the least recent were let go first
+    assert not await limiter.allow(999, now=11.0)  # the most recent users are still limited
+    assert await limiter.allow(0, now=11.0)  # the least recent were let go first
 
 
-def test_a_denied_request_does_not_refresh_the_window() -> None:
+async def test_a_denied_request_does_not_refresh_the_window() -> None:
     limiter = RateLimiter(1, window=60.0)
-    assert limiter.allow(1, now=0.0)
-    assert not limiter.allow(1, now=30.0)
-    assert limiter.allow(1, now=60.0)
+    assert await limiter.allow(1, now=0.0)
+    assert not await limiter.allow(1, now=30.0)
+    assert await limiter.allow(1, now=60.0)
 
 
 def test_entries_expire_and_are_dropped() -> None:
@@ -78,8 +79,8 @@ def test_the_cache_keeps_its_capacity_oldest_first() -> None:
     assert cache.get(3) is None and cache.get(2) == "again"
 
 
-def test_button_tokens_are_bounded() -> None:
+async def test_button_tokens_are_bounded() -> None:
     memory: TokenMemory[int] = TokenMemory(capacity=50)
-    tokens = [memory.remember(n) for n in range(500)]
-    assert memory.recall(tokens[0]) is None and memory.recall(tokens[-1]) == 499
-    assert sum(memory.recall(token) is not None for token in tokens) == 50
+    tokens = [await memory.remember(n) for n in range(500)]
+    assert await memory.recall(tokens[0]) is None and await memory.recall(tokens[-1]) == 499
+    assert sum([await memory.recall(token) is not None for token in tokens]) == 50

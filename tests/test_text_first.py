@@ -113,14 +113,15 @@ def test_a_link_failure_names_its_link_safely() -> None:
     assert failure_text(NoArticleInHTML(), None) == NoArticleInHTML.user_message
 
 
-def test_link_buttons_carry_short_tokens() -> None:
+async def test_link_buttons_carry_short_tokens() -> None:
     memory: TokenMemory[str] = TokenMemory()
     long_link = "https://example.org/" + "a" * 3000
-    [[one]] = link_rows((long_link,), memory)
+    [[one]] = await link_rows((long_link,), memory)
     assert one.text == "🔗 Break down the linked page"
     assert isinstance(one.callback_data, str) and len(one.callback_data.encode()) <= 64
-    assert memory.recall(one.callback_data.removeprefix(f"{LINK_CALLBACK_PREFIX}:")) == long_link
-    rows = link_rows(("https://example.org/a", "http://example.net/b"), memory)
+    token = one.callback_data.removeprefix(f"{LINK_CALLBACK_PREFIX}:")
+    assert await memory.recall(token) == long_link
+    rows = await link_rows(("https://example.org/a", "http://example.net/b"), memory)
     assert [row[0].text for row in rows] == ["🔗 Break down example.org/a",
                                              "🔗 Break down example.net/b"]
 

@@ -1,0 +1,36 @@
+"""The state N front-ends share, in Redis (`REDIS_URL`): the per-user rate limit, button
+memory and update claims. Each class implements the interface its in-memory sibling does
+(`bot/rate_limit.py`, `bot/token_memory.py`, `bot/update_claims.py`).
+
+Article text reaches Redis only in button memory, for at most 24 hours; run Redis
+without persistence (`--save "" --appendonly no`) so that it never lands on disk.
+"""
+
+from __future__ import annotations
+
+from redis.asyncio import BlockingConnectionPool, Redis
+
+from bot.redis_state.rate_limit import RedisRateLimiter
+from bot.redis_state.token_memory import RedisBreakdownMemory, RedisLinkMemory, RedisTokenMemory
+from bot.redis_state.update_claims import RedisUpdateClaims
+
+__all__ = ["RedisBreakdownMemory", "RedisLinkMemory", "RedisRateLimiter", "RedisTokenMemory",
+           "RedisUpdateClaims", "connect"]
+
+# Every call here is one short command or script: a few seconds without an answer means
+# Redis is gone, and the request fails instead of hanging. (redis-py 8 changed the
+# defaults of both, so they are spelled out.)
+SOCKET_SECONDS = 5.0
+# Requests beyond the pool's connections wait this long for one to come free, rather than
+# opening connections without bound (the blocking pool).
+POOL_WAIT_SECONDS = 10.0
+MAX_CONNECTIONS = 50
+
+
+def connect(url: str) -> Redis:
+    """A client on a blocking connection pool; no connection is made until first use."""
+    pool = BlockingConnectionPool.from_url(
+        url, max_connections=MAX_CONNECTIONS, timeout=POOL_WAIT_SECONDS,
+        socket_timeout=SOCKET_SECONDS, socket_connect_timeout=SOCKET_SECONDS,
+        decode_responses=True)
+    return Redis(connection_pool=pool)

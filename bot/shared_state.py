@@ -1,0 +1,44 @@
+"""The state a front-end's requests share, chosen by `REDIS_URL`: in this process (empty,
+the default) or in Redis, shared by N front-ends."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from bot.breakdown import Breakdown
+from bot.rate_limit import RateLimiter, UserRateLimit
+from bot.redis_state import (
+    RedisBreakdownMemory,
+    RedisLinkMemory,
+    RedisRateLimiter,
+    RedisUpdateClaims,
+    connect,
+)
+from bot.settings import Settings
+from bot.token_memory import BreakdownMemory, ButtonMemory, TokenMemory
+from bot.update_claims import LocalUpdateClaims, UpdateClaims
+
+
+async def _nothing_to_close() -> None:
+    return None
+
+
+@dataclass
+class SharedState:
+    limiter: UserRateLimit
+    memory: ButtonMemory[Breakdown]  # the expand buttons
+    links: ButtonMemory[str]  # "Break down the linked page"
+    claims: UpdateClaims  # for the webhook front-end
+    close: Callable[[], Awaitable[None]] = _nothing_to_close  # the Redis connections
+
+
+def open_shared_state(settings: Settings) -> SharedState:
+    """Nothing connects yet: a Redis that is down shows in the first request's error."""
+    if not settings.redis_url:
+        return SharedState(RateLimiter(settings.user_rate_limit), BreakdownMemory(),
+                           TokenMemory(), LocalUpdateClaims())
+    redis = connect(settings.redis_url)
+    return SharedState(RedisRateLimiter(redis, settings.user_rate_limit),
+                       RedisBreakdownMemory(redis), RedisLinkMemory(redis),
+                       RedisUpdateClaims(redis), close=redis.aclose)
