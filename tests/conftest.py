@@ -13,6 +13,7 @@ from hypothesis import settings
 from tests.article_site import serve_site
 from tests.botapi.server import BotAPIServer
 from tests.hypothesis_profiles import DEV, FULL
+from tests.pg_server import postgres_server, postgres_url  # noqa: F401  (fixtures)
 
 
 def pytest_configure(config: pytest.Config) -> None:
