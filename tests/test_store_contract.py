@@ -211,6 +211,15 @@ def test_a_database_url_that_is_not_postgresql_is_refused_by_name(url: str) -> N
     assert "hunter2" not in str(error.value)  # the URL may carry a password
 
 
+def test_a_missing_postgresql_fails_saying_how_to_install_it(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from tests import pg_server
+
+    monkeypatch.setattr(pg_server, "_binary", lambda name: None)
+    with pytest.raises(pytest.fail.Exception, match=r"apt-get install .*postgresql"):
+        pg_server._start(tmp_path)
+
+
 # --- PostgreSQL only ---------------------------------------------------------------------
 
 @pytest.mark.slow

@@ -15,6 +15,9 @@ if TYPE_CHECKING:
 async def open_store(settings: Settings) -> Store:
     if not settings.database_url:
         return await SQLiteStore.open(settings.database_path)
-    from bot.store.postgres import PostgresStore  # the optional dependency
-
+    try:
+        from bot.store.postgres import PostgresStore  # the optional dependency
+    except ImportError as error:
+        raise ImportError(f"DATABASE_URL names PostgreSQL, which needs psycopg "
+                          f"(pip install 'article-breakdown-bot[postgres]'): {error}") from error
     return await PostgresStore.open(settings.database_url)
