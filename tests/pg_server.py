@@ -71,18 +71,28 @@ def _start(base: Path) -> PostgresServer:
         user = pwd.getpwnam("postgres")
         os.chown(base, user.pw_uid, user.pw_gid)
     data, port = base / "data", _free_port()
-    subprocess.run(_as_server_user([initdb, "-D", str(data), "-U", "postgres", "-A", "trust",
-                                    "-E", "UTF8", "--no-sync", "--no-instructions"]),
-                   check=True, capture_output=True, timeout=120)
-    # Only loopback TCP; the Unix socket in the temporary directory, not /var/run.
+    _run(_as_server_user([initdb, "-D", str(data), "-U", "postgres", "-A", "trust",
+                          "-E", "UTF8", "--no-sync", "--no-instructions"]), base=base)
+    # Only loopback TCP; the Unix socket in the temporary directory, not /var/run. No
+    # fsync: the data lives for one test session.
     options = (f"-p {port} -c listen_addresses=127.0.0.1 -k {base} -c fsync=off "
                "-c synchronous_commit=off -c full_page_writes=off")
-    subprocess.run(_as_server_user([pg_ctl, "-D", str(data), "-o", options,
-                                    "-l", str(base / "server.log"), "-w",
-                                    "-t", str(int(START_SECONDS)), "start"]),
-                   check=True, capture_output=True, timeout=START_SECONDS + 10)
+    _run(_as_server_user([pg_ctl, "-D", str(data), "-o", options,
+                          "-l", str(base / "server.log"), "-w",
+                          "-t", str(int(START_SECONDS)), "start"]), base=base)
     pid = int((data / "postmaster.pid").read_text().split()[0])
     return PostgresServer(port=port, pid=pid, directory=base)
+
+
+def _run(command: list[str], *, base: Path) -> None:
+    """Run a setup step; if it fails, fail the tests with its output and the server log."""
+    done = subprocess.run(command, capture_output=True, text=True,
+                          timeout=START_SECONDS + 60, check=False)
+    if done.returncode != 0:
+        log = base / "server.log"
+        pytest.fail(f"{' '.join(command)} failed ({done.returncode}): "
+                    f"{done.stdout}{done.stderr}"
+                    f"{log.read_text()[-2000:] if log.is_file() else ''}", pytrace=False)
 
 
 def _stop(server: PostgresServer) -> None:
