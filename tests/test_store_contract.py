@@ -250,3 +250,24 @@ async def test_postgresql_events_table_bounds_its_text_columns(postgres_url: str
             await conn.execute(
                 "INSERT INTO usage_events (at, chat_id, chat_type, input_kind, outcome) "
                 "VALUES (0, 1, 'private', 'text', %s)", ("a pasted article " * 10,))
+
+
+@pytest.mark.slow
+async def test_main_stats_reads_postgresql_when_database_url_is_set(
+        postgres_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from bot.stats import main_stats
+
+    store = await open_store(Settings(database_url=postgres_url))
+    try:
+        for event in EVENTS:
+            await store.record_event(event)
+    finally:
+        await store.close()
+    monkeypatch.chdir(tmp_path)  # no stray .env
+    monkeypatch.setenv("DATABASE_PATH", str(tmp_path / "missing.sqlite3"))
+    monkeypatch.setenv("DATABASE_URL", postgres_url)
+    assert await asyncio.to_thread(main_stats) == 0
+    out = capsys.readouterr().out
+    assert "example.com" in out and "blog.net" in out
+    assert not (tmp_path / "missing.sqlite3").exists()  # SQLite was not touched
