@@ -80,8 +80,21 @@ def _start(base: Path) -> PostgresServer:
     _run(_as_server_user([pg_ctl, "-D", str(data), "-o", options,
                           "-l", str(base / "server.log"), "-w",
                           "-t", str(int(START_SECONDS)), "start"]), base=base)
-    pid = int((data / "postmaster.pid").read_text().split()[0])
-    return PostgresServer(port=port, pid=pid, directory=base)
+    return PostgresServer(port=port, pid=_pid(data), directory=base)
+
+
+def _pid(data: Path) -> int:
+    return int((data / "postmaster.pid").read_text().split()[0])
+
+
+def restart(server: PostgresServer) -> PostgresServer:
+    """Restart the server ("fast": every connection is cut), on the same port and data."""
+    pg_ctl, data = _binary("pg_ctl"), server.directory / "data"
+    assert pg_ctl is not None
+    # pg_ctl restart reuses the options of the last start (postmaster.opts).
+    _run(_as_server_user([pg_ctl, "-D", str(data), "-l", str(server.directory / "server.log"),
+                          "-m", "fast", "-w", "restart"]), base=server.directory)
+    return PostgresServer(port=server.port, pid=_pid(data), directory=server.directory)
 
 
 def _run(command: list[str], *, base: Path) -> None:
@@ -95,27 +108,34 @@ def _run(command: list[str], *, base: Path) -> None:
                     f"{log.read_text()[-2000:] if log.is_file() else ''}", pytrace=False)
 
 
-def _stop(server: PostgresServer) -> None:
+def _stop(pid: int) -> None:
     with contextlib.suppress(ProcessLookupError):
-        os.kill(server.pid, signal.SIGINT)  # "fast" shutdown: roll back and exit
+        os.kill(pid, signal.SIGINT)  # "fast" shutdown: roll back and exit
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
-            os.kill(server.pid, 0)
+            os.kill(pid, 0)
             time.sleep(0.1)
-        os.kill(server.pid, signal.SIGKILL)
+        os.kill(pid, signal.SIGKILL)
+
+
+@contextlib.contextmanager
+def running_postgres() -> Iterator[PostgresServer]:
+    """A server of its own (the session's, or one a test restarts), stopped at the end by
+    the PID it has then: a restart inside the block changes it."""
+    base = Path(tempfile.mkdtemp(prefix="pg-tests-"))
+    try:
+        yield _start(base)
+    finally:
+        pid_file = base / "data" / "postmaster.pid"
+        if pid_file.is_file():
+            _stop(_pid(base / "data"))
+        shutil.rmtree(base, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[PostgresServer]:
-    base = Path(tempfile.mkdtemp(prefix="pg-tests-"))
-    try:
-        server = _start(base)
-        try:
-            yield server
-        finally:
-            _stop(server)
-    finally:
-        shutil.rmtree(base, ignore_errors=True)
+    with running_postgres() as server:
+        yield server
 
 
 @pytest.fixture

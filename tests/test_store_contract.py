@@ -271,3 +271,21 @@ async def test_main_stats_reads_postgresql_when_database_url_is_set(
     out = capsys.readouterr().out
     assert "example.com" in out and "blog.net" in out
     assert not (tmp_path / "missing.sqlite3").exists()  # SQLite was not touched
+
+
+@pytest.mark.slow
+async def test_the_store_outlives_a_postgresql_restart() -> None:
+    from bot.store.postgres import PostgresStore
+    from tests.pg_server import restart, running_postgres
+
+    with running_postgres() as server:
+        store = await PostgresStore.open(server.url(), max_size=2)
+        try:
+            await store.set_auto_breakdown(-1, True)
+            restarted = await asyncio.to_thread(restart, server)
+            assert restarted.pid != server.pid
+            # The pool's connections died with the server: the next calls get new ones.
+            for _ in range(4):
+                assert await store.auto_breakdown(-1) is True
+        finally:
+            await store.close()

@@ -46,9 +46,12 @@ class PostgresStore(PurgeAllMixin):
     @classmethod
     async def open(cls, url: str, *, max_size: int = POOL_MAX_SIZE) -> PostgresStore:
         # autocommit: a single statement is its own transaction; the several-statement
-        # operations open one explicitly.
+        # operations open one explicitly. check: a connection is tried before it is lent
+        # (one round trip), so after a database restart the pool replaces its dead
+        # connections instead of failing one request per connection.
         pool: AsyncConnectionPool[AsyncConnection[tuple[Any, ...]]] = AsyncConnectionPool(
-            url, min_size=1, max_size=max_size, kwargs={"autocommit": True}, open=False)
+            url, min_size=1, max_size=max_size, kwargs={"autocommit": True},
+            check=AsyncConnectionPool.check_connection, open=False)
         await pool.open(wait=True)
         store = cls(pool)
         try:
