@@ -98,11 +98,11 @@ async def _breakdown_links(urls: list[str], settings: Settings,
                            use_cache: bool) -> dict[str, Breakdown]:
     from bot.process_workers import ProcessWorkers  # httpx and pebble only for links
     from bot.service import breakdown_link
-    from bot.store import Store
+    from bot.store.opening import open_store
 
     # One worker, started by the first page that needs it (a refused link starts none).
     workers = ProcessWorkers.from_settings(settings, size=1)
-    store = await Store.open(settings.database_path) if use_cache else None
+    store = await open_store(settings) if use_cache else None
     results: dict[str, Breakdown] = {}
     try:
         for url in urls:

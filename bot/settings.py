@@ -34,7 +34,7 @@ DEFAULT_USER_AGENT = "ArticleBreakdownBot/0.1 (article breakdowns for Telegram)"
 MAX_PASTE_WAIT = 30.0  # longer, and a lone long message would wait for nothing that long
 DAY = 86_400
 # Never echoed in an error message: it would land in a terminal or a log.
-_SECRETS = frozenset({"telegram_bot_token", "webhook_secret", "redis_url"})
+_SECRETS = frozenset({"telegram_bot_token", "webhook_secret", "redis_url", "database_url"})
 _HTTP_URL = re.compile(r"^https?://[^\s/?#]+", re.IGNORECASE)
 
 
@@ -63,6 +63,9 @@ class Settings(BaseSettings):
     extract_timeout: Annotated[float, Field(gt=0, le=300)] = 10.0
     # Storage (bot/store).
     database_path: Annotated[str, Field(min_length=1)] = "breakdown.sqlite3"
+    # Empty: SQLite at database_path. postgresql://…: PostgreSQL, shared by every
+    # front-end (bot/store/postgres.py). Hidden from repr: it may carry a password.
+    database_url: Annotated[str, Field(repr=False)] = ""
     cache_ttl_seconds: Annotated[int, Field(ge=0, le=365 * DAY)] = DAY
     # Days usage events are kept for /stats (purged hourly with the cache); 0 keeps them
     # all. Two years by default: the table would otherwise grow for as long as the bot runs.
@@ -160,6 +163,14 @@ class Settings(BaseSettings):
     def _is_redis_url_or_empty(cls, value: str) -> str:
         if value and not re.match(r"^rediss?://[^\s/?#]+", value, re.IGNORECASE):
             raise ValueError("must be empty or a redis:// (or rediss://) address")
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _is_postgresql_url_or_empty(cls, value: str) -> str:
+        if value and not value.startswith(("postgresql://", "postgres://")):
+            raise ValueError("must be empty (SQLite at DATABASE_PATH) or a postgresql:// "
+                             "address")
         return value
 
     @property

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 from bot.errors import RATE_LIMITED
 
 if TYPE_CHECKING:
+    from bot.settings import Settings
     from bot.store import Store
 
 DAY = 86_400
@@ -37,6 +38,13 @@ SERIES_DAYS = 30
 _BREAKDOWN = "outcome = 'ok' AND input_kind IN ('text', 'link', 'inline')"
 _RATE_LIMITED = f"outcome = '{RATE_LIMITED}'"
 _FAILURE = f"outcome NOT IN ('ok', '{RATE_LIMITED}')"
+
+
+def _count(condition: str) -> str:
+    """SQL for how many rows meet `condition`, on SQLite and PostgreSQL alike (PostgreSQL
+    cannot sum booleans). The queries here use `?` placeholders only, which both backends'
+    `read_rows` take."""
+    return f"coalesce(sum(CASE WHEN {condition} THEN 1 ELSE 0 END), 0)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,23 +114,23 @@ async def compute_stats(store: Store, *, now: float | None = None, top: int = 5)
     # One scan for every all-time and windowed count.
     [totals] = await store.read_rows(
         f"""SELECT
-            coalesce(sum({_BREAKDOWN}), 0),
-            coalesce(sum({_BREAKDOWN} AND at >= :today), 0),
-            coalesce(sum({_BREAKDOWN} AND at >= :d7), 0),
-            coalesce(sum({_BREAKDOWN} AND at >= :d30), 0),
-            coalesce(sum({_FAILURE}), 0),
-            coalesce(sum({_FAILURE} AND at >= :d30), 0),
-            coalesce(sum({_RATE_LIMITED}), 0),
-            coalesce(sum({_RATE_LIMITED} AND at >= :d30), 0),
+            {_count(_BREAKDOWN)},
+            {_count(f"{_BREAKDOWN} AND at >= ?")},
+            {_count(f"{_BREAKDOWN} AND at >= ?")},
+            {_count(f"{_BREAKDOWN} AND at >= ?")},
+            {_count(_FAILURE)},
+            {_count(f"{_FAILURE} AND at >= ?")},
+            {_count(_RATE_LIMITED)},
+            {_count(f"{_RATE_LIMITED} AND at >= ?")},
             count(DISTINCT user_id),
             count(DISTINCT chat_id),
-            coalesce(sum({_BREAKDOWN} AND chat_type = 'private'), 0),
-            coalesce(sum({_BREAKDOWN} AND chat_type IN ('group', 'supergroup')), 0),
-            coalesce(sum({_BREAKDOWN} AND input_kind = 'text'), 0),
-            coalesce(sum({_BREAKDOWN} AND input_kind IN ('link', 'inline')), 0),
-            coalesce(sum({_BREAKDOWN} AND input_kind IN ('link', 'inline') AND cached = 1), 0)
+            {_count(f"{_BREAKDOWN} AND chat_type = 'private'")},
+            {_count(f"{_BREAKDOWN} AND chat_type IN ('group', 'supergroup')")},
+            {_count(f"{_BREAKDOWN} AND input_kind = 'text'")},
+            {_count(f"{_BREAKDOWN} AND input_kind IN ('link', 'inline')")},
+            {_count(f"{_BREAKDOWN} AND input_kind IN ('link', 'inline') AND cached = 1")}
         FROM usage_events""",  # only constants are interpolated into the SQL
-        {"today": start_today, "d7": start_7d, "d30": start_30d},
+        (start_today, start_7d, start_30d, start_30d, start_30d),
     )
     stats = Stats(generated_at=now)
     (stats.breakdowns_all, stats.breakdowns_today, stats.breakdowns_7d, stats.breakdowns_30d,
@@ -141,7 +149,7 @@ async def compute_stats(store: Store, *, now: float | None = None, top: int = 5)
         "AND domain IS NOT NULL GROUP BY domain ORDER BY n DESC, domain LIMIT ?", (top,))]
     stats.failures_by_reason = [ReasonCount(str(r), int(recent), int(n)) for r, recent, n in
                                 await store.read_rows(
-        f"SELECT outcome, coalesce(sum(at >= ?), 0), count(*) AS n FROM usage_events "
+        f"SELECT outcome, {_count('at >= ?')}, count(*) AS n FROM usage_events "
         f"WHERE {_FAILURE} GROUP BY outcome ORDER BY n DESC, outcome", (start_30d,))]
     latencies_by_day = await _latencies_by_day(store, since=start_30d)
     latencies = sorted(ms for day in latencies_by_day.values() for ms in day)
@@ -156,7 +164,7 @@ async def _latencies_by_day(store: Store, *, since: float) -> dict[int, list[int
     """Breakdown reply times in ms since `since`, sorted, by UTC day number."""
     by_day: dict[int, list[int]] = {}
     for day, ms in await store.read_rows(
-            f"SELECT CAST(at / {DAY} AS INTEGER), latency_ms FROM usage_events "
+            f"SELECT {store.day_sql}, latency_ms FROM usage_events "
             f"WHERE at >= ? AND {_BREAKDOWN} AND latency_ms IS NOT NULL ORDER BY latency_ms",
             (since,)):
         by_day.setdefault(int(day), []).append(int(ms))
@@ -169,9 +177,9 @@ async def _daily(store: Store, *, first_day: int, last_day: int,
     the counts *of* that day, never running totals, and zeros for a day without events."""
     counts = {int(d): (int(ok), int(failed), int(limited)) for d, ok, failed, limited in
               await store.read_rows(
-        f"SELECT CAST(at / {DAY} AS INTEGER) AS d, coalesce(sum({_BREAKDOWN}), 0), "
-        f"coalesce(sum({_FAILURE}), 0), coalesce(sum({_RATE_LIMITED}), 0) "
-        "FROM usage_events WHERE at >= ? GROUP BY d", (first_day * DAY,))}
+        f"SELECT {store.day_sql} AS d, {_count(_BREAKDOWN)}, {_count(_FAILURE)}, "
+        f"{_count(_RATE_LIMITED)} FROM usage_events WHERE at >= ? GROUP BY d",
+        (first_day * DAY,))}
     epoch = dt.date(1970, 1, 1)
     return [DayCount(epoch + dt.timedelta(days=d), *counts.get(d, (0, 0, 0)),
                      median_ms=percentile(latencies_by_day.get(d, []), 0.5))
@@ -279,24 +287,30 @@ def render_stats_html(stats: Stats) -> str:
 
 # --- python -m bot stats ------------------------------------------------------------------
 
-async def _stats_from(path: str) -> Stats:
-    from bot.store import Store
+async def _stats_from(settings: Settings) -> Stats:
+    from bot.store.opening import open_store
 
-    async with await Store.open(path) as store:
+    store = await open_store(settings)
+    try:
         return await compute_stats(store)
+    finally:
+        await store.close()
 
 
 def main_stats() -> int:
-    """`python -m bot stats`: the /stats numbers in the terminal, from DATABASE_PATH."""
+    """`python -m bot stats`: the /stats numbers in the terminal, from DATABASE_PATH (or
+    the PostgreSQL database at DATABASE_URL)."""
     from bot.settings import Settings, SettingsError
 
     try:
-        path = Settings.from_env().database_path
+        settings = Settings.from_env()
     except SettingsError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    if not Path(path).is_file():  # Store.open would create an empty database
+    path = settings.database_path
+    # Opening a missing SQLite file would create an empty database.
+    if not settings.database_url and not Path(path).is_file():
         print(f"error: no database at {path}", file=sys.stderr)
         return 1
-    print(render_stats_text(asyncio.run(_stats_from(path))))
+    print(render_stats_text(asyncio.run(_stats_from(settings))))
     return 0

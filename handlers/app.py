@@ -32,7 +32,7 @@ from bot.paste import PasteAssembler
 from bot.process_workers import ProcessWorkers
 from bot.settings import Settings
 from bot.shared_state import open_shared_state
-from bot.store import Store
+from bot.store.opening import open_store
 from handlers import admin, buttons, errors, groups, inline, private
 from handlers.context import CONTEXT_TYPES, BotApplication, Context
 from handlers.inline_flow import LinkWork
@@ -161,7 +161,7 @@ def register_handlers(application: BotApplication) -> None:
 async def _post_init(application: BotApplication) -> None:
     shared = application.bot_data
     settings, pool = shared.settings, shared.pool
-    store = await Store.open(settings.database_path)
+    store = await open_store(settings)
     await asyncio.to_thread(pool.start)  # every worker loads spaCy before the first request
     state = shared.shared_state = open_shared_state(settings)
     shared.services = BotServices(settings, store, pool, state.limiter, state.memory,

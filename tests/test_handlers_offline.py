@@ -19,7 +19,7 @@ from bot.expiring import ExpiringCache
 from bot.process_workers import ProcessWorkers
 from bot.rate_limit import RateLimiter
 from bot.settings import Settings
-from bot.store import Store
+from bot.store import SQLiteStore
 from handlers.app import PURGE_EVERY, build_application
 from handlers.context import BotData
 from handlers.services import BotServices
@@ -103,7 +103,7 @@ async def app(tmp_path: Path) -> AsyncIterator[tuple[Application, RecordingReque
     pool = ProcessWorkers.from_settings(settings, size=1)  # never started: no analysis here
     application = build_application(settings, pool=pool, request=recorder)
     await application.initialize()
-    store = await Store.open(settings.database_path)
+    store = await SQLiteStore.open(settings.database_path)
     application.bot_data.services = BotServices(settings, store, pool, RateLimiter(10))
     yield application, recorder
     await store.close()

@@ -12,7 +12,7 @@ import pytest
 
 from bot.settings import Settings, SettingsError
 from bot.stats import compute_stats
-from bot.store import Store, UsageEvent
+from bot.store import SQLiteStore, UsageEvent
 from bot.store.links import TOKEN_DAYS, token_for
 from handlers.inline_flow import LinkWork
 
@@ -20,12 +20,12 @@ DAY = 86_400
 
 
 @pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[Store]:
-    async with await Store.open(tmp_path / "bot.sqlite3") as opened:
+async def store(tmp_path: Path) -> AsyncIterator[SQLiteStore]:
+    async with await SQLiteStore.open(tmp_path / "bot.sqlite3") as opened:
         yield opened
 
 
-async def test_a_token_fits_a_start_parameter_and_gives_the_link_back(store: Store) -> None:
+async def test_a_token_fits_a_start_parameter_and_gives_the_link_back(store: SQLiteStore) -> None:
     url = "https://News.example/a/B?id=7&utm_source=tg#comments"
     token = await store.link_token(url, now=1000.0)
     assert re.fullmatch(r"[A-Za-z0-9_-]{1,61}", token)  # "bd-" + token ≤ 64 characters
@@ -35,7 +35,7 @@ async def test_a_token_fits_a_start_parameter_and_gives_the_link_back(store: Sto
     assert await store.link_for_token("unknown", now=1000.0) is None
 
 
-async def test_tokens_are_forgotten_a_while_after_their_last_use(store: Store) -> None:
+async def test_tokens_are_forgotten_a_while_after_their_last_use(store: SQLiteStore) -> None:
     token = await store.link_token("https://example.com/a", now=0.0)
     await store.link_token("https://example.com/a", now=20 * DAY)  # used again: refreshed
     assert await store.link_for_token(token, now=(20 + TOKEN_DAYS - 1) * DAY)
@@ -91,7 +91,7 @@ async def test_work_failures_are_outcomes_not_exceptions() -> None:
     assert isinstance(outcome.error, HTTPStatusError) and outcome.computed is None
 
 
-async def test_inline_cards_count_as_link_breakdowns(store: Store) -> None:
+async def test_inline_cards_count_as_link_breakdowns(store: SQLiteStore) -> None:
     now = 100 * DAY + 3600
     for cached in (False, True):
         await store.record_event(UsageEvent(at=now, chat_id=5, chat_type="group", user_id=5,

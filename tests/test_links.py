@@ -15,7 +15,7 @@ from bot.fetch import FetchError
 from bot.process_workers import ProcessWorkers
 from bot.service import breakdown_link
 from bot.settings import Settings
-from bot.store import Store, domain_of
+from bot.store import SQLiteStore, domain_of
 from tests.article_site import TITLE, SiteHandler
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,7 +37,7 @@ def settings(tmp_path: Path) -> Settings:
 
 async def test_link_breakdown_is_as_good_as_pasted_text(site: str, settings: Settings,
                                                         workers: ProcessWorkers) -> None:
-    async with await Store.open(settings.database_path) as store:
+    async with await SQLiteStore.open(settings.database_path) as store:
         result = await breakdown_link(f"{site}/article?utm_source=tg", settings=settings,
                                       store=store, workers=workers)
     breakdown = result.breakdown
@@ -54,7 +54,7 @@ async def test_link_breakdown_is_as_good_as_pasted_text(site: str, settings: Set
 async def test_second_request_comes_from_the_cache(site: str, settings: Settings,
                                                    workers: ProcessWorkers) -> None:
     SiteHandler.requests.clear()
-    async with await Store.open(settings.database_path) as store:
+    async with await SQLiteStore.open(settings.database_path) as store:
         first = await breakdown_link(f"{site}/article?id=1", settings=settings, store=store,
                                      workers=workers)
         again = await breakdown_link(f"{site.upper()}/article?id=1&fbclid=abc#top",
@@ -69,7 +69,7 @@ async def test_the_cache_key_is_the_url_that_was_fetched(site: str, settings: Se
     """One parse: the request line, the cache row and the usage domain come from it."""
     SiteHandler.requests.clear()
     port = site.rsplit(":", 1)[1]
-    async with await Store.open(settings.database_path) as store:
+    async with await SQLiteStore.open(settings.database_path) as store:
         first = await breakdown_link(f"{site}/news/../article/./?id=%31&utm_source=tg#top",
                                      settings=settings, store=store, workers=workers)
         # Another spelling of the same page: a numeric host, an encoded "1", no tracking.

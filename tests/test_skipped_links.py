@@ -17,7 +17,7 @@ import pytest
 from telegram.error import Forbidden
 
 from bot.settings import Settings, SettingsError
-from bot.store import Store
+from bot.store import SQLiteStore
 from handlers.skipped_links import SkippedLinkNotices, notice_text
 
 QUIET = 0.05
@@ -172,7 +172,7 @@ def test_a_bad_notice_delay_stops_the_bot_at_start(value: str, tmp_path: Path) -
 
 
 async def test_the_window_start_is_the_last_automatic_breakdown(tmp_path: Path) -> None:
-    async with await Store.open(tmp_path / "bot.sqlite3") as store:
+    async with await SQLiteStore.open(tmp_path / "bot.sqlite3") as store:
         assert await store.last_auto_breakdown_at(-100) is None
         await store.set_auto_breakdown(-100, True)
         assert await store.last_auto_breakdown_at(-100) is None  # on, but nothing yet

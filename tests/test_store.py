@@ -5,13 +5,13 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from bot.store import Store
+from bot.store import SQLiteStore
 from bot.store.migrations import MIGRATIONS
 
 
 async def test_new_database_is_migrated_and_in_wal_mode(tmp_path: Path) -> None:
     path = tmp_path / "bot.sqlite3"
-    store = await Store.open(path)
+    store = await SQLiteStore.open(path)
     assert await store.schema_version() == len(MIGRATIONS)
     await store.close()
     with sqlite3.connect(path) as raw:
@@ -22,16 +22,16 @@ async def test_new_database_is_migrated_and_in_wal_mode(tmp_path: Path) -> None:
 
 async def test_reopening_does_not_migrate_again(tmp_path: Path) -> None:
     path = tmp_path / "bot.sqlite3"
-    async with await Store.open(path) as store:
+    async with await SQLiteStore.open(path) as store:
         await store.cache_breakdown("https://example.com/a", {"n": 1}, now=100.0)
-    async with await Store.open(path) as store:
+    async with await SQLiteStore.open(path) as store:
         assert await store.schema_version() == len(MIGRATIONS)
         assert await store.cached_breakdown("https://example.com/a", ttl=50, now=120.0) == (
             {"n": 1}, True)
 
 
 async def test_cache_hit_for_the_same_page_under_another_spelling(tmp_path: Path) -> None:
-    async with await Store.open(tmp_path / "c.sqlite3") as store:
+    async with await SQLiteStore.open(tmp_path / "c.sqlite3") as store:
         await store.cache_breakdown("https://News.example/story?utm_source=x#top",
                                     {"title": "T"}, published_reliable=False, now=1000.0)
         hit = await store.cached_breakdown("https://news.example/story", ttl=3600, now=2000.0)
@@ -41,7 +41,7 @@ async def test_cache_hit_for_the_same_page_under_another_spelling(tmp_path: Path
 
 
 async def test_cache_expires_after_the_ttl(tmp_path: Path) -> None:
-    async with await Store.open(tmp_path / "c.sqlite3") as store:
+    async with await SQLiteStore.open(tmp_path / "c.sqlite3") as store:
         await store.cache_breakdown("https://example.com/a", {"n": 1}, now=1000.0)
         assert await store.cached_breakdown("https://example.com/a", ttl=100,
                                             now=1099.0) is not None
@@ -51,7 +51,7 @@ async def test_cache_expires_after_the_ttl(tmp_path: Path) -> None:
 
 
 async def test_newer_entry_replaces_the_old_one(tmp_path: Path) -> None:
-    async with await Store.open(tmp_path / "c.sqlite3") as store:
+    async with await SQLiteStore.open(tmp_path / "c.sqlite3") as store:
         await store.cache_breakdown("https://example.com/a", {"n": 1}, now=1000.0)
         await store.cache_breakdown("https://example.com/a?utm_campaign=z", {"n": 2},
                                     now=1500.0)
@@ -64,7 +64,7 @@ async def test_expired_rows_are_purged_from_the_file(tmp_path: Path) -> None:
 
     path = tmp_path / "bot.sqlite3"
     day, now = 86_400.0, 100 * 86_400.0
-    async with await Store.open(path) as store:
+    async with await SQLiteStore.open(path) as store:
         await store.cache_breakdown("https://example.com/old", {"n": 1}, now=now - 2 * day)
         await store.cache_breakdown("https://example.com/edge", {"n": 2}, now=now - day)
         await store.cache_breakdown("https://example.com/new", {"n": 3}, now=now - 60)
@@ -85,7 +85,7 @@ async def test_usage_events_past_their_retention_are_purged(tmp_path: Path) -> N
 
     path = tmp_path / "bot.sqlite3"
     day, now = 86_400.0, 1000 * 86_400.0
-    async with await Store.open(path) as store:
+    async with await SQLiteStore.open(path) as store:
         for age_days in (800, 731, 729, 1):
             await store.record_event(UsageEvent(at=now - age_days * day, chat_id=1,
                                                 chat_type="private", user_id=1,

@@ -29,7 +29,7 @@ from bot.stats import (
     render_stats_text,
 )
 from bot.stats_chart import chart_figure, render_chart_png
-from bot.store import Store, UsageEvent, domain_of
+from bot.store import SQLiteStore, UsageEvent, domain_of
 from bot.store import usage as usage_module
 from bot.store.migrations import MIGRATIONS
 
@@ -71,7 +71,7 @@ EVENTS = [
 
 @pytest.fixture
 async def store(tmp_path: Path):
-    async with await Store.open(tmp_path / "bot.sqlite3") as opened:
+    async with await SQLiteStore.open(tmp_path / "bot.sqlite3") as opened:
         yield opened
 
 
@@ -83,7 +83,7 @@ async def test_migrations_from_1_keep_the_cache(tmp_path: Path) -> None:
         raw.execute("INSERT INTO breakdown_cache VALUES ('https://example.com/a', 100.0, "
                     "'{\"n\": 1}', 0)")
     raw.close()
-    async with await Store.open(path) as store:
+    async with await SQLiteStore.open(path) as store:
         assert await store.schema_version() == 4 == len(MIGRATIONS)
         assert await store.cached_breakdown("https://example.com/a", ttl=50,
                                             now=120.0) == ({"n": 1}, False)
@@ -97,7 +97,7 @@ async def test_migrations_from_1_keep_the_cache(tmp_path: Path) -> None:
             "usage_events_chat_at", "link_tokens"} <= names
 
 
-async def test_events_table_cannot_hold_text(store: Store) -> None:
+async def test_events_table_cannot_hold_text(store: SQLiteStore) -> None:
     allowed = {("id", "INTEGER"), ("at", "REAL"), ("chat_id", "INTEGER"),
                ("chat_type", "TEXT"), ("user_id", "INTEGER"), ("input_kind", "TEXT"),
                ("domain", "TEXT"), ("words", "INTEGER"), ("latency_ms", "INTEGER"),
@@ -146,10 +146,15 @@ def test_domain_of(url: str, domain: str | None) -> None:
     assert domain_of(url) == domain
 
 
-async def test_stats_numbers(store: Store) -> None:
+async def test_stats_numbers(store: SQLiteStore) -> None:
     for event in EVENTS:
         await store.record_event(event)
-    stats = await compute_stats(store, now=NOW, top=2)
+    check_stats_of_events(await compute_stats(store, now=NOW, top=2))
+
+
+def check_stats_of_events(stats: Stats) -> None:
+    """The numbers of EVENTS at NOW with top=2, worked out by hand; shared with the
+    contract suite that runs them on every backend (tests/test_store_contract.py)."""
     assert (stats.breakdowns_today, stats.breakdowns_7d, stats.breakdowns_30d,
             stats.breakdowns_all) == (3, 7, 9, 11)
     # Rate-limited requests are counted apart, never as failures.
@@ -185,7 +190,7 @@ async def test_stats_numbers(store: Store) -> None:
     assert medians == {0: 1000, 3: 1750, 6: 4000, 7: 1500, 29: 2500}
 
 
-async def test_stats_on_an_empty_database(store: Store) -> None:
+async def test_stats_on_an_empty_database(store: SQLiteStore) -> None:
     stats = await compute_stats(store, now=NOW)
     assert stats.breakdowns_all == stats.users_all == 0
     assert stats.cache_hit_rate is None and stats.latency_median_ms is None
@@ -201,7 +206,7 @@ def test_percentile() -> None:
     assert percentile(list(range(1, 101)), 0.95) == pytest.approx(95.05)
 
 
-async def test_chat_settings_and_cooldown(store: Store) -> None:
+async def test_chat_settings_and_cooldown(store: SQLiteStore) -> None:
     assert await store.auto_breakdown(-100) is False
     await store.set_auto_breakdown(-100, True)
     assert await store.auto_breakdown(-100) is True
@@ -217,13 +222,13 @@ async def test_chat_settings_and_cooldown(store: Store) -> None:
 
 async def test_only_one_claim_wins_across_connections(tmp_path: Path) -> None:
     path = tmp_path / "bot.sqlite3"
-    async with await Store.open(path) as one, await Store.open(path) as two:
+    async with await SQLiteStore.open(path) as one, await SQLiteStore.open(path) as two:
         results = await asyncio.gather(*(store.claim_auto_slot(-1, 100.0, 30)
                                          for store in (one, two) * 5))
     assert sorted(results) == [False] * 9 + [True]
 
 
-async def test_migrate_chat_carries_settings_and_history(store: Store) -> None:
+async def test_migrate_chat_carries_settings_and_history(store: SQLiteStore) -> None:
     await store.set_auto_breakdown(-100, True, now=10.0)
     assert await store.claim_auto_slot(-100, 1000.0, 30)
     await store.record_event(ev(0, 1, "ok", "text", -100, "group", 1))
@@ -253,7 +258,7 @@ def _hold_write_lock(path: Path, seconds: float, locked: threading.Event) -> Non
         raw.close()
 
 
-async def _with_lock_held(store: Store, path: Path, seconds: float) -> threading.Thread:
+async def _with_lock_held(store: SQLiteStore, path: Path, seconds: float) -> threading.Thread:
     await store.read_rows("PRAGMA busy_timeout=0")  # fail at once, so the retries act
     locked = threading.Event()
     thread = threading.Thread(target=_hold_write_lock, args=(path, seconds, locked))
@@ -266,7 +271,7 @@ async def test_record_event_retries_while_locked(tmp_path: Path,
                                                  caplog: pytest.LogCaptureFixture) -> None:
     path = tmp_path / "bot.sqlite3"
     caplog.set_level(logging.INFO, logger=usage_module.__name__)
-    async with await Store.open(path) as store:
+    async with await SQLiteStore.open(path) as store:
         thread = await _with_lock_held(store, path, 0.3)
         await store.record_event(EVENTS[0])
         thread.join()
@@ -280,7 +285,7 @@ async def test_record_event_gives_up_after_a_few_attempts(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "bot.sqlite3"
     monkeypatch.setattr(usage_module, "RETRY_DELAYS", (0.01, 0.01))
-    async with await Store.open(path) as store:
+    async with await SQLiteStore.open(path) as store:
         thread = await _with_lock_held(store, path, 0.5)
         with pytest.raises(sqlite3.OperationalError, match="locked"):
             await store.record_event(EVENTS[0])
@@ -289,7 +294,7 @@ async def test_record_event_gives_up_after_a_few_attempts(
         assert await store.read_rows("SELECT count(*) FROM usage_events") == [(1,)]
 
 
-async def test_chart_is_a_png(store: Store) -> None:
+async def test_chart_is_a_png(store: SQLiteStore) -> None:
     for event in EVENTS:
         await store.record_event(event)
     png = render_chart_png(await compute_stats(store, now=NOW))
@@ -299,7 +304,7 @@ async def test_chart_is_a_png(store: Store) -> None:
     assert struct.unpack(">II", png[16:24]) == (800, 1000)
 
 
-async def test_daily_counts_are_per_day_not_running_totals(store: Store) -> None:
+async def test_daily_counts_are_per_day_not_running_totals(store: SQLiteStore) -> None:
     """Failures late one day and early the next stay on their own days, a quiet day in
     between is a zero, and nothing accumulates (the old chart's line ramped across days)."""
     times = {"late day 5": TODAY - 5 * DAY + 23 * 3600, "early day 4": TODAY - 4 * DAY + 60,
@@ -366,7 +371,7 @@ class _TagChecker(HTMLParser):
         self.text += data
 
 
-async def test_html_is_well_formed_and_escaped(store: Store) -> None:
+async def test_html_is_well_formed_and_escaped(store: SQLiteStore) -> None:
     for event in EVENTS:
         await store.record_event(event)
     stats = await compute_stats(store, now=NOW)
@@ -409,7 +414,7 @@ async def test_main_stats_reads_the_configured_database(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "bot.sqlite3"
-    async with await Store.open(path) as store:
+    async with await SQLiteStore.open(path) as store:
         for event in EVENTS:
             await store.record_event(event)
     monkeypatch.chdir(tmp_path)  # no stray .env

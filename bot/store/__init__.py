@@ -1,12 +1,13 @@
-"""SQLite storage shared by the bot and the CLI: the link cache, usage events and chat
-settings (bot/store/usage.py), deep-link tokens (bot/store/links.py). WAL mode, so readers
-never wait for the writer; schema migrations by number."""
+"""Storage shared by the bot and the CLI: the link cache, usage events and chat settings
+(bot/store/usage.py), deep-link tokens (bot/store/links.py), behind the `Store` protocol
+(bot/store/protocol.py). This module is the SQLite backend, the default: WAL mode, so
+readers never wait for the writer; schema migrations by number. `open_store`
+(bot/store/opening.py) picks SQLite or PostgreSQL from the settings."""
 
 from __future__ import annotations
 
 import json
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -14,29 +15,23 @@ import aiosqlite
 
 from bot.store.links import LinkTokenMixin
 from bot.store.migrations import MIGRATIONS
+from bot.store.protocol import PurgeAllMixin, Purged, Store
 from bot.store.usage import UsageEvent, UsageMixin, domain_of
 from bot.urls import cache_key
 
-__all__ = ["Purged", "Store", "UsageEvent", "domain_of"]
+__all__ = ["Purged", "SQLiteStore", "Store", "UsageEvent", "domain_of"]
 
 
-@dataclass(frozen=True, slots=True)
-class Purged:
-    """How many expired rows `Store.purge_expired` deleted, per table."""
+class SQLiteStore(UsageMixin, LinkTokenMixin, PurgeAllMixin):
+    """One connection to the database file; open with `await SQLiteStore.open(path)`."""
 
-    cache_rows: int
-    link_tokens: int
-    usage_events: int = 0
-
-
-class Store(UsageMixin, LinkTokenMixin):
-    """One connection to the database file; open with `await Store.open(path)`."""
+    day_sql = "CAST(at / 86400 AS INTEGER)"  # `at` is never negative: truncation is floor
 
     def __init__(self, connection: aiosqlite.Connection) -> None:
         self._db = connection
 
     @classmethod
-    async def open(cls, path: str | Path) -> Store:
+    async def open(cls, path: str | Path) -> SQLiteStore:
         connection = await aiosqlite.connect(str(path), timeout=10)
         await connection.execute("PRAGMA journal_mode=WAL")
         await connection.execute("PRAGMA busy_timeout=10000")
@@ -48,7 +43,7 @@ class Store(UsageMixin, LinkTokenMixin):
     async def close(self) -> None:
         await self._db.close()
 
-    async def __aenter__(self) -> Store:
+    async def __aenter__(self) -> SQLiteStore:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
@@ -92,17 +87,6 @@ class Store(UsageMixin, LinkTokenMixin):
              int(published_reliable)),
         )
         await self._db.commit()
-
-    async def purge_expired(self, *, cache_ttl: float, usage_retention_days: int = 0,
-                            now: float | None = None) -> Purged:
-        """Delete every row past its lifetime: link-cache entries older than `cache_ttl`
-        seconds, link tokens unused for `TOKEN_DAYS`, and usage events older than
-        `usage_retention_days` (0 keeps them all). The bot runs it on a schedule."""
-        now = time.time() if now is None else now
-        return Purged(cache_rows=await self.purge_cache(ttl=cache_ttl, now=now),
-                      link_tokens=await self.purge_link_tokens(now=now),
-                      usage_events=await self.purge_usage_events(
-                          older_than_days=usage_retention_days, now=now))
 
     async def purge_usage_events(self, *, older_than_days: int, now: float) -> int:
         """Delete usage events older than `older_than_days` (0: none); returns how many."""

@@ -33,6 +33,9 @@ OUTCOMES: Final = outcome_codes()
 FAILURE_REASONS: Final = OUTCOMES - {OK}
 
 STAGES: Final = ("fetch_ms", "analysis_ms", "render_ms", "send_ms")
+# The columns an event fills, in the order of `event_row`: one list for every backend.
+EVENT_COLUMNS: Final = ("at", "chat_id", "chat_type", "user_id", "input_kind", "domain",
+                        "words", "latency_ms", "outcome", "cached", *STAGES)
 
 # Host names, IPv4 and (bracket-less) IPv6 addresses: no spaces, no markup, ≤ 253 chars.
 _DOMAIN = re.compile(r"[a-z0-9_.:-]{1,253}")
@@ -105,6 +108,13 @@ class UsageEvent:
         return self.outcome == OK
 
 
+def event_row(event: UsageEvent) -> tuple[Any, ...]:
+    """The values of `EVENT_COLUMNS` for one event."""
+    return (event.at, event.chat_id, event.chat_type, event.user_id, event.input_kind,
+            event.domain, event.words, event.latency_ms, event.outcome, int(event.cached),
+            *(getattr(event, name) for name in STAGES))
+
+
 class UsageMixin:
     """Store methods for usage events and chat settings; needs `self._db`."""
 
@@ -116,16 +126,12 @@ class UsageMixin:
         busy_timeout already waits for short locks; the retries cover a lock held longer
         than that. Raises the last OperationalError when every attempt fails.
         """
-        row = (event.at, event.chat_id, event.chat_type, event.user_id, event.input_kind,
-               event.domain, event.words, event.latency_ms, event.outcome, int(event.cached),
-               *(getattr(event, name) for name in STAGES))
+        row = event_row(event)
         for attempt, delay in enumerate((*RETRY_DELAYS, None), start=1):
             try:
                 await self._db.execute(
-                    "INSERT INTO usage_events (at, chat_id, chat_type, user_id, input_kind, "
-                    "domain, words, latency_ms, outcome, cached, fetch_ms, analysis_ms, "
-                    "render_ms, send_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    row)
+                    f"INSERT INTO usage_events ({', '.join(EVENT_COLUMNS)}) "
+                    f"VALUES ({', '.join('?' * len(EVENT_COLUMNS))})", row)
                 await self._db.commit()
                 return
             except sqlite3.OperationalError as error:
