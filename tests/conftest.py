@@ -13,9 +13,9 @@ from hypothesis import settings
 from tests.article_site import serve_site
 from tests.botapi.server import BotAPIServer
 from tests.hypothesis_profiles import DEV, FULL
-from tests.pg_server import postgres_server, postgres_url  # noqa: F401  (fixtures)
 
-pytest_plugins = ["tests.servers"]  # real servers (Redis) as session fixtures
+# Real servers as session fixtures: Redis (tests.servers) and PostgreSQL (tests.pg_server).
+pytest_plugins = ["tests.servers", "tests.pg_server"]
 
 
 def pytest_configure(config: pytest.Config) -> None:
