@@ -206,47 +206,6 @@ def test_percentile() -> None:
     assert percentile(list(range(1, 101)), 0.95) == pytest.approx(95.05)
 
 
-async def test_chat_settings_and_cooldown(store: SQLiteStore) -> None:
-    assert await store.auto_breakdown(-100) is False
-    await store.set_auto_breakdown(-100, True)
-    assert await store.auto_breakdown(-100) is True
-    await store.set_auto_breakdown(-100, False)
-    assert await store.auto_breakdown(-100) is False
-    assert await store.claim_auto_slot(-100, 1000.0, 30) is True
-    assert await store.claim_auto_slot(-100, 1029.0, 30) is False
-    assert await store.claim_auto_slot(-100, 1030.0, 30) is True
-    assert await store.claim_auto_slot(-100, 500.0, 30) is True  # the clock went back
-    assert await store.auto_breakdown(-100) is False  # claiming never turns it on
-    assert await store.claim_auto_slot(-5, 1.0, 30) is True  # no settings row yet
-
-
-async def test_only_one_claim_wins_across_connections(tmp_path: Path) -> None:
-    path = tmp_path / "bot.sqlite3"
-    async with await SQLiteStore.open(path) as one, await SQLiteStore.open(path) as two:
-        results = await asyncio.gather(*(store.claim_auto_slot(-1, 100.0, 30)
-                                         for store in (one, two) * 5))
-    assert sorted(results) == [False] * 9 + [True]
-
-
-async def test_migrate_chat_carries_settings_and_history(store: SQLiteStore) -> None:
-    await store.set_auto_breakdown(-100, True, now=10.0)
-    assert await store.claim_auto_slot(-100, 1000.0, 30)
-    await store.record_event(ev(0, 1, "ok", "text", -100, "group", 1))
-    await store.claim_auto_slot(-1_000_100, 900.0, 30)  # a claim-only row under the new id
-    await store.migrate_chat(-100, -1_000_100)
-    assert await store.auto_breakdown(-1_000_100) is True
-    assert await store.auto_breakdown(-100) is False
-    assert await store.claim_auto_slot(-1_000_100, 1010.0, 30) is False  # cooldown kept
-    rows = await store.read_rows("SELECT chat_id, chat_type FROM usage_events")
-    assert rows == [(-1_000_100, "group")]
-    assert await store.read_rows("SELECT * FROM chat_settings WHERE chat_id = -100") == []
-    # A choice made under the new id after the old one stays.
-    await store.set_auto_breakdown(-7, True, now=10.0)
-    await store.set_auto_breakdown(-1_000_007, False, now=20.0)
-    await store.migrate_chat(-7, -1_000_007)
-    assert await store.auto_breakdown(-1_000_007) is False
-
-
 def _hold_write_lock(path: Path, seconds: float, locked: threading.Event) -> None:
     raw = sqlite3.connect(path, isolation_level=None)
     try:
