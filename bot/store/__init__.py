@@ -15,14 +15,14 @@ import aiosqlite
 
 from bot.store.links import LinkTokenMixin
 from bot.store.migrations import MIGRATIONS
-from bot.store.protocol import PurgeAllMixin, Purged, Store
+from bot.store.protocol import Purged, Store, StoreBase
 from bot.store.usage import UsageEvent, UsageMixin, domain_of
 from bot.urls import cache_key
 
 __all__ = ["Purged", "SQLiteStore", "Store", "UsageEvent", "domain_of"]
 
 
-class SQLiteStore(UsageMixin, LinkTokenMixin, PurgeAllMixin):
+class SQLiteStore(UsageMixin, LinkTokenMixin, StoreBase):
     """One connection to the database file; open with `await SQLiteStore.open(path)`."""
 
     day_sql = "CAST(at / 86400 AS INTEGER)"  # `at` is never negative: truncation is floor
@@ -42,12 +42,6 @@ class SQLiteStore(UsageMixin, LinkTokenMixin, PurgeAllMixin):
 
     async def close(self) -> None:
         await self._db.close()
-
-    async def __aenter__(self) -> SQLiteStore:
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.close()
 
     async def schema_version(self) -> int:
         async with self._db.execute("PRAGMA user_version") as cursor:

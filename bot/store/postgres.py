@@ -20,7 +20,7 @@ from psycopg_pool import AsyncConnectionPool
 
 from bot.store.links import TOKEN_DAYS, token_for
 from bot.store.pg_migrations import PG_MIGRATIONS
-from bot.store.protocol import PurgeAllMixin
+from bot.store.protocol import StoreBase
 from bot.store.usage import EVENT_COLUMNS, UsageEvent, event_row
 from bot.urls import cache_key
 
@@ -35,7 +35,7 @@ def portable(sql: str) -> str:
     return sql.replace("%", "%%").replace("?", "%s")
 
 
-class PostgresStore(PurgeAllMixin):
+class PostgresStore(StoreBase):
     """A pool of connections to one database; open with `await PostgresStore.open(url)`."""
 
     day_sql = "CAST(floor(at / 86400) AS BIGINT)"
@@ -63,12 +63,6 @@ class PostgresStore(PurgeAllMixin):
 
     async def close(self) -> None:
         await self._pool.close()
-
-    async def __aenter__(self) -> PostgresStore:
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.close()
 
     async def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         async with self._pool.connection() as conn:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, Self
 
 from bot.store.usage import UsageEvent
 
@@ -59,8 +59,18 @@ class Store(Protocol):
     async def link_for_token(self, token: str, *, now: float | None = None) -> str | None: ...
 
 
-class PurgeAllMixin:
-    """`purge_expired` from the three purges every backend has."""
+class StoreBase:
+    """What both backends share: `async with` closes the store, and `purge_expired` is
+    built from the three purges every backend has."""
+
+    async def close(self) -> None:
+        raise NotImplementedError
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
 
     async def purge_cache(self, *, ttl: float, now: float | None = None) -> int:
         raise NotImplementedError
