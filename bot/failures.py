@@ -7,8 +7,15 @@ The reply flow and inline mode call `failure_code(error)` for the usage event an
 
 from __future__ import annotations
 
-from bot.errors import UserFacingError
+from bot.breakdown import Breakdown
+from bot.errors import NOT_ENGLISH, OK, UserFacingError
 from bot.render.telegram_parts import esc_short
+
+
+def breakdown_outcome(breakdown: Breakdown) -> str:
+    """The usage event's outcome for an answered request: a breakdown, or a text that was
+    not English (answered, but with nothing to break down)."""
+    return OK if breakdown.language == "en" else NOT_ENGLISH
 
 
 def failure_code(error: Exception) -> str:

@@ -38,8 +38,9 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
 from bot.breakdown import Breakdown
+from bot.errors import RATE_LIMITED as RATE_LIMITED_OUTCOME
 from bot.errors import AnalysisFailed, UserFacingError
-from bot.failures import failure_code
+from bot.failures import breakdown_outcome, failure_code
 from bot.fetch import errors as fetch_errors
 from bot.fetch.guard import parse_url
 from bot.messages import find_links
@@ -177,7 +178,7 @@ async def _answer_with_work(query: InlineQuery, services: BotServices, work: Lin
     joined = work.running(url) is not None
     if not joined and not await services.limiter.allow(asker.user_id):
         await _answer(query, button=_start_button(RATE_LIMITED, START_HINT), personal=True)
-        await _record(services, asker, url, "rate_limited")
+        await _record(services, asker, url, RATE_LIMITED_OUTCOME)
         return
     task = work.start(url, lambda: breakdown_link(url, settings=services.settings,
                                                   store=services.store,
@@ -209,7 +210,7 @@ async def _answer_breakdown(query: InlineQuery, services: BotServices, asker: _A
     if not _has_findings(breakdown):
         await _answer(query, button=_start_button(NOTHING, start_link),
                       cache_time=FAILURE_CACHE_SECONDS)
-        await _record(services, asker, url, _outcome_of(breakdown), breakdown=breakdown,
+        await _record(services, asker, url, breakdown_outcome(breakdown), breakdown=breakdown,
                       cached=computed.cached)
         return
     rendering = time.monotonic()
@@ -225,10 +226,6 @@ async def _answer_breakdown(query: InlineQuery, services: BotServices, asker: _A
               "render_ms": sending - rendering, "send_ms": time.monotonic() - sending}
     await _record(services, asker, url, "ok", breakdown=breakdown, cached=computed.cached,
                   stages=stages)
-
-
-def _outcome_of(breakdown: Breakdown) -> str:
-    return "ok" if breakdown.language == "en" else "not_english"
 
 
 def _has_findings(breakdown: Breakdown) -> bool:
@@ -279,7 +276,7 @@ async def _record_outcome(services: BotServices, asker: _Asker, url: str,
         return
     assert outcome.computed is not None
     breakdown = outcome.computed.breakdown
-    await _record(services, asker, url, _outcome_of(breakdown), breakdown=breakdown,
+    await _record(services, asker, url, breakdown_outcome(breakdown), breakdown=breakdown,
                   stages={"fetch_ms": outcome.computed.fetch_seconds,
                           "analysis_ms": outcome.computed.analysis_seconds})
 

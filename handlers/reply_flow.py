@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, User
 
 from bot.breakdown import Source
-from bot.errors import UserFacingError
-from bot.failures import failure_code, failure_text
+from bot.errors import RATE_LIMITED, UserFacingError
+from bot.failures import breakdown_outcome, failure_code, failure_text
 from bot.render.telegram import render_reply
 from bot.service import ComputedBreakdown, breakdown_html, breakdown_link
 from handlers.html_fallback import send_html
@@ -51,7 +51,7 @@ async def deliver_breakdown(message: Message, services: BotServices, *, text: st
         await message.reply_text(
             f"You've asked for {settings.user_rate_limit} breakdowns in the last minute — "
             "please wait a moment and try again.")
-        await record_chat_usage(services, message, url=url, started=0, outcome="rate_limited",
+        await record_chat_usage(services, message, url=url, started=0, outcome=RATE_LIMITED,
                                 user=requester)
         return
     note = None
@@ -84,7 +84,7 @@ async def deliver_breakdown(message: Message, services: BotServices, *, text: st
     await send_html(message, html, reply_markup=markup)
     stages = {"fetch_ms": computed.fetch_seconds, "analysis_ms": computed.analysis_seconds,
               "render_ms": sending - rendering, "send_ms": time.monotonic() - sending}
-    outcome = "ok" if breakdown.language == "en" else "not_english"
-    await record_chat_usage(services, message, url=url, started=started, outcome=outcome,
+    await record_chat_usage(services, message, url=url, started=started,
+                            outcome=breakdown_outcome(breakdown),
                             breakdown=breakdown, cached=computed.cached, stages=stages,
                             user=requester)
