@@ -37,3 +37,16 @@ class BreakdownWorkers(Protocol):
                       text_plain: bool = False) -> Article:
         """The article in a fetched page (`page` as fetched from `url`, or pasted HTML)."""
         ...
+
+
+class ManagedWorkers(BreakdownWorkers, Protocol):
+    """Workers a process owns: started before the first request and shut down at exit.
+    Both calls block (the composition root runs them in a thread)."""
+
+    def start(self) -> None:
+        """Return once the workers can take tasks (local ones have loaded their models)."""
+        ...
+
+    def shutdown(self) -> None:
+        """Stop using the workers; local ones finish the tasks given, then stop."""
+        ...

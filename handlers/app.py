@@ -33,6 +33,7 @@ from bot.process_workers import ProcessWorkers
 from bot.settings import Settings
 from bot.shared_state import open_shared_state
 from bot.store.opening import open_store
+from bot.workers import ManagedWorkers
 from handlers import admin, buttons, errors, groups, inline, private
 from handlers.context import CONTEXT_TYPES, BotApplication, Context
 from handlers.inline_flow import LinkWork
@@ -74,7 +75,7 @@ def file_url_for(base_url: str) -> str:
     return base_url[: -len("/bot")] + "/file/bot" if base_url.endswith("/bot") else base_url
 
 
-def build_application(settings: Settings, *, pool: ProcessWorkers | None = None,
+def build_application(settings: Settings, *, pool: ManagedWorkers | None = None,
                       request: BaseRequest | None = None) -> BotApplication:
     """`pool`: the workers (by default from the settings), started and shut down with the
     bot. `request` replaces the HTTP layer (tests record calls with it instead of sending)."""

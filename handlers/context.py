@@ -16,9 +16,9 @@ from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
 
 from bot.expiring import ExpiringCache
 from bot.paste import PasteAssembler
-from bot.process_workers import ProcessWorkers
 from bot.settings import Settings
 from bot.shared_state import SharedState
+from bot.workers import ManagedWorkers
 from handlers.inline_flow import LinkWork
 from handlers.services import BotServices
 from handlers.skipped_links import SkippedLinkNotices
@@ -34,7 +34,7 @@ class BotData:
                  "shared_state", "skipped_links")
 
     settings: Settings
-    pool: ProcessWorkers  # owned by the composition root: started in post_init, shut down after
+    pool: ManagedWorkers  # owned by the composition root: started in post_init, shut down after
     services: BotServices  # what the reply flow and inline mode need; set in post_init
     # Rate limit, button memory and update claims: in this process or in Redis (REDIS_URL);
     # set in post_init with `services`, closed at shutdown.
