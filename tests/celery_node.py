@@ -3,6 +3,7 @@ configured only through its environment, started and stopped by PID."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -15,6 +16,8 @@ from bot.worker_process import proc_stat
 from tests.botproc import ROOT, children_of
 
 START_SECONDS = 90.0
+BUSY_CPU_SECONDS = 0.3
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def redis_db(redis_url: str, db: int) -> str:
@@ -72,17 +75,18 @@ class WorkerNode:
         return children_of(self.pid) if self.process is not None else []
 
     def busy_child(self) -> int | None:
-        """The child that is running (state R), if exactly one is."""
-        running = [pid for pid in self.children() if (proc_stat(pid) or ["Z"])[0] == "R"]
+        """The child running a job: running (state R) with more CPU time than a newly
+        forked child spends starting (~0.1 s), if exactly one is."""
+        running = [pid for pid in self.children()
+                   if (fields := proc_stat(pid)) is not None and fields[0] == "R"
+                   and int(fields[11]) + int(fields[12]) >= BUSY_CPU_SECONDS * CLOCK_TICKS]
         return running[0] if len(running) == 1 else None
 
     def kill(self) -> None:
         """SIGKILL the parent and every child at once, as a machine that vanishes."""
         for pid in [*self.children(), self.pid]:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
         assert self.process is not None
         self.process.wait(10)
 
@@ -96,10 +100,8 @@ class WorkerNode:
             except subprocess.TimeoutExpired:
                 self.kill()
             for pid in children:
-                try:
+                with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
         if self._log is not None:
             self._log.close()
             self._log = None

@@ -18,8 +18,9 @@ from typing import Any
 import pytest
 
 from bot.breakdown import analyze
+from bot.celery_workers.app import RETRIES_ON_WORKER_LOST
 from bot.celery_workers.client import CeleryWorkers, job_id
-from bot.errors import AnalysisTimeout
+from bot.errors import AnalysisTimeout, AnalysisWorkerDied
 from bot.fetch.errors import NoArticleText
 from bot.fetch.extract import extract_article
 from bot.settings import Settings
@@ -58,7 +59,7 @@ async def workers(node: WorkerNode, redis_url: str) -> AsyncIterator[CeleryWorke
     workers = client(redis_url, SHARED_DB)
     await asyncio.to_thread(workers.start)
     yield workers
-    await workers.aclose()
+    await asyncio.to_thread(workers.shutdown)  # as the composition root calls it
 
 
 async def test_results_equal_in_process(workers: CeleryWorkers) -> None:
@@ -75,6 +76,13 @@ async def test_no_article_text_crosses_back_as_itself(workers: CeleryWorkers) ->
         await workers.extract(empty, "https://news.example/menu")
     assert type(from_worker.value) is type(in_process.value)
     assert from_worker.value.user_message == in_process.value.user_message
+
+
+async def test_an_engine_bug_crosses_back_as_itself(workers: CeleryWorkers) -> None:
+    with pytest.raises(Exception) as in_process:
+        analyze(None)  # type: ignore[arg-type]
+    with pytest.raises(type(in_process.value)):
+        await workers.analyze(None)  # type: ignore[arg-type]
 
 
 async def test_the_event_loop_runs_while_a_caller_waits(workers: CeleryWorkers) -> None:
@@ -145,6 +153,26 @@ async def test_a_child_killed_mid_job_has_the_job_run_again(
     assert child not in node.children()
 
 
+@pytest.mark.slow  # a fault: a job that kills every child it reaches
+async def test_a_job_that_kills_its_children_ends_as_worker_died(
+        node: WorkerNode, workers: CeleryWorkers) -> None:
+    running = asyncio.create_task(workers.analyze(long_text(300, "poison")))
+    killed: list[int] = []
+
+    async def kill_next_child() -> None:
+        child = await eventually(lambda: asyncio.to_thread(
+            lambda: (pid := node.busy_child()) not in (None, *killed) and pid))
+        os.kill(child, signal.SIGKILL)
+        killed.append(child)
+
+    for _ in range(1 + RETRIES_ON_WORKER_LOST):  # the first run and each retry
+        await kill_next_child()
+    with pytest.raises(AnalysisWorkerDied, match="SIGKILL"):
+        await running
+    assert (await workers.analyze(SEED)).quotes  # the node goes on
+    assert "succeeded" in node.log_text() and "Breakdown(" not in node.log_text()
+
+
 @pytest.mark.slow  # a fault: a whole worker machine vanishes, another takes over
 async def test_a_worker_node_killed_mid_job_hands_it_to_the_next_node(
         redis_url: str, tmp_path: Path) -> None:
@@ -172,6 +200,20 @@ async def test_a_worker_node_killed_mid_job_hands_it_to_the_next_node(
     finally:
         first.stop()
         second.stop()
+        await workers.aclose()
+
+
+async def test_a_caller_gives_up_at_its_deadline_when_no_worker_answers(
+        redis_url: str) -> None:
+    nobody = redis_db(redis_url, SHARED_DB + 2)  # no worker listens there
+    workers = CeleryWorkers(redis_url=nobody, analysis_timeout=0.5, extraction_timeout=0.5,
+                            deadline_margin=0.5, settings=Settings(redis_url=nobody))
+    try:
+        started = time.monotonic()
+        with pytest.raises(AnalysisTimeout, match="no result from the workers in 1 s"):
+            await workers.analyze(SEED)
+        assert 0.9 < time.monotonic() - started < 3
+    finally:
         await workers.aclose()
 
 

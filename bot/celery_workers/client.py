@@ -18,7 +18,7 @@ import pickle
 from typing import Any, TypeVar
 
 from celery import states
-from celery.exceptions import TimeLimitExceeded
+from celery.exceptions import TimeLimitExceeded, WorkerLostError
 from redis.asyncio import BlockingConnectionPool, Redis
 
 from bot.breakdown import Breakdown, Source
@@ -80,7 +80,8 @@ class CeleryWorkers:
         """Blocking: return once Redis answers (the workers themselves may start later:
         jobs wait in the queue)."""
         try:
-            self.app.connection_for_write().ensure_connection(max_retries=1, timeout=5)
+            self.app.connection_for_write().ensure_connection(
+                max_retries=1, interval_start=0.2, timeout=COMMAND_SECONDS)
         except Exception as error:  # kombu raises the transport's own errors
             raise ConnectionError(f"cannot reach Redis at REDIS_URL: {error}") from None
 
@@ -128,7 +129,7 @@ class CeleryWorkers:
         error = meta["result"]
         if isinstance(error, TimeLimitExceeded):
             raise timed_out(f"ran past its {time_limit:g} s limit") from None
-        if type(error).__name__ == "WorkerLostError":  # after RETRIES_ON_WORKER_LOST
+        if isinstance(error, WorkerLostError):  # its last retry's worker died too
             raise died(str(error)) from None
         if isinstance(error, BaseException):
             raise error  # a UserFacingError as itself, and an engine bug as itself
@@ -146,7 +147,11 @@ class CeleryWorkers:
             marker = MARKER_PREFIX + task_id
             if await self._commands.set(marker, 1, nx=True,
                                         ex=int(time_limit + self.deadline_margin) + 1):
-                await asyncio.to_thread(self._send, task_id, task, args, time_limit)
+                try:
+                    await asyncio.to_thread(self._send, task_id, task, args, time_limit)
+                except BaseException:
+                    await self._commands.delete(marker)  # the next caller sends it again
+                    raise
             while True:
                 message = await channel.get_message(ignore_subscribe_messages=True,
                                                     timeout=None)

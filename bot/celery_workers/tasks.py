@@ -7,6 +7,7 @@ import os
 from typing import Any
 
 from celery import Celery, signals
+from celery.app import trace as celery_trace
 
 from bot.celery_workers.app import (
     ANALYZE_TASK,
@@ -14,6 +15,7 @@ from bot.celery_workers.app import (
     RETRIES_ON_WORKER_LOST,
     make_app,
 )
+from bot.errors import UserFacingError
 from bot.process_workers import analyze_text, extract_page, load_models
 from bot.settings import Settings
 
@@ -23,8 +25,9 @@ def register_tasks(app: Celery, settings: Settings) -> None:
     job that does not carry its sender's), and the models loaded when a worker starts."""
     # On worker loss the job is retried at once (`task_retry_on_worker_lost`), at most
     # RETRIES_ON_WORKER_LOST times.
+    # A UserFacingError is an expected outcome: logged in one line, without a traceback.
     options: dict[str, Any] = {"max_retries": RETRIES_ON_WORKER_LOST,
-                               "default_retry_delay": 0}
+                               "default_retry_delay": 0, "throws": (UserFacingError,)}
     app.task(name=ANALYZE_TASK, time_limit=settings.analysis_timeout,
              **options)(analyze_text)
     app.task(name=EXTRACT_TASK, time_limit=settings.extract_timeout,
@@ -42,6 +45,9 @@ def register_tasks(app: Celery, settings: Settings) -> None:
 def run_worker(settings: Settings, *, concurrency: int = 0, hostname: str = "") -> None:
     """A prefork worker of `concurrency` children (0: ANALYSIS_WORKERS, or the CPU count);
     returns when the worker stops (SIGTERM: after the jobs in hand)."""
+    # Celery logs each result's repr, and a Breakdown quotes the article: its text must not
+    # reach the logs. (The format is read at each log call, in the children forked later.)
+    celery_trace.LOG_SUCCESS = "Task %(name)s[%(id)s] succeeded in %(runtime)ss"
     app = make_app(settings)
     register_tasks(app, settings)
     children = concurrency or settings.analysis_workers or os.cpu_count() or 1
