@@ -206,8 +206,8 @@ async def test_a_worker_node_killed_mid_job_hands_it_to_the_next_node(
 async def test_a_caller_gives_up_at_its_deadline_when_no_worker_answers(
         redis_url: str) -> None:
     nobody = redis_db(redis_url, SHARED_DB + 2)  # no worker listens there
-    workers = CeleryWorkers(redis_url=nobody, analysis_timeout=0.5, extraction_timeout=0.5,
-                            deadline_margin=0.5, settings=Settings(redis_url=nobody))
+    workers = CeleryWorkers(Settings(redis_url=nobody), analysis_timeout=0.5,
+                            extraction_timeout=0.5, deadline_margin=0.5)
     try:
         started = time.monotonic()
         with pytest.raises(AnalysisTimeout, match="no result from the workers in 1 s"):

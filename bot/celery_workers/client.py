@@ -44,14 +44,14 @@ MAX_WAITING = 200
 
 
 class CeleryWorkers:
-    """Analysis and extraction by Celery workers; `deadline_margin` is the seconds a caller
+    """Analysis and extraction by Celery workers on `settings.redis_url`, each job killed
+    past its time limit (seconds, sent with the job); `deadline_margin` is the seconds a caller
     waits beyond a job's time limit (for a worker machine that died, its visibility
     timeout) before it gives up with the timeout error."""
 
-    def __init__(self, *, redis_url: str, analysis_timeout: float,
-                 extraction_timeout: float, deadline_margin: float,
-                 settings: Settings) -> None:
-        self.redis_url = redis_url
+    def __init__(self, settings: Settings, *, analysis_timeout: float,
+                 extraction_timeout: float, deadline_margin: float) -> None:
+        redis_url = settings.redis_url
         self.analysis_timeout = analysis_timeout
         self.extraction_timeout = extraction_timeout
         self.deadline_margin = deadline_margin
@@ -71,17 +71,17 @@ class CeleryWorkers:
     def from_settings(cls, settings: Settings) -> CeleryWorkers:
         """On REDIS_URL, with the settings' time limits; a caller gives up after the time
         limit plus the visibility timeout (and a restore sweep)."""
-        return cls(redis_url=settings.redis_url, analysis_timeout=settings.analysis_timeout,
+        return cls(settings, analysis_timeout=settings.analysis_timeout,
                    extraction_timeout=settings.extract_timeout,
-                   deadline_margin=visibility_timeout(settings) + 2 * RESTORE_SWEEP_SECONDS,
-                   settings=settings)
+                   deadline_margin=visibility_timeout(settings) + 2 * RESTORE_SWEEP_SECONDS)
 
     def start(self) -> None:
         """Blocking: return once Redis answers (the workers themselves may start later:
         jobs wait in the queue)."""
         try:
-            self.app.connection_for_write().ensure_connection(
-                max_retries=1, interval_start=0.2, timeout=COMMAND_SECONDS)
+            with self.app.connection_for_write() as connection:
+                connection.ensure_connection(max_retries=1, interval_start=0.2,
+                                             timeout=COMMAND_SECONDS)
         except Exception as error:  # kombu raises the transport's own errors
             raise ConnectionError(f"cannot reach Redis at REDIS_URL: {error}") from None
 
