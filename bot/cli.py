@@ -1,5 +1,6 @@
 """Command line: ``python -m bot breakdown [--json] [--published YYYY-MM-DD] [--no-cache]
-SOURCE...``, ``python -m bot run`` (the Telegram bot) and ``python -m bot stats``."""
+SOURCE...``, ``python -m bot run`` (the Telegram bot), ``python -m bot stats`` and
+``python -m bot worker`` (a Celery worker for the webhook front-ends)."""
 
 from __future__ import annotations
 
@@ -80,6 +81,13 @@ def build_parser() -> argparse.ArgumentParser:
                            help="fetch links afresh and do not store their breakdowns")
     commands.add_parser("run", help="run the Telegram bot (TELEGRAM_BOT_TOKEN)")
     commands.add_parser("stats", help="print usage statistics")
+    worker = commands.add_parser(
+        "worker", help="run a Celery worker: analyses and page extractions from REDIS_URL",
+        description="Run analyses and page extractions sent by the webhook front-ends "
+                    "through Redis (REDIS_URL), in a pool of worker processes.")
+    worker.add_argument("--concurrency", type=int, default=0, metavar="N",
+                        help="worker processes (default: ANALYSIS_WORKERS, or the CPU count)")
+    worker.add_argument("--hostname", default="", help="this worker's name (Celery's -n)")
     return parser
 
 
@@ -148,10 +156,33 @@ def run_bot() -> int:
     return 0
 
 
+def run_worker(concurrency: int, hostname: str) -> int:
+    try:
+        settings = Settings.from_env()
+    except SettingsError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    if not settings.redis_url:
+        print("error: REDIS_URL is not set: the worker takes its jobs from Redis (put it in "
+              "the environment or .env)", file=sys.stderr)
+        return 2
+    if concurrency < 0:
+        print("error: --concurrency must be 0 (the default) or more", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from bot.celery_workers.tasks import run_worker as run_celery_worker
+
+    run_celery_worker(settings, concurrency=concurrency, hostname=hostname)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "run":
         return run_bot()
+    if args.command == "worker":
+        return run_worker(args.concurrency, args.hostname)
     if args.command == "stats":
         from bot.stats import main_stats
 
