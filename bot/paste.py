@@ -42,6 +42,10 @@ space (a cut at a word boundary inside a paragraph).
 
 Memory is bounded: a paste is answered once it holds ``max_chars`` (the bot reads no
 more anyway) and when more than ``max_pending`` pastes wait, the oldest is answered early.
+
+Where pastes wait: `take_piece` is the rule for one key, applied by `PasteAssembler` in
+this process (`LocalPastes` puts it behind the async `Pastes` interface) and by
+`bot.redis_state.RedisPasteAssembler` in Redis, where N front-ends share the pastes.
 """
 
 from __future__ import annotations
@@ -144,8 +148,9 @@ class Paste(Generic[M]):
 
 @dataclass(frozen=True, slots=True)
 class Step(Generic[M]):
-    """What adding a piece did: pastes to answer now (oldest first), and whether a new
-    paste started waiting (the caller then runs `PasteAssembler.quiet` for it)."""
+    """What adding a piece did: pastes to answer now (oldest first), and whether the caller
+    runs `quiet` for the key: in memory when a new paste started waiting; in Redis after
+    every piece held (see `RedisPasteAssembler.add`)."""
 
     ready: list[Paste[M]]
     started: bool = False

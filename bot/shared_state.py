@@ -37,6 +37,7 @@ class SharedState:
 
 
 def local_pastes(settings: Settings) -> LocalPastes[MessageData]:
+    """Pastes held in this process (also the composition root's until post_init)."""
     return LocalPastes(PasteAssembler(window=settings.paste_wait_seconds,
                                       max_chars=settings.max_text_chars))
 

@@ -15,7 +15,7 @@ import pytest
 from redis.asyncio import Redis
 
 from bot.paste import LocalPastes, MessageData, Paste, PasteAssembler, Pastes, Piece
-from bot.redis_state import RedisPasteAssembler
+from bot.redis_state import RedisPasteAssembler, connect
 from bot.redis_state.pastes import KEEP_SECONDS, SWEEP_GRACE, decode_paste, encode_paste
 from tests.botapi.clients import split_like_client
 from tests.e2e import eventually
@@ -259,3 +259,13 @@ def test_a_paste_survives_its_encoding() -> None:
                    piece(SHORT, 8, 2.0)], deadline=4.5, chars=70)
     restored = decode_paste(encode_paste(paste))
     assert restored == paste and restored.pieces[0].origin == ("hidden", "Ann")
+
+
+async def test_a_sweep_without_redis_logs_and_waits_for_the_next(
+        caplog: pytest.LogCaptureFixture) -> None:
+    unreachable = connect("redis://127.0.0.1:1/0")  # nothing listens on port 1
+    try:
+        assert await RedisPasteAssembler(unreachable, window=WINDOW).overdue() == []
+    finally:
+        await unreachable.aclose()
+    assert "Redis unreachable" in caplog.text

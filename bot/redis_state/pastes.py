@@ -21,15 +21,20 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import math
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from redis.asyncio import Redis
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 from redis.exceptions import WatchError
 
 from bot.paste import MessageData, Paste, PasteKey, Piece, Step, take_piece
+
+log = logging.getLogger(__name__)
 
 KEEP_SECONDS = 60.0  # a paste's key outlives its window by this much, then expires
 SWEEP_GRACE = 1.0  # a sweep takes pastes this long past their deadline: their waker is gone
@@ -122,10 +127,19 @@ class RedisPasteAssembler:
             await self._sleep(max(0.0, float(value) - self.clock()))  # the window grew
 
     async def overdue(self) -> list[Paste[MessageData]]:
+        """Pastes whose deadline passed `sweep_grace` seconds ago. Redis being unreachable
+        is logged, not raised: the sweep runs every second, and its pastes stay for the
+        next one that reaches Redis (requests meanwhile fail loudly anyway)."""
         cutoff = repr(self.clock() - self.sweep_grace)
-        members: list[Any] = await self._redis.zrangebyscore(self._due, "-inf", cutoff,
-                                                             start=0, num=SWEEP_BATCH)
-        return await self._take_each(members, cutoff)
+        taken: list[Paste[MessageData]] = []
+        try:
+            members: list[Any] = await self._redis.zrangebyscore(self._due, "-inf", cutoff,
+                                                                 start=0, num=SWEEP_BATCH)
+            for member in members:  # one by one: what was taken is answered whatever follows
+                taken.extend(await self._take_each([member], cutoff))
+        except (RedisConnectionError, RedisTimeoutError) as error:
+            log.warning("held pastes not swept: Redis unreachable (%s)", type(error).__name__)
+        return taken
 
     async def _take_oldest_beyond_bound(self) -> list[Paste[MessageData]]:
         """Memory is bounded: past `max_pending` held pastes, the oldest are answered."""
