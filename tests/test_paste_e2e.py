@@ -6,20 +6,18 @@ the quiet window after a piece near the limit is the default, 3 s.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
-from pathlib import Path
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 import pytest_asyncio
-from redis.asyncio import Redis
 from telegram.ext import Application
 
 from bot.breakdown.words import count_words
 from tests.article_site import TITLE, SiteHandler
 from tests.botapi.clients import Client, split_like_client
 from tests.botapi.server import BotAPIServer
-from tests.e2e import buttons_of, eventually, replies, running_bot, wait_reply
+from tests.e2e import buttons_of, replies, running_bot, wait_reply
 from tests.paste_texts import (
     BRIDGE_TITLE,
     FIRST_SPEAKER,
@@ -147,19 +145,3 @@ async def test_each_failed_link_is_named_in_its_failure(bot: Application, botapi
     by_link = {next(p for p in ("/missing", "/file.pdf") if p in m["text"]): m["text"]
                for m in failures}
     assert "error 404" in by_link["/missing"] and "isn't a web page" in by_link["/file.pdf"]
-
-
-async def test_with_redis_a_paste_in_pieces_is_held_there_and_answered_once(
-        botapi: BotAPIServer, site: str, redis_url: str, redis_clients: Callable[[], Redis],
-        tmp_path: Path) -> None:
-    """The same bot with REDIS_URL: the paste waits in Redis (where two front-ends would
-    share it), the reply goes to its first piece's message, and no text stays behind."""
-    client = redis_clients()
-    async with running_bot(botapi, tmp_path / "bot.sqlite3", redis_url=redis_url):
-        first, last = split_like_client(bridge_article(12), "desktop")
-        botapi.send_user_message(310, 310, first)
-        await eventually(lambda: client.exists("breakdown:paste:310:310"), timeout=10)
-        botapi.send_user_message(310, 310, last)
-        reply = await one_breakdown(botapi, 310)
-        assert FIRST_SPEAKER in reply["text"] and LAST_SPEAKER in reply["text"]
-        assert await client.keys("breakdown:paste*") == []
