@@ -113,8 +113,8 @@ class RedisPasteAssembler:
         return Step(ready, started=taken.waiting is not None)
 
     async def interrupt(self, key: PasteKey) -> list[Paste[MessageData]]:
-        status, value = await self._take(_member(key), _EVERY_DEADLINE)
-        return [decode_paste(value)] if status == "taken" else []
+        paste = await self._take_paste(_member(key), _EVERY_DEADLINE)
+        return [] if paste is None else [paste]
 
     async def quiet(self, key: PasteKey) -> Paste[MessageData] | None:
         member = _member(key)
@@ -135,8 +135,9 @@ class RedisPasteAssembler:
         try:
             members: list[Any] = await self._redis.zrangebyscore(self._due, "-inf", cutoff,
                                                                  start=0, num=SWEEP_BATCH)
-            for member in members:  # one by one: what was taken is answered whatever follows
-                taken.extend(await self._take_each([member], cutoff))
+            for member in members:  # what was taken is answered whatever follows
+                if (paste := await self._take_paste(_text(member), cutoff)) is not None:
+                    taken.append(paste)
         except (RedisConnectionError, RedisTimeoutError) as error:
             log.warning("held pastes not swept: Redis unreachable (%s)", type(error).__name__)
         return taken
@@ -147,17 +148,15 @@ class RedisPasteAssembler:
         if excess <= 0:
             return []
         members: list[Any] = await self._redis.zrange(self._due, 0, excess - 1)
-        return await self._take_each(members, _EVERY_DEADLINE)
+        oldest = [await self._take_paste(_text(member), _EVERY_DEADLINE) for member in members]
+        return [paste for paste in oldest if paste is not None]
 
-    async def _take_each(self, members: list[Any], cutoff: str) -> list[Paste[MessageData]]:
-        pastes = []
-        for member in members:
-            status, value = await self._take(_text(member), cutoff)
-            if status == "taken":
-                pastes.append(decode_paste(value))
-        return pastes
+    async def _take_paste(self, member: str, cutoff: str) -> Paste[MessageData] | None:
+        status, value = await self._take(member, cutoff)
+        return decode_paste(value) if status == "taken" else None
 
     async def _take(self, member: str, cutoff: str) -> tuple[str, str]:
+        """("gone", ""), ("wait", the deadline) or ("taken", the paste's JSON)."""
         reply = await self._take_script(keys=[self._due, self._prefix + member],
                                         args=[member, cutoff])
         return _text(reply[0]), _text(reply[1]) if len(reply) > 1 else ""
