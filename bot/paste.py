@@ -42,6 +42,10 @@ space (a cut at a word boundary inside a paragraph).
 
 Memory is bounded: a paste is answered once it holds ``max_chars`` (the bot reads no
 more anyway) and when more than ``max_pending`` pastes wait, the oldest is answered early.
+
+Where pastes wait: `take_piece` is the rule for one key, applied by `PasteAssembler` in
+this process (`LocalPastes` puts it behind the async `Pastes` interface) and by
+`bot.redis_state.RedisPasteAssembler` in Redis, where N front-ends share the pastes.
 """
 
 from __future__ import annotations
@@ -53,12 +57,16 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass, field
 from itertools import pairwise
-from typing import Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 LIMIT = 4096  # UTF-16 code units in one Telegram message
 NEAR_LIMIT = 3072  # a piece this long may be followed by more: see the docstring
 
-M = TypeVar("M")  # what a piece's reply goes to (a telegram.Message in the bot)
+M = TypeVar("M")  # what a piece's reply goes to (a telegram.Message's JSON in the bot)
+PasteKey = tuple[int, int]  # whose paste: (chat, user)
+# What the bot's pieces reply to: the message as Bot API JSON (telegram.Message.to_dict()),
+# which any front-end can store and turn back into a message.
+MessageData = dict[str, Any]
 # A sentence end, possibly inside closing quotes or brackets.
 _SENTENCE_END = re.compile(r"[.!?…:;][\"'”’»)\]]*\s*\Z")
 
@@ -140,11 +148,41 @@ class Paste(Generic[M]):
 
 @dataclass(frozen=True, slots=True)
 class Step(Generic[M]):
-    """What adding a piece did: pastes to answer now (oldest first), and whether a new
-    paste started waiting (the caller then runs `PasteAssembler.quiet` for it)."""
+    """What adding a piece did: pastes to answer now (oldest first), and whether the caller
+    runs `quiet` for the key: in memory when a new paste started waiting; in Redis after
+    every piece held (see `RedisPasteAssembler.add`)."""
 
     ready: list[Paste[M]]
     started: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Taken(Generic[M]):
+    """What a piece does to the paste held before it: pastes complete now (oldest first),
+    the paste held after it (None: nothing waits), and whether that one is new."""
+
+    ready: list[Paste[M]]
+    waiting: Paste[M] | None
+    started: bool
+
+
+def take_piece(held: Paste[M] | None, piece: Piece[M], *, window: float,
+               max_chars: int) -> Taken[M]:
+    """The joining rule for one key, wherever its paste is kept (this process or Redis).
+    A continued `held` is extended in place."""
+    ready: list[Paste[M]] = []
+    if held is not None and continues(held.pieces[-1], piece, window=window):
+        paste = held
+        paste.pieces.append(piece)
+        paste.chars += len(piece.text)
+    else:
+        if held is not None:
+            ready.append(held)
+        paste = Paste([piece], deadline=0.0, chars=len(piece.text))
+    if not expects_more(piece) or paste.chars >= max_chars:
+        return Taken([*ready, paste], waiting=None, started=False)
+    paste.deadline = piece.at + window
+    return Taken(ready, waiting=paste, started=paste is not held)
 
 
 class PasteAssembler(Generic[M]):
@@ -161,26 +199,17 @@ class PasteAssembler(Generic[M]):
         return len(self._pending)
 
     def add(self, key: Hashable, piece: Piece[M]) -> Step[M]:
-        ready: list[Paste[M]] = []
         held = self._pending.get(key)
-        if held is not None and continues(held.pieces[-1], piece, window=self.window):
-            paste = held
-            paste.pieces.append(piece)
-            paste.chars += len(piece.text)
-        else:
-            if held is not None:
-                ready.append(self._pending.pop(key))
-            paste = Paste([piece], deadline=0.0, chars=len(piece.text))
-        if not expects_more(piece) or paste.chars >= self.max_chars:
+        taken = take_piece(held, piece, window=self.window, max_chars=self.max_chars)
+        ready = taken.ready
+        if taken.waiting is None:
             self._pending.pop(key, None)
-            return Step([*ready, paste])
-        paste.deadline = piece.at + self.window
-        started = paste is not held
-        if started:
-            self._pending[key] = paste
+        elif taken.started:
+            self._pending.pop(key, None)  # a new paste queues last: the oldest go first
+            self._pending[key] = taken.waiting
             while len(self._pending) > self.max_pending:
                 ready.append(self._pending.popitem(last=False)[1])
-        return Step(ready, started=started)
+        return Step(ready, started=taken.started)
 
     def interrupt(self, key: Hashable) -> list[Paste[M]]:
         """A new request from this key: its held paste, if any, is complete."""
@@ -197,3 +226,61 @@ class PasteAssembler(Generic[M]):
                 return self._pending.pop(key)
             await self._sleep(left)
         return None
+
+
+class Pastes(Protocol[M]):
+    """Held pastes, in this process (`LocalPastes`) or shared by front-ends in Redis
+    (`bot.redis_state.RedisPasteAssembler`); both apply `take_piece`. When `add` says
+    `started`, the caller runs `quiet` for the key; `overdue` is for a periodic sweep."""
+
+    @property
+    def window(self) -> float: ...
+
+    def clock(self) -> float:
+        """What a piece's `at` is read from."""
+        ...
+
+    async def add(self, key: PasteKey, piece: Piece[M]) -> Step[M]: ...
+
+    async def interrupt(self, key: PasteKey) -> list[Paste[M]]:
+        """A new request from this key: its held paste, if any, is complete."""
+        ...
+
+    async def quiet(self, key: PasteKey) -> Paste[M] | None:
+        """The paste held for `key` once its quiet window has passed; None when another
+        step or front-end completed it (and so answers it)."""
+        ...
+
+    async def overdue(self) -> list[Paste[M]]:
+        """Pastes whose window passed a while ago and whose `quiet` never ran: their
+        front-end died."""
+        ...
+
+
+class LocalPastes(Generic[M]):
+    """`Pastes` in this process: a `PasteAssembler` behind the async interface."""
+
+    def __init__(self, assembler: PasteAssembler[M]) -> None:
+        self.assembler = assembler
+
+    @property
+    def window(self) -> float:
+        return self.assembler.window
+
+    def clock(self) -> float:
+        return self.assembler.clock()
+
+    def __len__(self) -> int:
+        return len(self.assembler)
+
+    async def add(self, key: PasteKey, piece: Piece[M]) -> Step[M]:
+        return self.assembler.add(key, piece)
+
+    async def interrupt(self, key: PasteKey) -> list[Paste[M]]:
+        return self.assembler.interrupt(key)
+
+    async def quiet(self, key: PasteKey) -> Paste[M] | None:
+        return await self.assembler.quiet(key)
+
+    async def overdue(self) -> list[Paste[M]]:
+        return []  # every held paste has its `quiet` task in this very process

@@ -7,10 +7,12 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from bot.breakdown import Breakdown
+from bot.paste import LocalPastes, MessageData, PasteAssembler, Pastes
 from bot.rate_limit import RateLimiter, UserRateLimit
 from bot.redis_state import (
     RedisBreakdownMemory,
     RedisLinkMemory,
+    RedisPasteAssembler,
     RedisRateLimiter,
     RedisUpdateClaims,
     connect,
@@ -30,15 +32,24 @@ class SharedState:
     memory: ButtonMemory[Breakdown]  # the expand buttons
     links: ButtonMemory[str]  # "Break down the linked page"
     claims: UpdateClaims  # for the webhook front-end
+    pastes: Pastes[MessageData]  # pieces of long pastes held for their quiet window
     close: Callable[[], Awaitable[None]] = _nothing_to_close  # the Redis connections
+
+
+def local_pastes(settings: Settings) -> LocalPastes[MessageData]:
+    """Pastes held in this process (also the composition root's until post_init)."""
+    return LocalPastes(PasteAssembler(window=settings.paste_wait_seconds,
+                                      max_chars=settings.max_text_chars))
 
 
 def open_shared_state(settings: Settings) -> SharedState:
     """Nothing connects yet: a Redis that is down shows in the first request's error."""
     if not settings.redis_url:
         return SharedState(RateLimiter(settings.user_rate_limit), BreakdownMemory(),
-                           TokenMemory(), LocalUpdateClaims())
+                           TokenMemory(), LocalUpdateClaims(), local_pastes(settings))
     redis = connect(settings.redis_url)
+    pastes = RedisPasteAssembler(redis, window=settings.paste_wait_seconds,
+                                 max_chars=settings.max_text_chars)
     return SharedState(RedisRateLimiter(redis, settings.user_rate_limit),
                        RedisBreakdownMemory(redis), RedisLinkMemory(redis),
-                       RedisUpdateClaims(redis), close=redis.aclose)
+                       RedisUpdateClaims(redis), pastes, close=redis.aclose)

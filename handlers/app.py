@@ -28,13 +28,12 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot.paste import PasteAssembler
 from bot.process_workers import ProcessWorkers
 from bot.settings import Settings
-from bot.shared_state import open_shared_state
+from bot.shared_state import local_pastes, open_shared_state
 from bot.store.opening import open_store
 from bot.workers import ManagedWorkers
-from handlers import admin, buttons, errors, groups, inline, private
+from handlers import admin, buttons, errors, groups, inline, pastes, private
 from handlers.context import CONTEXT_TYPES, BotApplication, Context
 from handlers.inline_flow import LinkWork
 from handlers.keyboards import LINK_CALLBACK_PREFIX
@@ -107,12 +106,14 @@ def build_application(settings: Settings, *, pool: ManagedWorkers | None = None,
     shared.skipped_links = SkippedLinkNotices(quiet=settings.group_notice_delay_seconds,
                                               spawn=application.create_task)
     shared.link_work = LinkWork(spawn=application.create_task)
-    shared.pastes = PasteAssembler(window=settings.paste_wait_seconds,
-                                   max_chars=settings.max_text_chars)
+    shared.pastes = local_pastes(settings)
     if application.job_queue is None:
         raise RuntimeError("install python-telegram-bot[job-queue]: expired rows need it")
     application.job_queue.run_repeating(purge_expired_rows, interval=PURGE_EVERY, first=60.0,
                                         name="purge_expired")
+    if settings.redis_url:  # held pastes are shared: answer those whose front-end died
+        application.job_queue.run_repeating(pastes.sweep_overdue_pastes,
+                                            interval=pastes.SWEEP_SECONDS, name="sweep_pastes")
     register_handlers(application)
     return application
 
@@ -165,6 +166,7 @@ async def _post_init(application: BotApplication) -> None:
     store = await open_store(settings)
     await asyncio.to_thread(pool.start)  # every worker loads spaCy before the first request
     state = shared.shared_state = open_shared_state(settings)
+    shared.pastes = state.pastes
     shared.services = BotServices(settings, store, pool, state.limiter, state.memory,
                                   state.links)
     await set_commands(application, settings)

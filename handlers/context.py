@@ -11,11 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from telegram import Message
 from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
 
 from bot.expiring import ExpiringCache
-from bot.paste import PasteAssembler
+from bot.paste import MessageData, Pastes
 from bot.settings import Settings
 from bot.shared_state import SharedState
 from bot.workers import ManagedWorkers
@@ -39,7 +38,9 @@ class BotData:
     # Rate limit, button memory and update claims: in this process or in Redis (REDIS_URL);
     # set in post_init with `services`, closed at shutdown.
     shared_state: SharedState
-    pastes: PasteAssembler[Message]  # pieces of long pastes held for their quiet window
+    # Pieces of long pastes held for their quiet window: in this process until post_init
+    # sets the shared state's (in Redis with REDIS_URL).
+    pastes: Pastes[MessageData]
     link_work: LinkWork  # inline mode's link breakdowns in progress, one per page
     skipped_links: SkippedLinkNotices  # links /auto skipped, one notice per group window
 

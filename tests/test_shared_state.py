@@ -17,10 +17,12 @@ from hypothesis import strategies as st
 from redis.asyncio import Redis
 
 from bot.breakdown import Breakdown, Claim, KeyDate, Quote, Source
+from bot.paste import LocalPastes
 from bot.rate_limit import RateLimiter, UserRateLimit
 from bot.redis_state import (
     RedisBreakdownMemory,
     RedisLinkMemory,
+    RedisPasteAssembler,
     RedisRateLimiter,
     RedisUpdateClaims,
 )
@@ -197,9 +199,11 @@ async def test_the_settings_choose_the_shared_state() -> None:
     local = open_shared_state(Settings())
     assert isinstance(local.limiter, RateLimiter) and isinstance(local.memory, BreakdownMemory)
     assert isinstance(local.claims, LocalUpdateClaims)
+    assert isinstance(local.pastes, LocalPastes)
     shared = open_shared_state(Settings(redis_url="redis://127.0.0.1:1/0"))  # not contacted
     assert isinstance(shared.limiter, RedisRateLimiter)
     assert isinstance(shared.links, RedisLinkMemory)
+    assert isinstance(shared.pastes, RedisPasteAssembler)
     await shared.close()
 
 

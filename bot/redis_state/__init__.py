@@ -1,8 +1,10 @@
 """The state N front-ends share, in Redis (`REDIS_URL`): the per-user rate limit, button
-memory and update claims. Each class implements the interface its in-memory sibling does
-(`bot/rate_limit.py`, `bot/token_memory.py`, `bot/update_claims.py`).
+memory, update claims and held pastes. Each class implements the interface its in-memory
+sibling does (`bot/rate_limit.py`, `bot/token_memory.py`, `bot/update_claims.py`,
+`bot/paste.py`).
 
-Article text reaches Redis only in button memory, for at most 24 hours; run Redis
+Article text reaches Redis only in button memory, for at most 24 hours, and in a held
+paste, for its quiet window (its key expires a minute after it at the latest); run Redis
 without persistence (`--save "" --appendonly no`) so that it never lands on disk.
 """
 
@@ -10,12 +12,13 @@ from __future__ import annotations
 
 from redis.asyncio import BlockingConnectionPool, Redis
 
+from bot.redis_state.pastes import RedisPasteAssembler
 from bot.redis_state.rate_limit import RedisRateLimiter
 from bot.redis_state.token_memory import RedisBreakdownMemory, RedisLinkMemory, RedisTokenMemory
 from bot.redis_state.update_claims import RedisUpdateClaims
 
-__all__ = ["RedisBreakdownMemory", "RedisLinkMemory", "RedisRateLimiter", "RedisTokenMemory",
-           "RedisUpdateClaims", "connect"]
+__all__ = ["RedisBreakdownMemory", "RedisLinkMemory", "RedisPasteAssembler", "RedisRateLimiter",
+           "RedisTokenMemory", "RedisUpdateClaims", "connect"]
 
 # Every call here is one short command or script: a few seconds without an answer means
 # Redis is gone, and the request fails instead of hanging. (redis-py 8 changed the
