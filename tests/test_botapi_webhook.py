@@ -14,8 +14,9 @@ from typing import Any
 
 import httpx
 import pytest
-from telegram import Bot
+from telegram import Bot, Update
 from telegram.error import BadRequest, Conflict
+from telegram.ext import ApplicationBuilder, ContextTypes, MessageHandler, filters
 
 from tests.botapi import BotAPIServer
 from tests.botapi.webhook import WEBHOOK_CONFLICT, delivery_key
@@ -215,6 +216,32 @@ async def test_one_update_at_a_time_per_chat_while_chats_proceed_in_parallel(
     finally:
         release_a.set()
         rec.close()
+
+
+async def test_a_python_telegram_bot_webhook_server_receives_and_answers(
+    server: BotAPIServer,
+) -> None:
+    """PTB's own webhook server (tornado) checks the secret and takes the pushed JSON."""
+
+    async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        assert update.effective_message is not None
+        await update.effective_message.reply_text(f"echo: {update.effective_message.text}")
+
+    application = ApplicationBuilder().token(TOKEN).base_url(server.base_url).build()
+    application.add_handler(MessageHandler(filters.TEXT, echo))
+    assert application.updater is not None
+    port = free_port()
+    async with application:
+        await application.start()
+        await application.updater.start_webhook(  # sets the webhook itself, with the secret
+            listen="127.0.0.1", port=port, url_path="hook", secret_token=SECRET,
+            webhook_url=f"http://127.0.0.1:{port}/hook")
+        server.send_user_message(9, 9, "hi")
+        [reply] = await server.wait_for(lambda: server.sent_messages(9))
+        await application.updater.stop()
+        await application.stop()
+    assert reply["text"] == "echo: hi"
+    assert server.webhook_counts["delivered"] == 1
 
 
 def test_delivery_keys_order_by_chat_else_by_user() -> None:
