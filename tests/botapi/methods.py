@@ -55,20 +55,6 @@ class BotAPIMethods(EmulatorState):
             "supports_inline_queries": False,
         }
 
-    def _m_deletewebhook(self, p: dict[str, Any], f: Any) -> bool:
-        if p.get("drop_pending_updates"):
-            with self._lock:
-                self._updates.clear()
-        return True
-
-    def _m_getwebhookinfo(self, p: dict[str, Any], f: Any) -> dict[str, Any]:
-        with self._lock:
-            return {
-                "url": "",
-                "has_custom_certificate": False,
-                "pending_update_count": len(self._updates),
-            }
-
     def _m_close(self, p: dict[str, Any], f: Any) -> bool:
         return True
 
@@ -97,10 +83,7 @@ class BotAPIMethods(EmulatorState):
                 self._updates[:] = [u for u in self._updates if u["update_id"] >= offset]
         while True:
             with self._lock:
-                if self._allowed is None:
-                    keep = [u for u in self._updates if not OPT_IN_UPDATES & u.keys()]
-                else:
-                    keep = [u for u in self._updates if self._allowed & u.keys()]
+                keep = [u for u in self._updates if self._wanted(u)]
                 self._updates[:] = keep  # filtered types are never delivered, as in Telegram
                 batch = copy.deepcopy(keep[:limit])
             remaining = deadline - loop.time()
@@ -111,6 +94,12 @@ class BotAPIMethods(EmulatorState):
             self._poller = waiter
             with contextlib.suppress(TimeoutError):  # timed out: answer with what is there
                 await asyncio.wait_for(waiter, remaining)
+
+    def _wanted(self, update: dict[str, Any]) -> bool:
+        """Whether allowed_updates (of getUpdates or setWebhook) lets ``update`` through."""
+        if self._allowed is None:
+            return not OPT_IN_UPDATES & update.keys()
+        return bool(self._allowed & update.keys())
 
     def _m_sendmessage(self, p: dict[str, Any], f: Any) -> dict[str, Any]:
         text, entities = format_text(p, "text", 4096, "message is too long", required=True)

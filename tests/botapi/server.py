@@ -10,7 +10,8 @@ it works the same from sync and async tests.
 API methods) and this module: lifecycle, HTTP/1.1 keep-alive connections, dispatch, and injected
 faults: error answers (``fail_next``), floods (``flood``), a Bot API that times out (``stall``)
 and one that is gone (``outage``), counted in ``faults`` (what they did in ``fault_effects``).
-Inline mode (queries, answers, the user sending a chosen result) is in ``inline``.
+Inline mode (queries, answers, the user sending a chosen result) is in ``inline``, webhooks
+(setWebhook and the delivery of updates to the bot's URL) in ``webhook``.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from .inline import InlineModeMethods
+from .webhook import WebhookMethods
 from .wire import (
     CHAT_BOUND,
     REASONS,
@@ -47,7 +49,7 @@ FAULT_KINDS = ("http_error", "flood", "stall", "outage")
 FAULT_EFFECTS = ("stalled_request", "aborted_connection")
 
 
-class BotAPIServer(InlineModeMethods):
+class BotAPIServer(WebhookMethods, InlineModeMethods):
     """Emulated Bot API. Use as ``with BotAPIServer() as server:`` or start()/stop()."""
 
     def __init__(
@@ -133,7 +135,8 @@ class BotAPIServer(InlineModeMethods):
             if server is not None:
                 server.close()
             tasks = [*self._conns, *([self._outage] if self._outage else [])]
-            for task in tasks:  # long polls would otherwise hold the loop open
+            tasks += self._webhook_workers.values()
+            for task in tasks:  # long polls and deliveries would otherwise hold the loop open
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
             if server is not None:

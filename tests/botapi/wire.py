@@ -35,6 +35,7 @@ INT_FIELDS = {
     "user_id",
     "reply_to_message_id",
     "cache_time",
+    "max_connections",
 }
 BOOL_FIELDS = {
     "disable_web_page_preview",
