@@ -10,6 +10,7 @@ from bot.breakdown import Breakdown
 from bot.rate_limit import RateLimiter, UserRateLimit
 from bot.redis_state import (
     RedisBreakdownMemory,
+    RedisFloodBudget,
     RedisLinkMemory,
     RedisRateLimiter,
     RedisUpdateClaims,
@@ -30,6 +31,8 @@ class SharedState:
     memory: ButtonMemory[Breakdown]  # the expand buttons
     links: ButtonMemory[str]  # "Break down the linked page"
     claims: UpdateClaims  # for the webhook front-end
+    # Telegram's flood limits across front-ends; None: the process's own limiter keeps them.
+    flood: RedisFloodBudget | None = None
     close: Callable[[], Awaitable[None]] = _nothing_to_close  # the Redis connections
 
 
@@ -41,4 +44,11 @@ def open_shared_state(settings: Settings) -> SharedState:
     redis = connect(settings.redis_url)
     return SharedState(RedisRateLimiter(redis, settings.user_rate_limit),
                        RedisBreakdownMemory(redis), RedisLinkMemory(redis),
-                       RedisUpdateClaims(redis), close=redis.aclose)
+                       RedisUpdateClaims(redis), flood=RedisFloodBudget(redis, bot_id(settings)),
+                       close=redis.aclose)
+
+
+def bot_id(settings: Settings) -> str:
+    """The bot's number, the part of its token before the colon (the rest is the secret)."""
+    number = settings.telegram_bot_token.split(":", 1)[0]
+    return number if number.isdigit() else "unknown"

@@ -31,14 +31,14 @@ from telegram.request import BaseRequest
 from bot.paste import PasteAssembler
 from bot.process_workers import ProcessWorkers
 from bot.settings import Settings
-from bot.shared_state import open_shared_state
+from bot.shared_state import SharedState, open_shared_state
 from bot.store.opening import open_store
 from bot.workers import ManagedWorkers
 from handlers import admin, buttons, errors, groups, inline, private
 from handlers.context import CONTEXT_TYPES, BotApplication, Context
 from handlers.inline_flow import LinkWork
 from handlers.keyboards import LINK_CALLBACK_PREFIX
-from handlers.sending import PatientRateLimiter
+from handlers.sending import PatientRateLimiter, SharedRateLimiter
 from handlers.services import BotServices
 from handlers.skipped_links import SkippedLinkNotices
 
@@ -81,6 +81,8 @@ def build_application(settings: Settings, *, pool: ManagedWorkers | None = None,
     bot. `request` replaces the HTTP layer (tests record calls with it instead of sending)."""
     # httpx logs every request URL at INFO, and Bot API URLs contain the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    # Nothing connects yet (the Redis pool does on first use, in the running loop).
+    state = open_shared_state(settings)
     builder = ApplicationBuilder()
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
@@ -92,7 +94,7 @@ def build_application(settings: Settings, *, pool: ManagedWorkers | None = None,
         .base_file_url(file_url_for(settings.telegram_base_url))
         .defaults(Defaults(parse_mode=ParseMode.HTML,
                            link_preview_options=LinkPreviewOptions(is_disabled=True)))
-        .rate_limiter(PatientRateLimiter(deadline=settings.telegram_retry_seconds))
+        .rate_limiter(rate_limiter_for(settings, state))
         # /help answers while breakdowns are analysed; 256 is PTB's default for True.
         .concurrent_updates(CommandsFirst(max_concurrent_updates=256))
         .post_init(_post_init)
@@ -101,6 +103,7 @@ def build_application(settings: Settings, *, pool: ManagedWorkers | None = None,
     )
     shared = application.bot_data
     shared.settings = settings
+    shared.shared_state = state
     shared.pool = pool or ProcessWorkers.from_settings(settings)
     # Links /auto skipped in a group's cooldown, for one notice per window. Its tasks are
     # the application's, so stopping the bot waits for a pending notice.
@@ -115,6 +118,14 @@ def build_application(settings: Settings, *, pool: ManagedWorkers | None = None,
                                         name="purge_expired")
     register_handlers(application)
     return application
+
+
+def rate_limiter_for(settings: Settings, state: SharedState) -> PatientRateLimiter:
+    """Telegram's flood limits count per bot: with Redis, every front-end draws on one
+    budget there; else this process's own limiter keeps them."""
+    if state.flood is not None:
+        return SharedRateLimiter(state.flood, deadline=settings.telegram_retry_seconds)
+    return PatientRateLimiter(deadline=settings.telegram_retry_seconds)
 
 
 async def purge_expired_rows(context: Context) -> None:
@@ -164,7 +175,7 @@ async def _post_init(application: BotApplication) -> None:
     settings, pool = shared.settings, shared.pool
     store = await open_store(settings)
     await asyncio.to_thread(pool.start)  # every worker loads spaCy before the first request
-    state = shared.shared_state = open_shared_state(settings)
+    state = shared.shared_state
     shared.services = BotServices(settings, store, pool, state.limiter, state.memory,
                                   state.links)
     await set_commands(application, settings)
@@ -184,7 +195,7 @@ async def _post_shutdown(application: BotApplication) -> None:
     services: BotServices | None = getattr(application.bot_data, "services", None)
     if services is not None:
         await services.store.close()
-        await application.bot_data.shared_state.close()
+    await application.bot_data.shared_state.close()
     await asyncio.to_thread(application.bot_data.pool.shutdown)
 
 

@@ -1,6 +1,7 @@
 """The state N front-ends share, in Redis (`REDIS_URL`): the per-user rate limit, button
-memory and update claims. Each class implements the interface its in-memory sibling does
-(`bot/rate_limit.py`, `bot/token_memory.py`, `bot/update_claims.py`).
+memory and update claims, each implementing the interface its in-memory sibling does
+(`bot/rate_limit.py`, `bot/token_memory.py`, `bot/update_claims.py`); and the bot's
+Telegram flood limits (`flood_limit.py`; in one process, PTB's limiter keeps them).
 
 Article text reaches Redis only in button memory, for at most 24 hours; run Redis
 without persistence (`--save "" --appendonly no`) so that it never lands on disk.
@@ -10,12 +11,13 @@ from __future__ import annotations
 
 from redis.asyncio import BlockingConnectionPool, Redis
 
+from bot.redis_state.flood_limit import RedisFloodBudget
 from bot.redis_state.rate_limit import RedisRateLimiter
 from bot.redis_state.token_memory import RedisBreakdownMemory, RedisLinkMemory, RedisTokenMemory
 from bot.redis_state.update_claims import RedisUpdateClaims
 
-__all__ = ["RedisBreakdownMemory", "RedisLinkMemory", "RedisRateLimiter", "RedisTokenMemory",
-           "RedisUpdateClaims", "connect"]
+__all__ = ["RedisBreakdownMemory", "RedisFloodBudget", "RedisLinkMemory", "RedisRateLimiter",
+           "RedisTokenMemory", "RedisUpdateClaims", "connect"]
 
 # Every call here is one short command or script: a few seconds without an answer means
 # Redis is gone, and the request fails instead of hanging. (redis-py 8 changed the
