@@ -42,6 +42,10 @@ class UpdateClaims(Protocol):
         released, done, or taken by another front-end after lapsing)."""
         ...
 
+    async def is_done(self, update_id: int) -> bool:
+        """Marked done (for a caller whose claim was refused: done, or held elsewhere)."""
+        ...
+
     async def done(self, update_id: int) -> None:
         """Handled: never to be claimed again (for `done_ttl`)."""
         ...
@@ -76,6 +80,9 @@ class LocalUpdateClaims:
             return False
         self._claimed.put(update_id, number)  # stored again: a fresh lease
         return True
+
+    async def is_done(self, update_id: int) -> bool:
+        return bool(self._done.get(update_id))
 
     async def done(self, update_id: int) -> None:
         self._done.put(update_id, True)

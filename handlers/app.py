@@ -76,9 +76,11 @@ def file_url_for(base_url: str) -> str:
 
 
 def build_application(settings: Settings, *, pool: ManagedWorkers | None = None,
-                      request: BaseRequest | None = None) -> BotApplication:
+                      request: BaseRequest | None = None,
+                      polling: bool = True) -> BotApplication:
     """`pool`: the workers (by default from the settings), started and shut down with the
-    bot. `request` replaces the HTTP layer (tests record calls with it instead of sending)."""
+    bot. `request` replaces the HTTP layer (tests record calls with it instead of sending).
+    `polling=False`: no updater; updates come from the webhook front-end."""
     # httpx logs every request URL at INFO, and Bot API URLs contain the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     # Nothing connects yet (the Redis pool does on first use, in the running loop).
@@ -86,6 +88,8 @@ def build_application(settings: Settings, *, pool: ManagedWorkers | None = None,
     builder = ApplicationBuilder()
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
+    if not polling:
+        builder = builder.updater(None)
     application = (
         builder
         .context_types(CONTEXT_TYPES)  # context.bot_data is a BotData (handlers/context.py)

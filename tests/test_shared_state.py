@@ -124,8 +124,9 @@ async def test_a_claimed_update_cannot_be_claimed_again(clients: Clients | None)
     assert await claims.claim(1)
     assert not await claims.claim(1)
     assert await claims.claim(2)  # another update is free
+    assert not await claims.is_done(1)
     await claims.done(1)
-    assert not await claims.claim(1)
+    assert not await claims.claim(1) and await claims.is_done(1)
 
 
 async def test_a_released_update_may_be_claimed_but_a_done_one_not(

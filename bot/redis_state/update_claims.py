@@ -54,6 +54,9 @@ class RedisUpdateClaims:
         return bool(await self._renew(keys=[self._key(update_id)],
                                       args=[value, self._claim_ms]))
 
+    async def is_done(self, update_id: int) -> bool:
+        return await self._redis.get(self._key(update_id)) == _DONE
+
     async def done(self, update_id: int) -> None:
         self._held.pop(update_id, None)
         await self._redis.set(self._key(update_id), _DONE, ex=self._done_ttl)
