@@ -209,9 +209,11 @@ def set_webhook_command(*, delete: bool) -> int:
         return 2
     try:
         info = asyncio.run(set_webhook(settings, delete=delete))
-    except TelegramError as error:  # refused, bad token, or unreachable: never the token
+    except TelegramError as error:  # refused, bad token, or unreachable
+        # PTB's InvalidToken message quotes the token: it would land in a terminal or a log.
+        reason = error.message.replace(settings.telegram_bot_token, "TELEGRAM_BOT_TOKEN")
         print(f"error: Telegram did not {'delete' if delete else 'set'} the webhook: "
-              f"{error.message}", file=sys.stderr)
+              f"{reason}", file=sys.stderr)
         return 1
     print_info(info)
     return 0

@@ -56,6 +56,7 @@ class WebhookFrontEnd:
         self._secret = secret.encode()
         self._in_flight: set[asyncio.Task[tuple[int, str]]] = set()
         self.accepting = False
+        self._stopped = False
         self._server: HTTPServer | None = None
         self._web = tornado.web.Application([
             (re.escape(path or "/"), UpdateEndpoint, {"front_end": self}),
@@ -81,7 +82,10 @@ class WebhookFrontEnd:
 
     async def stop(self, *, drain_seconds: float = DRAIN_SECONDS) -> None:
         """Stop taking updates, let those in flight finish (up to `drain_seconds`; the rest
-        are cancelled and released), then shut the application down."""
+        are cancelled and released), then shut the application down. Once only."""
+        if self._stopped:
+            return
+        self._stopped = True
         self.accepting = False  # open keep-alive connections now get 503
         if self._server is not None:
             self._server.stop()

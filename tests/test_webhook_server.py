@@ -203,6 +203,50 @@ async def test_a_dead_front_ends_update_is_handled_once_its_lease_lapses(
     assert len(help_replies(botapi, chat_id)) == 1
 
 
+async def test_an_update_that_fails_outside_its_handlers_is_released_for_redelivery(
+        http: httpx.AsyncClient, botapi: BotAPIServer, front_ends: list[WebhookFrontEnd],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Handler errors go to the error handler (the user is told); what escapes
+    `process_update` itself (here: a stand-in failure) answers 500 and frees the update."""
+    chat_id, update = help_update(botapi)
+    application = front_ends[0].application
+
+    async def broken(update: object) -> None:
+        raise RuntimeError("stand-in: the application failed")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(application, "process_update", broken)
+        assert (await post(http, front_ends[0], update)).status_code == 500
+    answer = await post(http, front_ends[1], update)  # Telegram's redelivery, at once
+    assert answer.status_code == 200 and answer.text == "ok"
+    assert len(help_replies(botapi, chat_id)) == 1
+
+
+async def test_stopping_cancels_what_cannot_finish_in_time_and_releases_it(
+        http: httpx.AsyncClient, botapi: BotAPIServer, redis_url: str,
+        shared_database: str, front_ends: list[WebhookFrontEnd]) -> None:
+    settings = front_end_settings(botapi, redis_url, shared_database)
+    chat_id, update = help_update(botapi)
+    async with front_end(settings, ProcessWorkers.from_settings(settings, size=1),
+                         port=free_port()) as server:
+        botapi.response_delay = 2.0  # the reply cannot be sent before the drain deadline
+        try:
+            posting = asyncio.create_task(post(http, server, update))
+            await eventually(lambda: in_flight(server), timeout=10)
+            await server.stop(drain_seconds=0.2)  # and again on leaving the block: no-op
+            answer = await posting
+        finally:
+            botapi.response_delay = 0.0
+    assert answer.status_code == 503 and "shutting down" in answer.text
+    redelivery = await post(http, front_ends[0], update)  # released: no lease to wait out
+    assert redelivery.status_code == 200 and redelivery.text == "ok"
+    assert help_replies(botapi, chat_id)
+
+
+async def in_flight(server: WebhookFrontEnd) -> bool:
+    return server.in_flight > 0
+
+
 # `serve` as a real process
 
 def serve_env(botapi: BotAPIServer, redis_url: str, database_url: str,
