@@ -1,7 +1,7 @@
 """Telegram's flood limits shared by N front-ends (bot/redis_state/flood_limit.py) and the
 rate limiter that draws on them (handlers/sending.py SharedRateLimiter), on the session's
-real redis-server. The budget's admissions are checked on a fake clock (`now`); two
-limiters, as two front-ends, on the real one."""
+real redis-server (marked slow, as every Redis test). The budget's admissions are checked
+on a fake clock (`now`); two limiters, as two front-ends, on the real one."""
 
 from __future__ import annotations
 
@@ -37,6 +37,7 @@ async def admitted(budget: RedisFloodBudget, count: int, *, group: int | None = 
     return [await budget.admit(group, now=now) for _ in range(count)]
 
 
+@pytest.mark.slow
 async def test_the_bot_sends_30_a_second_then_waits_for_the_oldest_to_leave(
         redis_clients: Clients) -> None:
     one, two = RedisFloodBudget(redis_clients(), "1"), RedisFloodBudget(redis_clients(), "1")
@@ -49,6 +50,7 @@ async def test_the_bot_sends_30_a_second_then_waits_for_the_oldest_to_leave(
     assert await RedisFloodBudget(redis_clients(), "2").admit(now=101.0) == 0.0  # another bot
 
 
+@pytest.mark.slow
 async def test_a_group_gets_20_a_minute_within_the_bots_budget(redis_clients: Clients) -> None:
     budget = RedisFloodBudget(redis_clients(), "3")
     for second in range(20):  # one a second: the bot's limit never binds
@@ -60,6 +62,7 @@ async def test_a_group_gets_20_a_minute_within_the_bots_budget(redis_clients: Cl
     assert await budget.admit(-100, now=60.0) == 0.0
 
 
+@pytest.mark.slow
 async def test_a_refused_call_is_not_counted(redis_clients: Clients) -> None:
     budget = RedisFloodBudget(redis_clients(), "4", per_bot=PER_BOT, per_group=PER_GROUP)
     assert await admitted(budget, 30, now=0.0) == [0.0] * 30
@@ -68,6 +71,7 @@ async def test_a_refused_call_is_not_counted(redis_clients: Clients) -> None:
     assert await budget.admit(now=1.0) == 0.0
 
 
+@pytest.mark.slow
 async def test_a_courtesy_call_needs_half_the_budget_free(redis_clients: Clients) -> None:
     budget = RedisFloodBudget(redis_clients(), "5")
     assert await admitted(budget, 14, now=0.0) == [0.0] * 14
@@ -76,6 +80,7 @@ async def test_a_courtesy_call_needs_half_the_budget_free(redis_clients: Clients
     assert await budget.admit(now=0.0) == 0.0  # a real message still goes
 
 
+@pytest.mark.slow
 async def test_a_429_pauses_every_front_end(redis_clients: Clients) -> None:
     one, two = RedisFloodBudget(redis_clients(), "6"), RedisFloodBudget(redis_clients(), "6")
     await one.pause(2.0)
@@ -101,6 +106,7 @@ def test_redis_url_chooses_the_shared_limiter() -> None:
 
 # The limiter on the shared budget keeps PatientRateLimiter's behaviour
 
+@pytest.mark.slow
 async def test_transient_failures_and_429s_are_retried(redis_clients: Clients) -> None:
     limiter = SharedRateLimiter(RedisFloodBudget(redis_clients(), "8"), deadline=30)
     flaky = FlakyCall(TimedOut(), RetryAfter(1), TimedOut())
@@ -111,6 +117,7 @@ async def test_transient_failures_and_429s_are_retried(redis_clients: Clients) -
     assert time.monotonic() - started >= 1.0  # the 429's second was waited out
 
 
+@pytest.mark.slow
 async def test_a_429_on_one_front_end_holds_back_the_other(redis_clients: Clients) -> None:
     first = SharedRateLimiter(RedisFloodBudget(redis_clients(), "9"))
     second_budget = RedisFloodBudget(redis_clients(), "9")
@@ -122,6 +129,7 @@ async def test_a_429_on_one_front_end_holds_back_the_other(redis_clients: Client
     assert await sending_task == {"ok": True}
 
 
+@pytest.mark.slow
 async def test_typing_is_dropped_when_half_the_shared_budget_is_used(
         redis_clients: Clients) -> None:
     client = redis_clients()
