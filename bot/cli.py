@@ -185,10 +185,21 @@ def serve_bot(workers: ManagedWorkers | None = None) -> int:
         return 2
     logging.basicConfig(level=logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from redis.exceptions import RedisError
+    from telegram.error import TelegramError
+
     from bot.worker_choice import workers_for
 
     try:
         asyncio.run(serve_until_signalled(settings, workers or workers_for(settings, "serve")))
+    except RedisError as error:
+        print(f"error: cannot use Redis at REDIS_URL: {error}", file=sys.stderr)
+        return 1
+    except TelegramError as error:  # getMe at start: the token refused, or no Bot API
+        reason = error.message.replace(settings.telegram_bot_token, "TELEGRAM_BOT_TOKEN")
+        print(f"error: cannot reach the Bot API at TELEGRAM_BASE_URL: {reason}",
+              file=sys.stderr)
+        return 1
     except OSError as error:  # the port is taken, or the address is not this machine's
         print(f"error: cannot listen on {settings.webhook_listen}:{settings.webhook_port} "
               f"(WEBHOOK_LISTEN, WEBHOOK_PORT): {error.strerror or error}", file=sys.stderr)

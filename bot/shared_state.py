@@ -34,6 +34,8 @@ class SharedState:
     # Telegram's flood limits across front-ends; None: the process's own limiter keeps them.
     flood: RedisFloodBudget | None = None
     close: Callable[[], Awaitable[None]] = _nothing_to_close  # the Redis connections
+    # Raises when the shared state cannot be reached (a front-end's start and health check).
+    ping: Callable[[], Awaitable[object]] = _nothing_to_close
 
 
 def open_shared_state(settings: Settings) -> SharedState:
@@ -45,7 +47,7 @@ def open_shared_state(settings: Settings) -> SharedState:
     return SharedState(RedisRateLimiter(redis, settings.user_rate_limit),
                        RedisBreakdownMemory(redis), RedisLinkMemory(redis),
                        RedisUpdateClaims(redis), flood=RedisFloodBudget(redis, bot_id(settings)),
-                       close=redis.aclose)
+                       close=redis.aclose, ping=redis.ping)
 
 
 def bot_id(settings: Settings) -> str:

@@ -71,6 +71,7 @@ class WebhookFrontEnd:
         try:
             if application.post_init is not None:
                 await application.post_init(application)
+            await application.bot_data.shared_state.ping()  # a wrong REDIS_URL shows now
             await application.start()
             self._server = HTTPServer(self._web, max_body_size=MAX_BODY_BYTES)
             self._server.listen(self.port, address=self.listen)
@@ -201,12 +202,23 @@ class UpdateEndpoint(tornado.web.RequestHandler):
 
 
 class HealthEndpoint(tornado.web.RequestHandler):
-    """GET: 200 while updates are taken, 503 while starting or stopping."""
+    """GET: 200 while updates are taken and Redis answers; 503 while starting or stopping,
+    or when Redis does not answer (every update would be refused then)."""
 
     def initialize(self, front_end: WebhookFrontEnd) -> None:
         self.front_end = front_end
 
-    def get(self) -> None:
-        self.set_status(200 if self.front_end.accepting else 503)
+    async def get(self) -> None:
+        front_end = self.front_end
+        status, reason = 200, "ok"
+        if not front_end.accepting:
+            status, reason = 503, "not accepting updates"
+        else:
+            try:
+                await front_end.application.bot_data.shared_state.ping()
+            except Exception as error:
+                log.warning("health check: shared state unreachable: %r", error)
+                status, reason = 503, "shared state unreachable"
+        self.set_status(status)
         self.set_header("Content-Type", "text/plain; charset=utf-8")
-        self.finish("ok" if self.front_end.accepting else "not accepting updates")
+        self.finish(reason)

@@ -17,6 +17,7 @@ from bot.settings import Settings
 from handlers.webhook_commands import serve_problem, webhook_path
 from tests.botapi.server import BotAPIServer
 from tests.botproc import ROOT
+from tests.servers import free_port
 
 SECRET = "s3cret"
 
@@ -111,3 +112,18 @@ def test_set_webhook_says_what_telegram_refused(botapi: BotAPIServer,
     assert main(["set-webhook", "--delete"]) == 1
     error = capsys.readouterr().err
     assert "Telegram did not delete the webhook" in error and "WRONG-TOKEN" not in error
+
+
+@pytest.mark.slow
+def test_serve_stops_at_start_when_redis_does_not_answer(botapi: BotAPIServer,
+                                                         tmp_path: Path) -> None:
+    env = {"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(ROOT),
+           "TELEGRAM_BOT_TOKEN": botapi.token, "TELEGRAM_BASE_URL": botapi.base_url,
+           "REDIS_URL": f"redis://127.0.0.1:{free_port()}/0", "WEBHOOK_SECRET": SECRET,
+           "WEBHOOK_LISTEN": "127.0.0.1", "WEBHOOK_PORT": str(free_port()),
+           "ANALYSIS_WORKERS": "1", "SPACY_MODEL": "blank:en"}
+    done = subprocess.run([sys.executable, "-m", "bot", "serve"], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 1
+    assert "error: cannot use Redis at REDIS_URL" in done.stderr
+    assert "Traceback" not in done.stderr
