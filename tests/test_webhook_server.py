@@ -203,6 +203,24 @@ async def test_a_dead_front_ends_update_is_handled_once_its_lease_lapses(
     assert len(help_replies(botapi, chat_id)) == 1
 
 
+async def test_two_front_ends_keep_to_one_flood_limit_for_the_bot(
+        http: httpx.AsyncClient, botapi: BotAPIServer,
+        front_ends: list[WebhookFrontEnd]) -> None:
+    """75 replies over two front-ends at Telegram's 30 a second for the bot: past two
+    seconds (with a limit per front-end instead, they took half a second)."""
+    helps = [help_update(botapi) for _ in range(75)]
+    started = time.monotonic()
+    answers = await asyncio.gather(*[post(http, front_ends[n % 2], update)
+                                     for n, (_, update) in enumerate(helps)])
+    assert {answer.status_code for answer in answers} == {200}
+    assert time.monotonic() - started >= 2.0
+    chats = {str(chat_id) for chat_id, _ in helps}
+    arrivals = sorted(request["time"] for request in botapi.requests
+                      if request["method"] == "sendMessage" and str(request["chat_id"]) in chats)
+    assert len(arrivals) == 75
+    assert sum(1 for at in arrivals if at < arrivals[0] + 0.8) <= 30
+
+
 async def test_an_update_that_fails_outside_its_handlers_is_released_for_redelivery(
         http: httpx.AsyncClient, botapi: BotAPIServer, front_ends: list[WebhookFrontEnd],
         monkeypatch: pytest.MonkeyPatch) -> None:
