@@ -1,6 +1,7 @@
 """Command line: ``python -m bot breakdown [--json] [--published YYYY-MM-DD] [--no-cache]
-SOURCE...``, ``python -m bot run`` (the Telegram bot), ``python -m bot stats`` and
-``python -m bot worker`` (a Celery worker for the webhook front-ends)."""
+SOURCE...``, ``python -m bot run`` (the Telegram bot), ``python -m bot serve`` (a webhook
+front-end), ``python -m bot set-webhook [--delete]``, ``python -m bot worker`` (a Celery
+worker for the front-ends) and ``python -m bot stats``."""
 
 from __future__ import annotations
 
@@ -11,11 +12,15 @@ import logging
 import re
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.breakdown import Breakdown
 from bot.errors import UserFacingError
 from bot.render import render_json, render_terminal
 from bot.settings import Settings, SettingsError
+
+if TYPE_CHECKING:
+    from bot.workers import ManagedWorkers
 
 _URL = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 
@@ -80,6 +85,18 @@ def build_parser() -> argparse.ArgumentParser:
     breakdown.add_argument("--no-cache", action="store_true",
                            help="fetch links afresh and do not store their breakdowns")
     commands.add_parser("run", help="run the Telegram bot (TELEGRAM_BOT_TOKEN)")
+    commands.add_parser(
+        "serve", help="run a stateless webhook front-end (REDIS_URL, WEBHOOK_SECRET)",
+        description="Take updates Telegram POSTs to WEBHOOK_URL's path, on "
+                    "WEBHOOK_LISTEN:WEBHOOK_PORT. Several may run behind one proxy: they "
+                    "share Redis (REDIS_URL) and the database (DATABASE_URL). Never calls "
+                    "setWebhook: see set-webhook.")
+    set_hook = commands.add_parser(
+        "set-webhook", help="register WEBHOOK_URL with Telegram (or --delete it)",
+        description="Call setWebhook once with WEBHOOK_URL, WEBHOOK_SECRET and "
+                    "WEBHOOK_MAX_CONNECTIONS, for every update type; print getWebhookInfo.")
+    set_hook.add_argument("--delete", action="store_true",
+                          help="remove the webhook (back to getUpdates)")
     commands.add_parser("stats", help="print usage statistics")
     worker = commands.add_parser(
         "worker", help="run a Celery worker: analyses and page extractions from REDIS_URL",
@@ -157,10 +174,8 @@ def run_bot() -> int:
 
 
 def run_worker(concurrency: int, hostname: str) -> int:
-    try:
-        settings = Settings.from_env()
-    except SettingsError as error:
-        print(f"error: {error}", file=sys.stderr)
+    settings = _settings_or_none()
+    if settings is None:
         return 2
     if not settings.redis_url:
         print("error: REDIS_URL is not set: the worker takes its jobs from Redis (put it in "
@@ -177,10 +192,79 @@ def run_worker(concurrency: int, hostname: str) -> int:
     return 0
 
 
+def _settings_or_none() -> Settings | None:
+    try:
+        return Settings.from_env()
+    except SettingsError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return None
+
+
+def serve_bot(workers: ManagedWorkers | None = None) -> int:
+    """`python -m bot serve`; `workers` replaces the settings' choice (tests)."""
+    from handlers.webhook_commands import serve_problem, serve_until_signalled
+
+    settings = _settings_or_none()
+    if settings is None:
+        return 2
+    if problem := serve_problem(settings):
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from redis.exceptions import RedisError
+    from telegram.error import TelegramError
+
+    from bot.worker_choice import workers_for
+
+    try:
+        asyncio.run(serve_until_signalled(settings, workers or workers_for(settings, "serve")))
+    except RedisError as error:
+        print(f"error: cannot use Redis at REDIS_URL: {error}", file=sys.stderr)
+        return 1
+    except TelegramError as error:  # getMe at start: the token refused, or no Bot API
+        reason = error.message.replace(settings.telegram_bot_token, "TELEGRAM_BOT_TOKEN")
+        print(f"error: cannot reach the Bot API at TELEGRAM_BASE_URL: {reason}",
+              file=sys.stderr)
+        return 1
+    except OSError as error:  # the port is taken, or the address is not this machine's
+        print(f"error: cannot listen on {settings.webhook_listen}:{settings.webhook_port} "
+              f"(WEBHOOK_LISTEN, WEBHOOK_PORT): {error.strerror or error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def set_webhook_command(*, delete: bool) -> int:
+    from telegram.error import TelegramError
+
+    from handlers.webhook_commands import print_info, set_webhook, set_webhook_problem
+
+    settings = _settings_or_none()
+    if settings is None:
+        return 2
+    if problem := set_webhook_problem(settings, delete=delete):
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
+    try:
+        info = asyncio.run(set_webhook(settings, delete=delete))
+    except TelegramError as error:  # refused, bad token, or unreachable
+        # PTB's InvalidToken message quotes the token: it would land in a terminal or a log.
+        reason = error.message.replace(settings.telegram_bot_token, "TELEGRAM_BOT_TOKEN")
+        print(f"error: Telegram did not {'delete' if delete else 'set'} the webhook: "
+              f"{reason}", file=sys.stderr)
+        return 1
+    print_info(info)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "run":
         return run_bot()
+    if args.command == "serve":
+        return serve_bot()
+    if args.command == "set-webhook":
+        return set_webhook_command(delete=args.delete)
     if args.command == "worker":
         return run_worker(args.concurrency, args.hostname)
     if args.command == "stats":

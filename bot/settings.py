@@ -77,9 +77,12 @@ class Settings(BaseSettings):
     telegram_retry_seconds: Annotated[float, Field(ge=0, le=3600)] = 120.0
     admin_ids: str = ""  # comma-separated Telegram user ids who may see /stats
     webhook_url: str = ""  # set to run with a webhook instead of long polling
+    # Telegram sends it in X-Telegram-Bot-Api-Secret-Token: 1-256 of A-Z a-z 0-9 _ -.
     webhook_secret: Annotated[str, Field(repr=False)] = ""
     webhook_listen: str = "0.0.0.0"
     webhook_port: Annotated[int, Field(ge=1, le=65535)] = 8443
+    # Concurrent webhook requests Telegram may open (`python -m bot set-webhook`).
+    webhook_max_connections: Annotated[int, Field(ge=1, le=100)] = 40
     # Processes for analysis; 0 = the CPU count. Each holds spaCy (~200 MB).
     analysis_workers: Annotated[int, Field(ge=0, le=64)] = 0
     # Seconds one analysis may run in a worker before the worker is killed. The longest
@@ -157,6 +160,14 @@ class Settings(BaseSettings):
     @classmethod
     def _is_http_url_or_empty(cls, value: str) -> str:
         return value and cls._is_http_url(value)
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _is_a_telegram_secret_token(cls, value: str) -> str:
+        if value and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", value):
+            raise ValueError("must be 1 to 256 characters, each a letter, digit, _ or - "
+                             "(what Telegram accepts as a secret token)")
+        return value
 
     @field_validator("redis_url")
     @classmethod

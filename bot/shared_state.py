@@ -11,6 +11,7 @@ from bot.paste import LocalPastes, MessageData, PasteAssembler, Pastes
 from bot.rate_limit import RateLimiter, UserRateLimit
 from bot.redis_state import (
     RedisBreakdownMemory,
+    RedisFloodBudget,
     RedisLinkMemory,
     RedisPasteAssembler,
     RedisRateLimiter,
@@ -33,7 +34,11 @@ class SharedState:
     links: ButtonMemory[str]  # "Break down the linked page"
     claims: UpdateClaims  # for the webhook front-end
     pastes: Pastes[MessageData]  # pieces of long pastes held for their quiet window
+    # Telegram's flood limits across front-ends; None: the process's own limiter keeps them.
+    flood: RedisFloodBudget | None = None
     close: Callable[[], Awaitable[None]] = _nothing_to_close  # the Redis connections
+    # Raises when the shared state cannot be reached (a front-end's start and health check).
+    ping: Callable[[], Awaitable[object]] = _nothing_to_close
 
 
 def local_pastes(settings: Settings) -> LocalPastes[MessageData]:
@@ -52,4 +57,12 @@ def open_shared_state(settings: Settings) -> SharedState:
                                  max_chars=settings.max_text_chars)
     return SharedState(RedisRateLimiter(redis, settings.user_rate_limit),
                        RedisBreakdownMemory(redis), RedisLinkMemory(redis),
-                       RedisUpdateClaims(redis), pastes, close=redis.aclose)
+                       RedisUpdateClaims(redis), pastes,
+                       flood=RedisFloodBudget(redis, bot_id(settings)),
+                       close=redis.aclose, ping=redis.ping)
+
+
+def bot_id(settings: Settings) -> str:
+    """The bot's number, the part of its token before the colon (the rest is the secret)."""
+    number = settings.telegram_bot_token.split(":", 1)[0]
+    return number if number.isdigit() else "unknown"

@@ -24,5 +24,7 @@ How an update becomes a reply, in the order a reader meets it:
   typing_loop.py     "typing…" while a breakdown is computed
   usage_events.py    the usage event of each request (never its text)
   sending.py         every Bot API call: flood limits, retries, "typing…" shed under load
+  webhook_server.py  the stateless webhook front-end: secret, claim, handle, then 200
+  webhook_commands.py  `python -m bot serve` and `python -m bot set-webhook`
   skipped_links.py   the one notice per group cooldown for the links /auto skipped
 """

@@ -28,16 +28,16 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot.process_workers import ProcessWorkers
 from bot.settings import Settings
-from bot.shared_state import local_pastes, open_shared_state
+from bot.shared_state import SharedState, open_shared_state
 from bot.store.opening import open_store
+from bot.worker_choice import workers_for
 from bot.workers import ManagedWorkers
 from handlers import admin, buttons, errors, groups, inline, pastes, private
 from handlers.context import CONTEXT_TYPES, BotApplication, Context
 from handlers.inline_flow import LinkWork
 from handlers.keyboards import LINK_CALLBACK_PREFIX
-from handlers.sending import PatientRateLimiter
+from handlers.sending import PatientRateLimiter, SharedRateLimiter
 from handlers.services import BotServices
 from handlers.skipped_links import SkippedLinkNotices
 
@@ -75,14 +75,20 @@ def file_url_for(base_url: str) -> str:
 
 
 def build_application(settings: Settings, *, pool: ManagedWorkers | None = None,
-                      request: BaseRequest | None = None) -> BotApplication:
+                      request: BaseRequest | None = None,
+                      polling: bool = True) -> BotApplication:
     """`pool`: the workers (by default from the settings), started and shut down with the
-    bot. `request` replaces the HTTP layer (tests record calls with it instead of sending)."""
+    bot. `request` replaces the HTTP layer (tests record calls with it instead of sending).
+    `polling=False`: no updater; updates come from the webhook front-end."""
     # httpx logs every request URL at INFO, and Bot API URLs contain the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    # Nothing connects yet (the Redis pool does on first use, in the running loop).
+    state = open_shared_state(settings)
     builder = ApplicationBuilder()
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
+    if not polling:
+        builder = builder.updater(None)
     application = (
         builder
         .context_types(CONTEXT_TYPES)  # context.bot_data is a BotData (handlers/context.py)
@@ -91,7 +97,7 @@ def build_application(settings: Settings, *, pool: ManagedWorkers | None = None,
         .base_file_url(file_url_for(settings.telegram_base_url))
         .defaults(Defaults(parse_mode=ParseMode.HTML,
                            link_preview_options=LinkPreviewOptions(is_disabled=True)))
-        .rate_limiter(PatientRateLimiter(deadline=settings.telegram_retry_seconds))
+        .rate_limiter(rate_limiter_for(settings, state))
         # /help answers while breakdowns are analysed; 256 is PTB's default for True.
         .concurrent_updates(CommandsFirst(max_concurrent_updates=256))
         .post_init(_post_init)
@@ -100,13 +106,14 @@ def build_application(settings: Settings, *, pool: ManagedWorkers | None = None,
     )
     shared = application.bot_data
     shared.settings = settings
-    shared.pool = pool or ProcessWorkers.from_settings(settings)
+    shared.shared_state = state
+    shared.pool = pool or workers_for(settings, "run")
     # Links /auto skipped in a group's cooldown, for one notice per window. Its tasks are
     # the application's, so stopping the bot waits for a pending notice.
     shared.skipped_links = SkippedLinkNotices(quiet=settings.group_notice_delay_seconds,
                                               spawn=application.create_task)
     shared.link_work = LinkWork(spawn=application.create_task)
-    shared.pastes = local_pastes(settings)
+    shared.pastes = state.pastes  # in this process, or in Redis (REDIS_URL)
     if application.job_queue is None:
         raise RuntimeError("install python-telegram-bot[job-queue]: expired rows need it")
     application.job_queue.run_repeating(purge_expired_rows, interval=PURGE_EVERY, first=60.0,
@@ -116,6 +123,14 @@ def build_application(settings: Settings, *, pool: ManagedWorkers | None = None,
                                             interval=pastes.SWEEP_SECONDS, name="sweep_pastes")
     register_handlers(application)
     return application
+
+
+def rate_limiter_for(settings: Settings, state: SharedState) -> PatientRateLimiter:
+    """Telegram's flood limits count per bot: with Redis, every front-end draws on one
+    budget there; else this process's own limiter keeps them."""
+    if state.flood is not None:
+        return SharedRateLimiter(state.flood, deadline=settings.telegram_retry_seconds)
+    return PatientRateLimiter(deadline=settings.telegram_retry_seconds)
 
 
 async def purge_expired_rows(context: Context) -> None:
@@ -165,8 +180,7 @@ async def _post_init(application: BotApplication) -> None:
     settings, pool = shared.settings, shared.pool
     store = await open_store(settings)
     await asyncio.to_thread(pool.start)  # every worker loads spaCy before the first request
-    state = shared.shared_state = open_shared_state(settings)
-    shared.pastes = state.pastes
+    state = shared.shared_state
     shared.services = BotServices(settings, store, pool, state.limiter, state.memory,
                                   state.links)
     await set_commands(application, settings)
@@ -186,7 +200,7 @@ async def _post_shutdown(application: BotApplication) -> None:
     services: BotServices | None = getattr(application.bot_data, "services", None)
     if services is not None:
         await services.store.close()
-        await application.bot_data.shared_state.close()
+    await application.bot_data.shared_state.close()
     await asyncio.to_thread(application.bot_data.pool.shutdown)
 
 

@@ -10,6 +10,10 @@ python-telegram-bot's `AIORateLimiter` keeps the bot under Telegram's limits and
 - "typing…" is a courtesy. Under load it must not queue in front of real answers, so a
   chat action is sent only while the flood limiter has half its budget free, is not
   retried when the Bot API fails, and is dropped otherwise (`chat_actions_dropped`).
+
+With REDIS_URL, N front-ends send for one bot, and Telegram counts per bot:
+`SharedRateLimiter` takes the budget from Redis (bot/redis_state/flood_limit.py) instead
+of the process's own, and behaves as `PatientRateLimiter` otherwise.
 """
 
 from __future__ import annotations
@@ -20,8 +24,10 @@ import time
 from collections.abc import Callable, Coroutine, Iterator
 from typing import Any
 
-from telegram.error import BadRequest, NetworkError
+from telegram.error import BadRequest, NetworkError, RetryAfter
 from telegram.ext import AIORateLimiter
+
+from bot.redis_state import RedisFloodBudget
 
 log = logging.getLogger("bot.sending")
 
@@ -65,12 +71,8 @@ class PatientRateLimiter(AIORateLimiter):
         rate_limit_args: int | None,
     ) -> bool | dict[str, Any] | list[dict[str, Any]]:
         if endpoint in COURTESY_ENDPOINTS:
-            base = self._base_limiter
-            if base is not None and not base.has_capacity(base.max_rate / 2):
-                self.chat_actions_dropped += 1
-                return True
-            return await super().process_request(callback, args, kwargs, endpoint, data,
-                                                 rate_limit_args)
+            return await self._send_courtesy(callback, args, kwargs, endpoint, data,
+                                             rate_limit_args)
         give_up_at = time.monotonic() + self.deadline
         delays = backoff_delays()
         while True:
@@ -85,3 +87,61 @@ class PatientRateLimiter(AIORateLimiter):
                 # The error text is httpx's or Telegram's; neither carries the URL (token).
                 log.warning("%s failed (%s); retrying in %.1f s", endpoint, error, delay)
                 await asyncio.sleep(delay)
+
+    async def _send_courtesy(self, callback: ApiCall, args: Any, kwargs: dict[str, Any],
+                             endpoint: str, data: dict[str, Any],
+                             rate_limit_args: int | None
+                             ) -> bool | dict[str, Any] | list[dict[str, Any]]:
+        """Sent once, and only while half the budget is free; else dropped (True)."""
+        base = self._base_limiter
+        if base is not None and not base.has_capacity(base.max_rate / 2):
+            self.chat_actions_dropped += 1
+            return True
+        return await super().process_request(callback, args, kwargs, endpoint, data,
+                                             rate_limit_args)
+
+
+def group_of(data: dict[str, Any]) -> int | str | None:
+    """The group a call goes to, as `AIORateLimiter` reads it: a negative chat id or a
+    channel's @username; None for a private chat or no chat."""
+    chat_id = data.get("chat_id")
+    if isinstance(chat_id, str) and chat_id.lstrip("-").isdigit():
+        chat_id = int(chat_id)
+    if (isinstance(chat_id, int) and chat_id < 0) or isinstance(chat_id, str):
+        return chat_id
+    return None
+
+
+class SharedRateLimiter(PatientRateLimiter):
+    """`PatientRateLimiter` whose flood budget is the bot's, in Redis, shared by every
+    front-end; a 429 on one front-end pauses them all."""
+
+    def __init__(self, budget: RedisFloodBudget, *, deadline: float = 120.0,
+                 max_retries: int = 3) -> None:
+        super().__init__(deadline=deadline, max_retries=max_retries)
+        self.budget = budget
+
+    async def _send_courtesy(self, callback: ApiCall, args: Any, kwargs: dict[str, Any],
+                             endpoint: str, data: dict[str, Any],
+                             rate_limit_args: int | None
+                             ) -> bool | dict[str, Any] | list[dict[str, Any]]:
+        if await self.budget.admit(group_of(data), share=0.5) > 0:
+            self.chat_actions_dropped += 1
+            return True
+        return await callback(*args, **kwargs)  # admitted and counted: sent once
+
+    async def _run_request(self, chat: bool, group: str | int | bool,
+                           allow_paid_broadcast: bool, callback: ApiCall, args: Any,
+                           kwargs: dict[str, Any]
+                           ) -> bool | dict[str, Any] | list[dict[str, Any]]:
+        """`AIORateLimiter`'s step between its 429 retries, on the shared budget."""
+        if chat:
+            await self.budget.acquire(group if group is not False else None)
+        await self._retry_after_event.wait()
+        try:
+            return await callback(*args, **kwargs)
+        except RetryAfter as error:
+            # Read as AIORateLimiter reads it: the public `retry_after` warns until PTB 23
+            # makes it a timedelta.
+            await self.budget.pause(error._retry_after.total_seconds())
+            raise  # AIORateLimiter waits it out here too, then retries

@@ -30,7 +30,13 @@ from bot.redis_state.token_memory import decode_breakdown, encode_breakdown
 from bot.settings import Settings, SettingsError
 from bot.shared_state import open_shared_state
 from bot.token_memory import BreakdownMemory, ButtonMemory, TokenMemory
-from bot.update_claims import CLAIM_SECONDS, LocalUpdateClaims, UpdateClaims
+from bot.update_claims import (
+    CLAIM_SECONDS,
+    RENEW_SECONDS,
+    LocalUpdateClaims,
+    UpdateClaims,
+    leased,
+)
 
 KINDS = ["memory", pytest.param("redis", marks=pytest.mark.slow)]
 Clients = Callable[[], Redis]
@@ -120,8 +126,9 @@ async def test_a_claimed_update_cannot_be_claimed_again(clients: Clients | None)
     assert await claims.claim(1)
     assert not await claims.claim(1)
     assert await claims.claim(2)  # another update is free
+    assert not await claims.is_done(1)
     await claims.done(1)
-    assert not await claims.claim(1)
+    assert not await claims.claim(1) and await claims.is_done(1)
 
 
 async def test_a_released_update_may_be_claimed_but_a_done_one_not(
@@ -141,6 +148,47 @@ async def test_a_lapsed_claim_frees_the_update(clients: Clients | None) -> None:
     assert await claims.claim(9)
     await asyncio.sleep(1.2)
     assert await claims.claim(9)
+
+
+async def test_a_renewed_claim_outlives_its_lease_and_a_lapsed_one_cannot_be_renewed(
+        clients: Clients | None) -> None:
+    claims = update_claims(clients, claim_ttl=0.6)
+    assert await claims.claim(11)
+    for _ in range(3):  # 0.9 s in all: past the lease, but renewed within it each time
+        await asyncio.sleep(0.3)
+        assert await claims.renew(11)
+    assert not await claims.claim(11)
+    await asyncio.sleep(0.8)  # not renewed: the lease lapses
+    assert not await claims.renew(11)
+    assert await claims.claim(11)
+
+
+async def test_only_a_held_claim_is_renewed(clients: Clients | None) -> None:
+    claims = update_claims(clients)
+    assert not await claims.renew(12)  # never claimed
+    assert await claims.claim(12)
+    await claims.release(12)
+    assert not await claims.renew(12)  # released
+    assert await claims.claim(12)
+    await claims.done(12)
+    assert not await claims.renew(12)  # done
+    assert not await claims.claim(12)
+
+
+async def test_a_lease_is_renewed_while_its_work_runs(clients: Clients | None) -> None:
+    claims = update_claims(clients, claim_ttl=0.5)
+    assert await claims.claim(13)
+    async with leased(claims, 13, every=0.15):
+        await asyncio.sleep(1.0)  # twice the lease
+        assert not await claims.claim(13)
+    await asyncio.sleep(0.7)  # the work is over and nobody renews: it lapses
+    assert await claims.claim(13)
+
+
+def test_the_lease_is_seconds_and_renewed_well_within_it() -> None:
+    """A dead front-end's update waits at most CLAIM_SECONDS, not minutes; two renewals
+    may fail before a live claim lapses."""
+    assert CLAIM_SECONDS <= 30 and RENEW_SECONDS * 3 <= CLAIM_SECONDS
 
 
 # What only sharing shows: two clients, as two front-ends
@@ -165,6 +213,22 @@ async def test_an_update_is_claimed_by_one_front_end_only(redis_clients: Clients
     fronts = [RedisUpdateClaims(redis_clients()) for _ in range(2)]
     won = await asyncio.gather(*[front.claim(77) for front in fronts for _ in range(5)])
     assert won.count(True) == 1
+
+
+@pytest.mark.slow
+async def test_a_front_end_renews_or_releases_only_its_own_claim(
+        redis_clients: Clients) -> None:
+    """The first front-end's claim lapsed and the second took the update: the first can
+    neither renew nor release the second's claim."""
+    first = RedisUpdateClaims(redis_clients(), claim_ttl=0.3)
+    second = RedisUpdateClaims(redis_clients())
+    assert await first.claim(78)
+    await asyncio.sleep(0.5)
+    assert await second.claim(78)
+    assert not await first.renew(78)
+    await first.release(78)
+    assert not await first.claim(78)  # still the second's
+    assert await second.renew(78)
 
 
 @pytest.mark.slow

@@ -1,7 +1,8 @@
 """The state N front-ends share, in Redis (`REDIS_URL`): the per-user rate limit, button
-memory, update claims and held pastes. Each class implements the interface its in-memory
+memory, update claims and held pastes, each implementing the interface its in-memory
 sibling does (`bot/rate_limit.py`, `bot/token_memory.py`, `bot/update_claims.py`,
-`bot/paste.py`).
+`bot/paste.py`); and the bot's Telegram flood limits (`flood_limit.py`; in one process,
+PTB's limiter keeps them).
 
 Article text reaches Redis only in button memory, for at most 24 hours, and in a held
 paste, for its quiet window (its key expires a minute after it at the latest); run Redis
@@ -12,12 +13,14 @@ from __future__ import annotations
 
 from redis.asyncio import BlockingConnectionPool, Redis
 
+from bot.redis_state.flood_limit import RedisFloodBudget
 from bot.redis_state.pastes import RedisPasteAssembler
 from bot.redis_state.rate_limit import RedisRateLimiter
 from bot.redis_state.token_memory import RedisBreakdownMemory, RedisLinkMemory, RedisTokenMemory
 from bot.redis_state.update_claims import RedisUpdateClaims
 
-__all__ = ["RedisBreakdownMemory", "RedisLinkMemory", "RedisPasteAssembler", "RedisRateLimiter",
+__all__ = ["RedisBreakdownMemory", "RedisFloodBudget", "RedisLinkMemory", "RedisPasteAssembler",
+           "RedisRateLimiter",
            "RedisTokenMemory", "RedisUpdateClaims", "connect"]
 
 # Every call here is one short command or script: a few seconds without an answer means
