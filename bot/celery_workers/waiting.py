@@ -1,0 +1,127 @@
+"""How a front-end waits for a job's result (`CeleryWorkers`), through Redis restarts and
+outages.
+
+The caller subscribes to the channel Celery's Redis result backend PUBLISHes the stored
+result on (named as the result's key), then looks for the result itself: a result stored
+in between is heard. While it waits it looks again every CHECK_SECONDS, and each look also
+checks the job's "submitted" marker: gone means Redis restarted (without persistence:
+queue, markers and results lost) or the marker expired, so the caller sets it again
+(SET NX: one caller wins) and sends the job again. Sending twice is safe: the job's id is
+its content's hash, so both runs store the same result under the same key.
+
+A lost connection is not an error for the user: the caller reconnects with a growing
+pause and subscribes again; only an outage longer than UNREACHABLE_SECONDS ends the wait,
+as `WorkersUnavailable`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from kombu.exceptions import OperationalError as KombuOperationalError
+from redis.asyncio import Redis
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from bot.errors import WorkersUnavailable
+
+log = logging.getLogger(__name__)
+
+# What a lost or unreachable Redis raises: redis-py's own errors (commands, pub/sub) and
+# kombu's, which wraps them when sending a job fails after its own retries.
+CONNECTION_ERRORS = (RedisConnectionError, RedisTimeoutError, KombuOperationalError)
+# Seconds between looks at the result and the marker while waiting. A result is normally
+# heard at once (published); the look catches one lost with a dropped connection and a job
+# lost with the queue, so it bounds how long a restart of Redis goes unnoticed.
+CHECK_SECONDS = 2.0
+# Pauses between reconnection attempts: from FIRST_PAUSE, doubling up to MAX_PAUSE.
+FIRST_PAUSE = 0.2
+MAX_PAUSE = 2.0
+# Seconds Redis may stay unreachable before a waiting caller gives up. A restart takes a
+# second or two and a failover some more; past half a minute the user is better told to
+# try again later than kept waiting for a reply that may never come.
+UNREACHABLE_SECONDS = 30.0
+
+Meta = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class PendingJob:
+    """A job as its waiter sees it: where its result will be, its marker, and how to send
+    it (blocking work done elsewhere: `send` is awaited)."""
+
+    result_key: str
+    marker: str
+    marker_seconds: int  # the marker's expiry: longer than any caller waits
+    send: Callable[[], Awaitable[None]]
+    decode: Callable[[bytes | str | None], Meta | None]  # None until the job has finished
+
+
+class Outage:
+    """How long Redis has been unreachable, and the pause before the next attempt."""
+
+    def __init__(self, limit: float) -> None:
+        self.limit = limit
+        self.since: float | None = None
+        self.pause = FIRST_PAUSE
+
+    def reachable(self) -> None:
+        self.since, self.pause = None, FIRST_PAUSE
+
+    async def wait(self, error: Exception) -> None:
+        """Pause before the next attempt, or raise `WorkersUnavailable` once Redis has been
+        unreachable for longer than the limit."""
+        now = time.monotonic()
+        if self.since is None:
+            self.since = now
+            log.warning("lost Redis while waiting for a job (%s); reconnecting", error)
+        elif now - self.since > self.limit:
+            raise WorkersUnavailable(
+                f"Redis unreachable for {now - self.since:.0f} s: {error}") from None
+        await asyncio.sleep(self.pause)
+        self.pause = min(2 * self.pause, MAX_PAUSE)
+
+
+async def finished_meta(job: PendingJob, *, commands: Redis, waits: Redis,
+                        unreachable_seconds: float = UNREACHABLE_SECONDS) -> Meta:
+    """The job's finished result meta, sending the job if no one has (or if Redis lost it);
+    waits through connection losses shorter than `unreachable_seconds`."""
+    outage = Outage(unreachable_seconds)
+    # True from winning the marker until the job is sent: a send that failed is retried
+    # by this caller even though its marker may still stand.
+    unsent = False
+    while True:
+        try:
+            async with waits.pubsub() as channel:
+                # Subscribed before looking: a result stored after the look is heard.
+                await channel.subscribe(job.result_key)
+                while True:
+                    if meta := job.decode(await commands.get(job.result_key)):
+                        return meta
+                    outage.reachable()
+                    if await commands.set(job.marker, 1, nx=True, ex=job.marker_seconds):
+                        unsent = True
+                    if unsent:
+                        await job.send()
+                        unsent = False
+                    message = await channel.get_message(ignore_subscribe_messages=True,
+                                                        timeout=CHECK_SECONDS)
+                    if message is not None and (meta := job.decode(message["data"])):
+                        # Later callers find the stored result; once it expires (or is
+                        # forgotten), the next one sends the job again. (Lost with Redis,
+                        # the marker is gone anyway: the result in hand is what counts.)
+                        with contextlib.suppress(*CONNECTION_ERRORS):
+                            await commands.delete(job.marker)
+                        return meta
+        except CONNECTION_ERRORS as error:
+            await outage.wait(error)
+
+
+__all__ = ["CHECK_SECONDS", "CONNECTION_ERRORS", "UNREACHABLE_SECONDS", "PendingJob",
+           "finished_meta"]
