@@ -13,7 +13,6 @@ the wait survives a restart or outage of Redis is in `bot.celery_workers.waiting
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import datetime as dt
 import hashlib
 import pickle
@@ -32,7 +31,6 @@ from bot.celery_workers.app import (
     visibility_timeout,
 )
 from bot.celery_workers.waiting import (
-    CONNECTION_ERRORS,
     UNREACHABLE_SECONDS,
     PendingJob,
     finished_meta,
@@ -138,13 +136,10 @@ class CeleryWorkers:
         if meta["status"] == states.SUCCESS:
             return meta["result"]
         error = meta["result"]
-        if isinstance(error, TimeLimitExceeded | WorkerLostError):
-            # Worth retrying (on a less busy worker, after a worker died for another
-            # reason): the user's next try runs the job again.
-            await self._forget(task_id)
-            if isinstance(error, TimeLimitExceeded):
-                raise timed_out(f"ran past its {time_limit:g} s limit") from None
-            raise died(str(error)) from None  # its last retry's worker died too
+        if isinstance(error, TimeLimitExceeded):
+            raise timed_out(f"ran past its {time_limit:g} s limit") from None
+        if isinstance(error, WorkerLostError):  # its last retry's worker died too
+            raise died(str(error)) from None
         if isinstance(error, BaseException):
             raise error  # a UserFacingError as itself, and an engine bug as itself
         raise RuntimeError(f"job {task_id} ended {meta['status']}: {error!r}")
@@ -158,16 +153,9 @@ class CeleryWorkers:
         job = PendingJob(result_key=self.app.backend.get_key_for_task(task_id),
                          marker=MARKER_PREFIX + task_id,
                          marker_seconds=int(time_limit + self.deadline_margin) + 1,
-                         send=send, decode=self._decode)
+                         send=send, decode=self._decode, stale=worth_running_again)
         return await finished_meta(job, commands=self._commands, waits=self._waits,
                                    unreachable_seconds=self.unreachable_seconds)
-
-    async def _forget(self, task_id: str) -> None:
-        """Delete a failed job's stored result, so that the next request for it runs the
-        job again instead of reading the same failure. (An identical request arriving at
-        this moment, a redelivered update say, may run it again too: wasted work only.)"""
-        with contextlib.suppress(*CONNECTION_ERRORS):  # then it expires in RESULT_SECONDS
-            await self._commands.delete(self.app.backend.get_key_for_task(task_id))
 
     def _send(self, task_id: str, task: str, args: tuple[Any, ...],
               time_limit: float) -> None:
@@ -183,6 +171,13 @@ class CeleryWorkers:
             return None
         meta: dict[str, Any] = self.app.backend.decode_result(payload)
         return meta if meta["status"] in states.READY_STATES else None
+
+
+def worth_running_again(meta: dict[str, Any]) -> bool:
+    """A failure that another run may not repeat: past the time limit on a busy worker, or
+    every worker it reached died (of something else, perhaps). A new request runs the job
+    again instead of reading it (bot/celery_workers/waiting.py)."""
+    return isinstance(meta["result"], TimeLimitExceeded | WorkerLostError)
 
 
 def job_id(task: str, args: tuple[Any, ...]) -> str:

@@ -9,6 +9,10 @@ queue, markers and results lost) or the marker expired, so the caller sets it ag
 (SET NX: one caller wins) and sends the job again. Sending twice is safe: the job's id is
 its content's hash, so both runs store the same result under the same key.
 
+A stored failure that another run may not repeat (`PendingJob.stale`: a time limit, a
+lost worker) answers only the callers that waited for it: a later request runs the job
+again, so that a user who tries again is not handed the same failure.
+
 A lost connection is not an error for the user: the caller reconnects with a growing
 pause and subscribes again; only an outage longer than UNREACHABLE_SECONDS ends the wait,
 as `WorkersUnavailable`.
@@ -61,6 +65,8 @@ class PendingJob:
     marker_seconds: int  # the marker's expiry: longer than any caller waits
     send: Callable[[], Awaitable[None]]
     decode: Callable[[bytes | str | None], Meta | None]  # None until the job has finished
+    # A stored result that a new request does not take, but runs the job again for.
+    stale: Callable[[Meta], bool]
 
 
 class Outage:
@@ -88,6 +94,21 @@ class Outage:
         self.pause = min(2 * self.pause, MAX_PAUSE)
 
 
+async def _look(job: PendingJob, commands: Redis, *, first: bool) -> Meta | None:
+    """The job's stored result, if finished; on a request's first look, not a stale one."""
+    meta = job.decode(await commands.get(job.result_key))
+    if first and meta and job.stale(meta):
+        # A failure an earlier request read (a time limit, say): this request runs the job
+        # again, and takes its marker (which a caller that found the result by looking
+        # left standing). Deleting the failure once read would not do: Celery stores a
+        # time limit's failure twice, a moment apart. A request arriving at that very
+        # moment (a redelivered update, say) may get the failure again or run the job
+        # once more: harmless.
+        await commands.delete(job.result_key, job.marker)
+        return None
+    return meta
+
+
 async def finished_meta(job: PendingJob, *, commands: Redis, waits: Redis,
                         unreachable_seconds: float = UNREACHABLE_SECONDS) -> Meta:
     """The job's finished result meta, sending the job if no one has (or if Redis lost it);
@@ -96,20 +117,23 @@ async def finished_meta(job: PendingJob, *, commands: Redis, waits: Redis,
     # True from winning the marker until the job is sent: a send that failed is retried
     # by this caller even though its marker may still stand.
     unsent = False
+    first_look = True
     while True:
         try:
             async with waits.pubsub() as channel:
                 # Subscribed before looking: a result stored after the look is heard.
                 await channel.subscribe(job.result_key)
                 while True:
-                    if meta := job.decode(await commands.get(job.result_key)):
+                    meta = await _look(job, commands, first=first_look)
+                    first_look = False
+                    if meta:
                         return meta
-                    outage.reachable()
                     if await commands.set(job.marker, 1, nx=True, ex=job.marker_seconds):
                         unsent = True
                     if unsent:
                         await job.send()
                         unsent = False
+                    outage.reachable()  # only once the job could be sent, too
                     message = await channel.get_message(ignore_subscribe_messages=True,
                                                         timeout=CHECK_SECONDS)
                     if message is not None and (meta := job.decode(message["data"])):
