@@ -23,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import secrets
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -109,14 +110,24 @@ async def _look(job: PendingJob, commands: Redis, *, first: bool) -> Meta | None
     return meta
 
 
+async def _ours_to_send(job: PendingJob, commands: Redis, *, claim: str,
+                        sent: bool) -> bool:
+    """Whether this wait is to send the job now: it has just set the marker (the first
+    request's wait, or the first after Redis lost the marker), or the marker holds its
+    claim and the job is not sent yet (the send failed, or the reply to the SET was lost
+    with the connection)."""
+    if await commands.set(job.marker, claim, nx=True, ex=job.marker_seconds):
+        return True
+    return not sent and await commands.get(job.marker) == claim.encode()
+
+
 async def finished_meta(job: PendingJob, *, commands: Redis, waits: Redis,
                         unreachable_seconds: float = UNREACHABLE_SECONDS) -> Meta:
     """The job's finished result meta, sending the job if no one has (or if Redis lost it);
     waits through connection losses shorter than `unreachable_seconds`."""
     outage = Outage(unreachable_seconds)
-    # True from winning the marker until the job is sent: a send that failed is retried
-    # by this caller even though its marker may still stand.
-    unsent = False
+    claim = secrets.token_hex(8)  # this wait's marker value: the claims that are its own
+    sent = False  # since this wait's latest claim
     first_look = True
     while True:
         try:
@@ -128,11 +139,10 @@ async def finished_meta(job: PendingJob, *, commands: Redis, waits: Redis,
                     first_look = False
                     if meta:
                         return meta
-                    if await commands.set(job.marker, 1, nx=True, ex=job.marker_seconds):
-                        unsent = True
-                    if unsent:
+                    if await _ours_to_send(job, commands, claim=claim, sent=sent):
+                        sent = False
                         await job.send()
-                        unsent = False
+                        sent = True
                     outage.reachable()  # only once the job could be sent, too
                     message = await channel.get_message(ignore_subscribe_messages=True,
                                                         timeout=CHECK_SECONDS)
