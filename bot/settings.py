@@ -113,8 +113,9 @@ class Settings(BaseSettings):
     # never a wrong or duplicate reply (both copies store the same result under the same
     # content id, and the waiting front-end takes the first). The longest realistic job, an
     # analysis of a max_text_chars (100 000-character) text with the default pipeline,
-    # took 10.3 s on a busy 2-core machine (extraction, a job of its own, is capped at
-    # extract_timeout = 10 s): 30 s leaves three times that before any job runs twice.
+    # took 5.4 s on an idle 2-core machine and 10.3 s on a busy one (load 3-4;
+    # bench/longest_job.py); extraction, a job of its own, stops at extract_timeout (10 s).
+    # 30 s leaves three times the worst of these before any job runs twice.
     job_visibility_seconds: Annotated[int, Field(ge=5, le=3600)] = 30
 
     if not TYPE_CHECKING:  # hidden from mypy, which then checks the fields' keyword arguments
