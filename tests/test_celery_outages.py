@@ -25,12 +25,11 @@ from bot.errors import WorkersUnavailable
 from bot.failures import failure_text
 from bot.settings import Settings
 from tests.article_site import SEED
-from tests.celery_node import WorkerNode
+from tests.celery_node import WorkerNode, long_text
 from tests.e2e import eventually
 from tests.servers import RedisServer, free_port
-from tests.test_celery_workers import long_text
 
-SENDS = dict[str, int]  # job id -> times sent
+Sends = dict[str, int]  # job id -> times sent
 
 
 @pytest.fixture
@@ -44,9 +43,9 @@ def server(tmp_path: Path) -> Iterator[RedisServer]:
 
 
 @pytest.fixture
-def sends(monkeypatch: pytest.MonkeyPatch) -> SENDS:
+def sends(monkeypatch: pytest.MonkeyPatch) -> Sends:
     """Counts every job a `CeleryWorkers` puts on the queue."""
-    counted: SENDS = {}
+    counted: Sends = {}
     send = CeleryWorkers._send
 
     def counting(self: CeleryWorkers, task_id: str, *args: Any) -> None:
@@ -74,7 +73,7 @@ def workers_on(server: RedisServer, *, unreachable_seconds: float | None = None
     return workers
 
 
-async def sent(sends: SENDS, task_id: str, times: int) -> bool:
+async def sent(sends: Sends, task_id: str, times: int) -> bool:
     return sends.get(task_id) == times
 
 
@@ -89,7 +88,7 @@ def test_the_default_visibility_timeout_is_30_s_and_callers_wait_past_it() -> No
 
 
 async def test_a_job_lost_with_a_restarted_redis_is_sent_again(
-        server: RedisServer, sends: SENDS, queue: Redis) -> None:
+        server: RedisServer, sends: Sends, queue: Redis) -> None:
     workers = workers_on(server)  # no worker: the job stays queued
     task_id = job_id("bot.analyze", (SEED, None, None))
     waiting = asyncio.create_task(workers.analyze(SEED))
@@ -108,7 +107,7 @@ async def test_a_job_lost_with_a_restarted_redis_is_sent_again(
 
 
 async def test_redis_down_past_the_bound_is_workers_unavailable(
-        server: RedisServer, sends: SENDS) -> None:
+        server: RedisServer, sends: Sends) -> None:
     workers = workers_on(server, unreachable_seconds=1)
     waiting = asyncio.create_task(workers.analyze(SEED))
     try:
@@ -161,7 +160,7 @@ async def test_a_failed_send_is_sent_again_by_the_caller_that_claimed_it(
 
 @pytest.mark.slow  # a fault: Redis restarted under a worker node and two waiting callers
 async def test_callers_get_their_results_across_a_redis_restart(
-        server: RedisServer, sends: SENDS, queue: Redis, tmp_path: Path) -> None:
+        server: RedisServer, sends: Sends, queue: Redis, tmp_path: Path) -> None:
     node = WorkerNode(server.url, tmp_path / "node")  # one child: one job at a time
     workers = workers_on(server)
     running_text, queued_text = long_text(150, "running at the restart"), SEED

@@ -26,18 +26,11 @@ from bot.fetch.extract import extract_article
 from bot.settings import Settings
 from tests.article_site import SEED, seed_page
 from tests.botproc import ROOT
-from tests.celery_node import WorkerNode, redis_db
+from tests.celery_node import WorkerNode, long_text, redis_db
 from tests.e2e import eventually
 from tests.servers import free_port
 
 SHARED_DB = 1  # the module's worker; each test that starts its own node takes another
-
-
-def long_text(paragraphs: int, tag: str) -> str:
-    """A text taking about paragraphs/150 s to analyse; `tag` makes its job its own."""
-    return f"{tag}.\n\n" + "\n\n".join(
-        f"The mayor said on day {i} that the bridge would cost {i} million dollars more, "
-        "and officials warned the work could take many more years." for i in range(paragraphs))
 
 
 @pytest.fixture(scope="module")
