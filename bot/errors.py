@@ -54,6 +54,15 @@ class AnalysisWorkerDied(AnalysisFailed):
                     "memory). Please try again.")
 
 
+class WorkersUnavailable(AnalysisFailed):
+    """The workers' queue (Redis) stayed unreachable while the request waited, longer than
+    a restart takes (bot/celery_workers)."""
+
+    code = "workers_unavailable"
+    user_message = ("The analysis service is unavailable right now. Please try again in a "
+                    "minute.")
+
+
 def _subclasses(kind: type[UserFacingError]) -> list[type[UserFacingError]]:
     found = [kind]
     for sub in kind.__subclasses__():

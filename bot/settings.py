@@ -109,6 +109,17 @@ class Settings(BaseSettings):
     # Shared state for N front-ends (bot/redis_state): empty keeps it in this process.
     # May carry a password, so it is never echoed.
     redis_url: Annotated[str, Field(repr=False)] = ""
+    # Celery workers (bot/celery_workers): seconds after which a job that no worker has
+    # finished is handed to another worker. A job on a worker machine that died (SIGKILL,
+    # power loss) comes back after this, so it bounds how long such a job is lost. A job
+    # still running past it on a live worker is started again on another: wasted work,
+    # never a wrong or duplicate reply (both copies store the same result under the same
+    # content id, and the waiting front-end takes the first). The longest realistic job, an
+    # analysis of a max_text_chars (100 000-character) text with the default pipeline,
+    # took 5.4 s on an idle 2-core machine and 10.3 s on a busy one (load 3-4;
+    # bench/longest_job.py); extraction, a job of its own, stops at extract_timeout (10 s).
+    # 30 s leaves three times the worst of these before any job runs twice.
+    job_visibility_seconds: Annotated[int, Field(ge=5, le=3600)] = 30
 
     if not TYPE_CHECKING:  # hidden from mypy, which then checks the fields' keyword arguments
         def __init__(self, **values: Any) -> None:

@@ -25,6 +25,13 @@ def redis_db(redis_url: str, db: int) -> str:
     return redis_url.rsplit("/", 1)[0] + f"/{db}"
 
 
+def long_text(paragraphs: int, tag: str) -> str:
+    """A text taking about paragraphs/150 s to analyse; `tag` makes its job its own."""
+    return f"{tag}.\n\n" + "\n\n".join(
+        f"The mayor said on day {i} that the bridge would cost {i} million dollars more, "
+        "and officials warned the work could take many more years." for i in range(paragraphs))
+
+
 class WorkerNode:
     """One worker node: the Celery parent and its prefork children."""
 

@@ -14,6 +14,7 @@ from bot.errors import (
     AnalysisTimeout,
     AnalysisWorkerDied,
     UserFacingError,
+    WorkersUnavailable,
     failure_codes,
     outcome_codes,
 )
@@ -41,6 +42,7 @@ EXPECTED_CODES: dict[type[UserFacingError], str] = {
     AnalysisFailed: "internal_error",
     AnalysisTimeout: "analysis_timeout",
     AnalysisWorkerDied: "analysis_worker_died",
+    WorkersUnavailable: "workers_unavailable",
     FetchError: "fetch_error",
     InvalidURL: "invalid_url",
     AddressNotAllowed: "address_not_allowed",
@@ -106,7 +108,7 @@ def test_timeouts_say_what_took_too_long() -> None:
 
 
 @pytest.mark.parametrize("kind", [AnalysisWorkerDied, ExtractionWorkerDied, ExtractionFailed,
-                                  ExtractionTimeout])
+                                  ExtractionTimeout, WorkersUnavailable])
 def test_a_failure_of_ours_does_not_blame_the_page(kind: type[UserFacingError]) -> None:
     message = kind.user_message.lower()
     assert "paywall" not in message and "javascript" not in message
@@ -117,6 +119,13 @@ def test_a_dead_worker_says_so_and_suggests_trying_again() -> None:
     for kind in (AnalysisWorkerDied, ExtractionWorkerDied):
         assert "stopped unexpectedly" in kind.user_message
         assert "try again" in kind.user_message.lower()
+
+
+def test_unavailable_workers_say_so_and_suggest_trying_again_later() -> None:
+    assert failure_text(WorkersUnavailable("Redis unreachable for 31 s"), None) == (
+        "The analysis service is unavailable right now. Please try again in a minute.")
+    assert failure_code(WorkersUnavailable()) == "workers_unavailable"
+    assert "workers_unavailable" in OUTCOMES  # usage events and /stats accept it
 
 
 def test_a_page_without_article_text_says_why_it_may_be() -> None:

@@ -28,16 +28,10 @@ RESTORE_SWEEP_SECONDS = 2
 RETRIES_ON_WORKER_LOST = 2
 
 
-def longest_job_seconds(settings: Settings) -> float:
-    """The longest a link's work may take in workers: its extraction, then its analysis."""
-    return settings.analysis_timeout + settings.extract_timeout
-
-
 def visibility_timeout(settings: Settings) -> int:
-    """Seconds after which the Redis transport hands an unacknowledged job to another worker.
-    Twice the longest job: shorter, and a job still running would be started a second time
-    elsewhere; much longer, and a job on a worker machine that died waits that long."""
-    return int(2 * longest_job_seconds(settings)) + 1
+    """Seconds after which the Redis transport hands an unacknowledged job to another
+    worker: JOB_VISIBILITY_SECONDS (bot/settings.py says why 30 s by default)."""
+    return settings.job_visibility_seconds
 
 
 def make_app(settings: Settings) -> Celery:
@@ -81,8 +75,16 @@ def make_app(settings: Settings) -> Celery:
         },
         # The bot's logging stays as the command configured it.
         worker_hijack_root_logger=False,
-        # A worker started before Redis is up keeps trying instead of exiting.
+        # A worker started before Redis is up keeps trying instead of exiting; one that
+        # loses Redis (restarted, unreachable) reconnects and consumes again, for as long
+        # as it takes: a worker has nothing else to do, and exiting would need a supervisor.
         broker_connection_retry_on_startup=True,
+        broker_connection_retry=True,
+        broker_connection_max_retries=None,
+        # A job running when Redis is lost runs on, and its result is stored once Redis is
+        # back (the result backend retries): its caller gets it without a second run.
+        # (True would stop it, for the caller to send it again and start over.)
+        worker_cancel_long_running_tasks_on_connection_loss=False,
         # Workers are not observed through events (results say all a front-end needs).
         worker_send_task_events=False,
         task_send_sent_event=False,

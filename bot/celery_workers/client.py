@@ -6,7 +6,8 @@ delivered again, or two users sending the same link) becomes one job: a caller f
 looks for the job's stored result, then for a "submitted" marker that the first caller
 set (Redis SET NX); only the caller that set it sends the job, and the others wait for the
 same result. Waiting costs no thread: Celery's Redis result backend PUBLISHes each stored
-result on a channel named as its key, which the caller subscribes to before looking.
+result on a channel named as its key, which the caller subscribes to before looking; how
+the wait survives a restart or outage of Redis is in `bot.celery_workers.waiting`.
 """
 
 from __future__ import annotations
@@ -29,6 +30,11 @@ from bot.celery_workers.app import (
     make_app,
     visibility_timeout,
 )
+from bot.celery_workers.waiting import (
+    UNREACHABLE_SECONDS,
+    PendingJob,
+    finished_meta,
+)
 from bot.errors import AnalysisTimeout, AnalysisWorkerDied, UserFacingError
 from bot.fetch.article import Article
 from bot.fetch.errors import ExtractionTimeout, ExtractionWorkerDied
@@ -47,14 +53,17 @@ class CeleryWorkers:
     """Analysis and extraction by Celery workers on `settings.redis_url`, each job killed
     past its time limit (seconds, sent with the job); `deadline_margin` is the seconds a caller
     waits beyond a job's time limit (for a worker machine that died, its visibility
-    timeout) before it gives up with the timeout error."""
+    timeout) before it gives up with the timeout error; `unreachable_seconds` how long it
+    waits for an unreachable Redis before it gives up with `WorkersUnavailable`."""
 
     def __init__(self, settings: Settings, *, analysis_timeout: float,
-                 extraction_timeout: float, deadline_margin: float) -> None:
+                 extraction_timeout: float, deadline_margin: float,
+                 unreachable_seconds: float = UNREACHABLE_SECONDS) -> None:
         redis_url = settings.redis_url
         self.analysis_timeout = analysis_timeout
         self.extraction_timeout = extraction_timeout
         self.deadline_margin = deadline_margin
+        self.unreachable_seconds = unreachable_seconds
         self.app = make_app(settings)
         # redis-py 8 gives every connection a socket timeout by default: commands keep
         # one, but a pub/sub wait must not (an analysis may take minutes); the deadline is
@@ -138,32 +147,21 @@ class CeleryWorkers:
     async def _result(self, task_id: str, task: str, args: tuple[Any, ...], *,
                       time_limit: float) -> dict[str, Any]:
         """The job's finished result meta: stored already, or published when it ends."""
-        key = self.app.backend.get_key_for_task(task_id)
-        async with self._waits.pubsub() as channel:
-            # Subscribed before looking: a result stored after the GET below is heard.
-            await channel.subscribe(key)
-            if meta := self._decode(await self._commands.get(key)):
-                return meta
-            marker = MARKER_PREFIX + task_id
-            if await self._commands.set(marker, 1, nx=True,
-                                        ex=int(time_limit + self.deadline_margin) + 1):
-                try:
-                    await asyncio.to_thread(self._send, task_id, task, args, time_limit)
-                except BaseException:
-                    await self._commands.delete(marker)  # the next caller sends it again
-                    raise
-            while True:
-                message = await channel.get_message(ignore_subscribe_messages=True,
-                                                    timeout=None)
-                if message is not None and (meta := self._decode(message["data"])):
-                    # Later callers find the stored result; once it expires, the next one
-                    # sends the job again.
-                    await self._commands.delete(marker)
-                    return meta
+        async def send() -> None:
+            await asyncio.to_thread(self._send, task_id, task, args, time_limit)
+
+        job = PendingJob(result_key=self.app.backend.get_key_for_task(task_id),
+                         marker=MARKER_PREFIX + task_id,
+                         marker_seconds=int(time_limit + self.deadline_margin) + 1,
+                         send=send, decode=self._decode, stale=worth_running_again)
+        return await finished_meta(job, commands=self._commands, waits=self._waits,
+                                   unreachable_seconds=self.unreachable_seconds)
 
     def _send(self, task_id: str, task: str, args: tuple[Any, ...],
               time_limit: float) -> None:
-        """Blocking (kombu's producer): the job on the queue, under its content's id."""
+        """Blocking (kombu's producer): the job on the queue, under its content's id. A
+        failure to reach Redis raises after kombu's few quick retries; the waiting loop
+        tries again (bot/celery_workers/waiting.py)."""
         self.app.send_task(task, args=args, task_id=task_id, time_limit=time_limit)
 
     def _decode(self, payload: bytes | str | None) -> dict[str, Any] | None:
@@ -173,6 +171,13 @@ class CeleryWorkers:
             return None
         meta: dict[str, Any] = self.app.backend.decode_result(payload)
         return meta if meta["status"] in states.READY_STATES else None
+
+
+def worth_running_again(meta: dict[str, Any]) -> bool:
+    """A failure that another run may not repeat: past the time limit on a busy worker, or
+    every worker it reached died (of something else, perhaps). A new request runs the job
+    again instead of reading it (bot/celery_workers/waiting.py)."""
+    return isinstance(meta["result"], TimeLimitExceeded | WorkerLostError)
 
 
 def job_id(task: str, args: tuple[Any, ...]) -> str:
