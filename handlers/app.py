@@ -178,8 +178,10 @@ def register_handlers(application: BotApplication) -> None:
 async def _post_init(application: BotApplication) -> None:
     shared = application.bot_data
     settings, pool = shared.settings, shared.pool
-    store = await open_store(settings)
+    # Workers first: if they cannot start (Redis down for the Celery ones), no store
+    # connection is left open to keep the process from exiting.
     await asyncio.to_thread(pool.start)  # every worker loads spaCy before the first request
+    store = await open_store(settings)
     state = shared.shared_state
     shared.services = BotServices(settings, store, pool, state.limiter, state.memory,
                                   state.links)

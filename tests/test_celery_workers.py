@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 from bot.breakdown import analyze
 from bot.celery_workers.app import RETRIES_ON_WORKER_LOST
@@ -222,7 +223,7 @@ async def test_a_caller_gives_up_at_its_deadline_when_no_worker_answers(
 def test_start_names_redis_url_when_redis_is_down() -> None:
     workers = CeleryWorkers.from_settings(
         Settings(redis_url=f"redis://127.0.0.1:{free_port()}/0"))
-    with pytest.raises(ConnectionError, match="REDIS_URL"):
+    with pytest.raises(RedisConnectionError, match="REDIS_URL"):
         workers.start()
 
 

@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 from celery import states
 from celery.exceptions import TimeLimitExceeded, WorkerLostError
 from redis.asyncio import BlockingConnectionPool, Redis
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 from bot.breakdown import Breakdown, Source
 from bot.celery_workers.app import (
@@ -92,7 +93,8 @@ class CeleryWorkers:
                 connection.ensure_connection(max_retries=1, interval_start=0.2,
                                              timeout=COMMAND_SECONDS)
         except Exception as error:  # kombu raises the transport's own errors
-            raise ConnectionError(f"cannot reach Redis at REDIS_URL: {error}") from None
+            # Redis's own error class: `serve` reports it as Redis that does not answer.
+            raise RedisConnectionError(f"cannot reach Redis at REDIS_URL: {error}") from None
 
     def shutdown(self) -> None:
         """Blocking, from another thread than the event loop's (as the composition root
