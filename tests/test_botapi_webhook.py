@@ -120,15 +120,6 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-async def wait(predicate: Callable[[], Any], timeout: float = 5.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while not (value := predicate()):
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"condition not met within {timeout}s")
-        await asyncio.sleep(0.01)
-    return value
-
-
 @pytest.mark.parametrize(("kwargs", "error"), [
     ({"url": "ftp://127.0.0.1/hook"}, "An HTTPS URL must be provided"),
     ({"url": "https://example.com/hook"}, "loopback addresses only"),
@@ -162,7 +153,7 @@ async def test_get_updates_conflicts_while_a_webhook_is_set(
     server: BotAPIServer, bot: Bot
 ) -> None:
     parked = asyncio.create_task(bot.get_updates(timeout=5))
-    await wait(lambda: any(r["method"] == "getUpdates" for r in server.requests))
+    await server.wait_for(lambda: any(r["method"] == "getUpdates" for r in server.requests))
     await bot.set_webhook(f"http://127.0.0.1:{free_port()}/hook")
     with pytest.raises(Conflict, match="terminated by setWebhook request"):
         await parked  # the long poll parked before the webhook ends at once
@@ -208,7 +199,7 @@ async def test_one_update_at_a_time_per_chat_while_chats_proceed_in_parallel(
         await bot.set_webhook(rec.url())
         for chat, text in ((1, "a1"), (1, "a2"), (2, "b1"), (2, "b2"), (2, "b3")):
             server.send_user_message(chat, chat, text)
-        await wait(lambda: rec.texts(2) == ["b1", "b2", "b3"])  # chat B is not held up
+        await server.wait_for(lambda: rec.texts(2) == ["b1", "b2", "b3"])  # chat B is not held up
         assert rec.texts(1) == ["a1"]  # a2 waits for a1's answer
         release_a.set()
         await server.webhook_delivered()
@@ -294,7 +285,7 @@ async def test_a_refused_connection_is_retried_until_the_webhook_listens(
     port = free_port()
     await bot.set_webhook(f"http://127.0.0.1:{port}/hook")
     server.send_user_message(4, 4, "early")
-    await wait(lambda: server.webhook_counts["retried"] >= 2)
+    await server.wait_for(lambda: server.webhook_counts["retried"] >= 2)
     info = await bot.get_webhook_info()
     assert info.last_error_message == "Connection refused" and info.pending_update_count == 1
     rec = Receiver(port=port)
