@@ -6,6 +6,7 @@ The heavy work (reading the article out of a page, analysing it) is the workers'
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass, replace
 
@@ -16,6 +17,8 @@ from bot.fetch.guard import parse_url
 from bot.settings import Settings
 from bot.store import Store
 from bot.workers import BreakdownWorkers
+
+log = logging.getLogger("bot.service")
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,8 +59,15 @@ async def breakdown_link(url: str, *, settings: Settings, store: Store | None,
     can't be read or analysed.
     """
     parse_url(url)  # InvalidURL first: the cache key needs a well-formed address too
+    # The cache saves work; it must not cost the reply. A store that is down (PostgreSQL
+    # restarting) means the page is read and analysed afresh, and not cached this time.
     if store is not None:
-        hit = await cached_link_breakdown(url, settings=settings, store=store)
+        try:
+            hit = await cached_link_breakdown(url, settings=settings, store=store)
+        except Exception:
+            log.warning("the link cache could not be read; breaking the page down afresh",
+                        exc_info=True)
+            hit = None
         if hit is not None:
             return hit
     started = time.monotonic()
@@ -67,8 +77,11 @@ async def breakdown_link(url: str, *, settings: Settings, store: Store | None,
                                       source=source_of(article, url))
     analysed = time.monotonic()
     if store is not None:
-        await store.cache_breakdown(url, breakdown.to_dict(),
-                                    published_reliable=breakdown.source.published_reliable)
+        try:
+            await store.cache_breakdown(url, breakdown.to_dict(),
+                                        published_reliable=breakdown.source.published_reliable)
+        except Exception:
+            log.warning("the breakdown could not be cached", exc_info=True)
     return ComputedBreakdown(breakdown, cached=False, fetch_seconds=fetched - started,
                          analysis_seconds=analysed - fetched)
 

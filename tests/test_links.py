@@ -64,6 +64,18 @@ async def test_second_request_comes_from_the_cache(site: str, settings: Settings
     assert again.breakdown.to_dict() == first.breakdown.to_dict()
 
 
+async def test_a_store_that_is_down_costs_the_cache_not_the_reply(
+        site: str, settings: Settings, workers: ProcessWorkers) -> None:
+    """The link cache is an optimisation: with its database gone (closed here, as a
+    PostgreSQL restart would leave it), the page is broken down afresh."""
+    store = await SQLiteStore.open(settings.database_path)
+    await store.close()
+    result = await breakdown_link(f"{site}/article?id=down", settings=settings, store=store,
+                                  workers=workers)
+    assert not result.cached
+    assert result.breakdown.source.title == TITLE
+
+
 async def test_the_cache_key_is_the_url_that_was_fetched(site: str, settings: Settings,
                                                           workers: ProcessWorkers) -> None:
     """One parse: the request line, the cache row and the usage domain come from it."""
