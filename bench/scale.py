@@ -27,6 +27,7 @@ import asyncio
 import statistics
 import sys
 import time
+from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -64,6 +65,8 @@ class Bench:
         self.saturated = True  # every /help was timed while a burst's replies were due
         self.pss: dict[str, float] = {}
         self.faults: dict[str, dict[str, Any]] = {}
+        # CPU seconds per article by component, summed over the rounds of each configuration
+        self.cpu: dict[str, dict[str, float]] = {name: defaultdict(float) for name in CONFIGS}
 
     # ------------------------------------------------------------ configurations
     def set_workers(self, count: int) -> None:
@@ -87,6 +90,7 @@ class Bench:
     async def burst(self, config: str) -> None:
         """`--chats` articles at once; /help timed while they saturate the workers."""
         self.configure(config)
+        cpu_before = self.deployment.cpu_seconds()
         crowd = self.load.send_articles(self.args.chats)
         started = min(self.load.sent_at[chat] for chat in crowd)
         for _ in range(self.args.helps):
@@ -97,6 +101,8 @@ class Bench:
         last = max((times[0] for chat in crowd if (times := replies.breakdowns.get(chat))),
                    default=time.monotonic())
         self.rates[config].append(len(crowd) / (last - started))
+        for part, seconds in self.deployment.cpu_seconds().items():
+            self.cpu[config][part] += (seconds - cpu_before[part]) / len(crowd)
         self.saturated &= helps_done < last
         self.check_counts(f"burst {config}", crowd, replies)
         self.checked += crowd
@@ -125,6 +131,8 @@ class Bench:
                                                  reply=True, timeout=5)
         await asyncio.sleep(1)
         self.pss["worker-2 (2 children) idle"] = node.pss_mb()
+        # warm both children (their first jobs fault pages in), as the 1-child nodes were
+        await self.load.wait_replies(self.load.send_articles(4), timeout=60)
         with PSSPeaks(deployment) as peaks:
             crowd = self.load.send_articles(self.args.chats)
             started = min(self.load.sent_at[chat] for chat in crowd)
@@ -222,7 +230,8 @@ def summarize_fault(load: Load, chats: list[int], replies: Replies, fault_at: fl
 
 
 async def measure(args: argparse.Namespace) -> dict[str, Any]:
-    env = {"JOB_VISIBILITY_SECONDS": str(VISIBILITY_SECONDS)}
+    env = {"JOB_VISIBILITY_SECONDS": str(VISIBILITY_SECONDS),
+           "WEBHOOK_MAX_CONNECTIONS": str(args.max_connections)}
     with Deployment(front_ends=2, worker_nodes=2, concurrency=1, env=env) as deployment:
         bench = Bench(deployment, args)
         await asyncio.sleep(1.0)
@@ -275,6 +284,9 @@ def print_table(result: dict[str, Any], args: argparse.Namespace, wall: float) -
          f"{statistics.median(rates['2 workers']):.2f}", ""),
         ("throughput 1 front-end + 2 workers (/s)",
          f"{statistics.median(rates['1 front-end']):.2f}", ""),
+        *[(f"CPU s per article, {config}", "  ".join(
+            f"{part} {seconds / len(rates[config]):.3f}" for part, seconds
+            in bench.cpu[config].items()), "") for config in CONFIGS],
         ("ratio 2 workers / 1 worker", ratio_cell(
             [b / a for a, b in zip(rates["1 worker"], rates["2 workers"], strict=True)]),
          ">= 1.7"),
@@ -306,7 +318,8 @@ def print_table(result: dict[str, Any], args: argparse.Namespace, wall: float) -
                      f"({fault['in_flight']} in flight; {fault['job_runs']} job runs)", ""))
     print(f"scaled deployment, 2 front-ends + 2 worker nodes (1 child each), 2 CPUs: "
           f"{args.chats} chats at once x {args.rounds} rounds per configuration, "
-          f"{len(latency)} latency samples; JOB_VISIBILITY_SECONDS={VISIBILITY_SECONDS}")
+          f"{len(latency)} latency samples; JOB_VISIBILITY_SECONDS={VISIBILITY_SECONDS}, "
+          f"webhook max_connections {args.max_connections}")
     width = max(len(name) for name, _, _ in rows) + 2
     for name, value, target in rows:
         print(f"{name:{width}}{value}" + (f"   target {target}" if target else ""))
@@ -333,6 +346,8 @@ def main() -> None:
     parser.add_argument("--before", type=float, default=8.0, help="seconds of load before a fault")
     parser.add_argument("--after", type=float, default=30.0, help="seconds of load after it")
     parser.add_argument("--drain", type=float, default=120.0, help="seconds to wait for replies")
+    parser.add_argument("--max-connections", type=int, default=40,
+                        help="the webhook's max_connections (Telegram's default 40)")
     parser.add_argument("--only-faults", default="abcde", help="which faults, e.g. 'ce'")
     args = parser.parse_args()
     if args.quick:

@@ -8,11 +8,10 @@ import time
 from pathlib import Path
 
 from bot.worker_process import proc_stat
-from tests.processes import ServiceProcess, log_says
+from tests.processes import CLOCK_TICKS, ServiceProcess, log_says
 
 START_SECONDS = 90.0
 BUSY_CPU_SECONDS = 0.3
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def redis_db(redis_url: str, db: int) -> str:

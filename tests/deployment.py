@@ -23,7 +23,7 @@ from typing import Any
 from tests.botapi.server import BotAPIServer
 from tests.celery_node import WorkerNode
 from tests.pg_server import PostgresServer, restart, running_postgres
-from tests.processes import ROOT, ServiceProcess, children_of, pss_kb
+from tests.processes import ROOT, ServiceProcess, children_of, cpu_seconds, pss_kb
 from tests.round_robin import RoundRobinProxy
 from tests.servers import RedisServer, free_port
 
@@ -195,6 +195,23 @@ class Deployment:
         """PSS of each front-end's and each worker node's process tree (MB), by log name."""
         return {component.name: component.pss_mb()
                 for component in [*self.front_ends, *self.worker_nodes]}
+
+    def cpu_seconds(self) -> dict[str, float]:
+        """CPU time used so far: all front-ends, all worker nodes (parents, children), Redis,
+        PostgreSQL, and this process (the emulator, the proxy and the load it generates)."""
+        assert self.postgres is not None and self.redis.process is not None
+        postmaster = self.postgres.pid
+        times = os.times()
+        return {
+            "front-ends": sum(front_end.cpu_seconds() for front_end in self.front_ends),
+            # a node's parent (Celery's consumer: Redis I/O, results) apart from its children
+            "worker parents": sum(cpu_seconds([node.pid]) for node in self.worker_nodes
+                                  if node.alive()),
+            "worker children": sum(cpu_seconds(node.children()) for node in self.worker_nodes),
+            "redis": cpu_seconds([self.redis.process.pid]),
+            "postgres": cpu_seconds([postmaster, *children_of(postmaster)]),
+            "emulator+proxy+load": times.user + times.system,
+        }
 
     def worker_children(self, index: int) -> list[int]:
         return children_of(self.worker_nodes[index].pid)

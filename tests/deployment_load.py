@@ -139,7 +139,7 @@ class Load:
 
 
 class PSSPeaks:
-    """Peak PSS (MB) of each component's process tree, sampled every 0.25 s in a thread."""
+    """Peak PSS (MB) of each component's process tree, sampled every 0.5 s in a thread."""
 
     def __init__(self, deployment: Deployment) -> None:
         self.deployment = deployment
@@ -151,7 +151,7 @@ class PSSPeaks:
         while not self._stop.is_set():
             for name, mb in self.deployment.pss_mb().items():
                 self.peak[name] = max(self.peak[name], mb)
-            time.sleep(0.25)
+            time.sleep(0.5)
 
     def __enter__(self) -> PSSPeaks:
         self._thread.start()

@@ -20,6 +20,7 @@ from typing import IO, Self
 from bot.worker_process import proc_stat
 
 ROOT = Path(__file__).resolve().parent.parent
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def children_of(pid: int) -> list[int]:
@@ -56,6 +57,15 @@ def pss_kb(pid: int) -> int:
     """Proportional set size: pages shared between processes (a forked worker's copy of
     the spaCy model) count once in total, split between the sharers."""
     return _status_kb(pid, "smaps_rollup", "Pss:")
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """CPU time (user and system) the processes have used, with their reaped children's."""
+    ticks = 0
+    for pid in pids:
+        if (fields := proc_stat(pid)) is not None:
+            ticks += sum(int(value) for value in fields[11:15])
+    return ticks / CLOCK_TICKS
 
 
 def log_says(text: str) -> Callable[[ServiceProcess], bool]:
@@ -149,6 +159,9 @@ class ServiceProcess:
 
     def pss_mb(self) -> float:
         return sum(pss_kb(pid) for pid in self.tree()) / 1024
+
+    def cpu_seconds(self) -> float:
+        return cpu_seconds(self.tree())
 
     def kill(self) -> None:
         """SIGKILL the whole process group at once, as a machine that vanishes."""
