@@ -38,6 +38,7 @@ sys.path.insert(0, str(ROOT))
 from bot.celery_workers.app import QUEUE  # noqa: E402
 from tests.deployment import Deployment  # noqa: E402
 from tests.deployment_load import POLL_SECONDS, Load, PSSPeaks, Replies  # noqa: E402
+from tests.processes import machine_busy_seconds  # noqa: E402
 
 VISIBILITY_SECONDS = 10
 IN_FLIGHT = 20
@@ -90,7 +91,7 @@ class Bench:
     async def burst(self, config: str) -> None:
         """`--chats` articles at once; /help timed while they saturate the workers."""
         self.configure(config)
-        cpu_before = self.deployment.cpu_seconds()
+        cpu_before = self.cpu_seconds()
         crowd = self.load.send_articles(self.args.chats)
         started = min(self.load.sent_at[chat] for chat in crowd)
         for _ in range(self.args.helps):
@@ -101,11 +102,19 @@ class Bench:
         last = max((times[0] for chat in crowd if (times := replies.breakdowns.get(chat))),
                    default=time.monotonic())
         self.rates[config].append(len(crowd) / (last - started))
-        for part, seconds in self.deployment.cpu_seconds().items():
+        cpu_after = self.cpu_seconds()
+        for part, seconds in cpu_after.items():
             self.cpu[config][part] += (seconds - cpu_before[part]) / len(crowd)
+        # Processes outside the deployment (the machine may be shared) in the same time
+        self.cpu[config]["other processes"] = self.cpu[config]["machine"] - sum(
+            seconds for part, seconds in self.cpu[config].items()
+            if part not in ("machine", "other processes"))
         self.saturated &= helps_done < last
         self.check_counts(f"burst {config}", crowd, replies)
         self.checked += crowd
+
+    def cpu_seconds(self) -> dict[str, float]:
+        return {**self.deployment.cpu_seconds(), "machine": machine_busy_seconds()}
 
     def check_counts(self, label: str, chats: list[int], replies: Replies) -> None:
         for chat in chats:

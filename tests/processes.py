@@ -68,6 +68,13 @@ def cpu_seconds(pids: list[int]) -> float:
     return ticks / CLOCK_TICKS
 
 
+def machine_busy_seconds() -> float:
+    """CPU time every process on the machine has used since boot (all CPUs together)."""
+    fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (int(x) for x in fields[:8])
+    return (user + nice + system + irq + softirq + steal) / CLOCK_TICKS
+
+
 def log_says(text: str) -> Callable[[ServiceProcess], bool]:
     """A readiness check: `text` appeared in the log since the latest start."""
     return lambda service: text in service.log_since_start()
