@@ -63,6 +63,7 @@ class Bench:
         self.helps: list[float] = []
         self.checked: list[int] = []  # chats whose reply is compared with the idle one
         self.problems: list[str] = []
+        self.two_child_cpu: dict[str, float] = {}
         self.saturated = True  # every /help was timed while a burst's replies were due
         self.pss: dict[str, float] = {}
         self.faults: dict[str, dict[str, Any]] = {}
@@ -142,10 +143,16 @@ class Bench:
         self.pss["worker-2 (2 children) idle"] = node.pss_mb()
         # warm both children (their first jobs fault pages in), as the 1-child nodes were
         await self.load.wait_replies(self.load.send_articles(4), timeout=60)
+        cpu_before = self.cpu_seconds()
         with PSSPeaks(deployment) as peaks:
             crowd = self.load.send_articles(self.args.chats)
             started = min(self.load.sent_at[chat] for chat in crowd)
             replies = await self.load.wait_replies(crowd, timeout=600)
+        cpu = {part: (seconds - cpu_before[part]) / len(crowd)
+               for part, seconds in self.cpu_seconds().items()}
+        self.two_child_cpu = {"worker children": cpu["worker children"],
+                              "machine": cpu["machine"], "other processes": cpu["machine"] - sum(
+                                  seconds for part, seconds in cpu.items() if part != "machine")}
         last = max(t[0] for chat in crowd if (t := replies.breakdowns.get(chat)))
         self.pss["worker-2 (2 children) peak"] = peaks.peak[node.name]
         self.pss["throughput, 1 node of 2 children (/s)"] = len(crowd) / (last - started)
@@ -317,7 +324,9 @@ def print_table(result: dict[str, Any], args: argparse.Namespace, wall: float) -
                  f"{bench.pss['worker-2 (2 children) idle']:.0f} / "
                  f"{bench.pss['worker-2 (2 children) peak']:.0f}", "<= 350"))
     rows.append(("throughput, 1 node of 2 children (/s)",
-                 f"{bench.pss['throughput, 1 node of 2 children (/s)']:.2f}", ""))
+                 f"{bench.pss['throughput, 1 node of 2 children (/s)']:.2f} (CPU s per article: "
+                 + "  ".join(f"{part} {seconds:.3f}" for part, seconds
+                             in bench.two_child_cpu.items()) + ")", ""))
     for label, fault in bench.faults.items():
         rows.append((f"{label}: lost / duplicate / error replies",
                      f"{len(fault['lost'])} / {len(fault['duplicates'])} / "
