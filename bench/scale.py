@@ -248,7 +248,9 @@ def summarize_fault(load: Load, chats: list[int], replies: Replies, fault_at: fl
 async def measure(args: argparse.Namespace) -> dict[str, Any]:
     env = {"JOB_VISIBILITY_SECONDS": str(VISIBILITY_SECONDS),
            "WEBHOOK_MAX_CONNECTIONS": str(args.max_connections)}
-    with Deployment(front_ends=2, worker_nodes=2, concurrency=1, env=env) as deployment:
+    workdir = Path(args.workdir) if args.workdir else None  # kept: every component's log
+    with Deployment(front_ends=2, worker_nodes=2, concurrency=1, env=env,
+                    workdir=workdir) as deployment:
         bench = Bench(deployment, args)
         await asyncio.sleep(1.0)
         idle = deployment.pss_mb()
@@ -366,6 +368,8 @@ def main() -> None:
     parser.add_argument("--drain", type=float, default=120.0, help="seconds to wait for replies")
     parser.add_argument("--max-connections", type=int, default=40,
                         help="the webhook's max_connections (Telegram's default 40)")
+    parser.add_argument("--workdir", default="",
+                        help="keep the components' logs here (default: a temporary directory)")
     parser.add_argument("--only-faults", default="abcde", help="which faults, e.g. 'ce'")
     args = parser.parse_args()
     if args.quick:
