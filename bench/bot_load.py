@@ -36,12 +36,11 @@ sys.path.insert(0, str(ROOT))
 
 from bot.process_workers import ProcessWorkers  # noqa: E402
 from bot.settings import Settings  # noqa: E402
-from tests.article_site import SEED, serve_site  # noqa: E402
+from tests.article_site import seed_words, serve_site  # noqa: E402
 from tests.botapi.server import BotAPIServer  # noqa: E402
 from tests.botproc import BotProcess  # noqa: E402
 
-BODY = SEED.split("Click to see full-size image", 1)[1].split("Do you like", 1)[0]
-ARTICLE_800 = " ".join((BODY + BODY).split()[:800])  # ~800 words of real news prose
+ARTICLE_800 = seed_words(800)  # ~800 words of real news prose
 MARKER = "Who said what"
 STAGES = ("fetch_ms", "analysis_ms", "render_ms")
 

@@ -9,6 +9,7 @@ import argparse
 import asyncio
 import datetime as dt
 import logging
+import os
 import re
 import sys
 from pathlib import Path
@@ -173,6 +174,20 @@ def run_bot() -> int:
     return 0
 
 
+# numpy's BLAS (OpenBLAS) starts a thread per CPU in every process that loads the model;
+# spaCy's small matrices gain nothing from them (0.20 s vs 0.21 s an 800-word article), but
+# the extra thread spins: 0.32 CPU-s an article instead of 0.21 (bench/scale.py). With one
+# job per child, children are the parallelism: each keeps to one core. An operator's own
+# setting wins.
+_MATH_THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def single_threaded_math() -> None:
+    """One BLAS thread per process; must run before numpy is first imported."""
+    for name in _MATH_THREAD_VARIABLES:
+        os.environ.setdefault(name, "1")
+
+
 def run_worker(concurrency: int, hostname: str) -> int:
     settings = _settings_or_none()
     if settings is None:
@@ -186,6 +201,7 @@ def run_worker(concurrency: int, hostname: str) -> int:
         return 2
     logging.basicConfig(level=logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    single_threaded_math()
     from bot.celery_workers.tasks import run_worker as run_celery_worker
 
     run_celery_worker(settings, concurrency=concurrency, hostname=hostname)

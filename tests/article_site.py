@@ -14,12 +14,19 @@ ROOT = Path(__file__).resolve().parent.parent
 SEED = (ROOT / "examples" / "seed-us-blames-russians.txt").read_text(encoding="utf-8")
 TITLE = "U.S. Blames Russians For Tensions In Northeastern Syria"
 SLOW_MAX = 30.0
+# The article's own prose, without the site's furniture around it.
+SEED_BODY = SEED.split("Click to see full-size image", 1)[1].split("Do you like", 1)[0]
+
+
+def seed_words(count: int) -> str:
+    """The first `count` words of the seed article's prose (repeated as needed), in one line."""
+    words = SEED_BODY.split()
+    return " ".join((words * (count // len(words) + 1))[:count])
 
 
 def seed_page() -> bytes:
     """The seed article as a news page: site chrome, a site suffix in the title, a date."""
-    body = SEED.split("Click to see full-size image", 1)[1].split("Do you like", 1)[0]
-    paragraphs = "".join(f"<p>{html.escape(p.strip())}</p>\n" for p in body.split("\n\n")
+    paragraphs = "".join(f"<p>{html.escape(p.strip())}</p>\n" for p in SEED_BODY.split("\n\n")
                          if p.strip())
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8">

@@ -62,6 +62,15 @@ async def test_results_equal_in_process(workers: CeleryWorkers) -> None:
     assert await workers.extract(seed_page(), url) == extract_article(seed_page(), url)
 
 
+async def test_a_child_analyses_in_one_thread(node: WorkerNode,
+                                              workers: CeleryWorkers) -> None:
+    """numpy's BLAS would start a spinning thread per CPU in each child: 50 % more CPU per
+    article for nothing (bot/cli.py single_threaded_math)."""
+    await workers.analyze(long_text(20, "one thread"))
+    children = node.children()
+    assert children and all(len(os.listdir(f"/proc/{pid}/task")) == 1 for pid in children)
+
+
 async def test_no_article_text_crosses_back_as_itself(workers: CeleryWorkers) -> None:
     empty = b"<html><head><title>Menu</title></head><body><nav>Home</nav></body></html>"
     with pytest.raises(NoArticleText) as in_process:

@@ -22,11 +22,11 @@ import pytest
 from bot.errors import AnalysisWorkerDied
 from bot.worker_process import proc_stat, process_alive
 from tests import figures
-from tests.article_site import SEED
+from tests.article_site import SEED_BODY
 from tests.botapi.server import BotAPIServer
 from tests.botproc import BotProcess, children_of
 
-BODY = SEED.split("Click to see full-size image", 1)[1].split("Do you like", 1)[0]
+BODY = SEED_BODY
 ARTICLE = BODY
 LONG_ARTICLE = "\n\n".join([BODY] * 6)  # a few seconds of analysis: time to strike
 MARKER = "Who said what"
