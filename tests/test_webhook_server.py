@@ -13,7 +13,6 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -30,7 +29,7 @@ from handlers.webhook_server import HEALTH_PATH, SECRET_HEADER, WebhookFrontEnd
 from tests.botapi.server import BotAPIServer
 from tests.botproc import ROOT
 from tests.e2e import eventually
-from tests.pg_server import PostgresServer
+from tests.pg_server import PostgresServer, fresh_database
 from tests.servers import free_port
 
 pytestmark = [pytest.mark.asyncio(loop_scope="module"), pytest.mark.slow]
@@ -46,14 +45,8 @@ _chat_ids = itertools.count(5_000)
 @pytest.fixture(scope="module")
 def shared_database(postgres_server: PostgresServer) -> Iterator[str]:
     """One database for the module's front-ends (as `postgres_url`, but module-wide)."""
-    import psycopg
-
-    name = f"t_{uuid.uuid4().hex[:16]}"
-    with psycopg.connect(postgres_server.url(), autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    yield postgres_server.url(name)
-    with psycopg.connect(postgres_server.url(), autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with fresh_database(postgres_server) as url:
+        yield url
 
 
 def front_end_settings(botapi: BotAPIServer, redis_url: str, database_url: str,
