@@ -9,9 +9,14 @@ runs is normalised: the random token a button's callback data carries.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from typing import Any
 
+import pytest
+import redis
+
 from tests.botapi.server import BotAPIServer
+from tests.celery_node import WorkerNode, redis_db
 from tests.e2e import buttons_of, eventually
 
 # "bd:<section>:<token>" and "bl:<token>" (handlers/keyboards.py): the token is random.
@@ -48,6 +53,28 @@ async def same_transcripts(embedded: BotAPIServer, scaled: BotAPIServer, chat_id
     try:
         await eventually(equal, timeout)
     except TimeoutError:
-        assert transcript(embedded, chat_id, ordered=ordered) == \
-            transcript(scaled, chat_id, ordered=ordered)
+        raise AssertionError(
+            f"chat {chat_id}: the modes replied differently\n"
+            f"embedded: {transcript(embedded, chat_id, ordered=ordered)!r}\n"
+            f"scaled:   {transcript(scaled, chat_id, ordered=ordered)!r}") from None
     return transcript(scaled, chat_id, ordered=ordered)
+
+
+def worker_node_fixture(db: int) -> Callable[..., Iterator[WorkerNode]]:
+    """A module's fixture `node`: one Celery worker node (concurrency 1) on database `db`
+    of the session's Redis, emptied first (its queue and the deployment's shared state
+    live there). Not started: the module starts it (`node.start()`, blocking) while it
+    starts its embedded bots, whose pools load their models meanwhile."""
+    @pytest.fixture(scope="module")
+    def node(redis_url: str,
+             tmp_path_factory: pytest.TempPathFactory) -> Iterator[WorkerNode]:
+        url = redis_db(redis_url, db)
+        with redis.Redis.from_url(url) as client:
+            client.flushdb()  # no queued job nor claim left by an earlier run
+        worker = WorkerNode(url, tmp_path_factory.mktemp("node"), concurrency=1)
+        try:
+            yield worker
+        finally:
+            worker.stop()
+
+    return node

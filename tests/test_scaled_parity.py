@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from functools import partial
@@ -25,12 +25,11 @@ from typing import Any
 import httpx
 import pytest
 import pytest_asyncio
-import redis
 
 from handlers.webhook_server import SECRET_HEADER
 from tests.article_site import SEED, TITLE
 from tests.botapi.server import BotAPIServer
-from tests.celery_node import WorkerNode, redis_db
+from tests.celery_node import WorkerNode
 from tests.e2e import (
     WEBHOOK_PATH,
     WEBHOOK_SECRET,
@@ -41,7 +40,7 @@ from tests.e2e import (
     running_deployment,
     wait_reply,
 )
-from tests.parity import same_transcripts
+from tests.parity import same_transcripts, worker_node_fixture
 from tests.paste_texts import FIRST_SPEAKER, LAST_SPEAKER, bridge_article
 from tests.pg_server import PostgresServer, fresh_database
 
@@ -64,26 +63,11 @@ class Modes:
     deployment: Deployment
 
 
-@pytest.fixture(scope="module")
-def worker_redis(redis_url: str) -> str:
-    url = redis_db(redis_url, PARITY_DB)
-    with redis.Redis.from_url(url) as client:
-        client.flushdb()  # no queued job nor claim left by an earlier run
-    return url
-
-
-@pytest.fixture(scope="module")
-def node(worker_redis: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[WorkerNode]:
-    """Not started: `modes` starts it while the embedded bot loads its own pool."""
-    worker = WorkerNode(worker_redis, tmp_path_factory.mktemp("node"), concurrency=1)
-    try:
-        yield worker
-    finally:
-        worker.stop()
+node = worker_node_fixture(PARITY_DB)
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def modes(site: str, node: WorkerNode, worker_redis: str,
+async def modes(site: str, node: WorkerNode,
                 postgres_server: PostgresServer,
                 tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Modes]:
     embedded, scaled = BotAPIServer().start(), BotAPIServer().start()
@@ -95,7 +79,7 @@ async def modes(site: str, node: WorkerNode, worker_redis: str,
                 embedded, tmp_path_factory.mktemp("embedded") / "bot.sqlite3", **SETTINGS))
             await starting
             deployment = await stack.enter_async_context(running_deployment(
-                scaled, redis_url=worker_redis, database_url=database, **SETTINGS))
+                scaled, redis_url=node.env["REDIS_URL"], database_url=database, **SETTINGS))
             yield Modes(embedded, scaled, deployment)
     finally:
         await asyncio.gather(starting, return_exceptions=True)
