@@ -49,7 +49,7 @@ pytestmark = [pytest.mark.asyncio(loop_scope="module"), pytest.mark.slow]
 PARITY_DB = 8  # the session Redis's database of this module (Celery's queue included)
 RATE_LIMIT = 10
 SETTINGS: dict[str, Any] = {"user_rate_limit": RATE_LIMIT, "group_cooldown_seconds": 60,
-            "paste_wait_seconds": 1.5}
+            "paste_wait_seconds": 1.5, "group_notice_delay_seconds": 0.5}
 BREAKDOWN = "Who said what"
 RATE_LIMITED = "please wait a moment"
 # Updates the tests post themselves: far above the emulators' own update ids.
@@ -128,6 +128,25 @@ async def group_breakdown(server: BotAPIServer, chat: int, site: str) -> None:
     assert (await wait_reply(server, chat, TITLE))["reply_to"] == posted["message_id"]
 
 
+async def auto_burst(server: BotAPIServer, chat: int, site: str) -> None:
+    """/auto on, then a burst of links: one breakdown, one notice for the links skipped."""
+    admin, poster = chat + 1, chat + 2
+    server.add_chat(chat, "supergroup", admins=[admin])
+    server.send_user_message(chat, admin, "/auto on", chat_type="supergroup")
+    await wait_reply(server, chat, "Automatic breakdowns are on")
+    for n in range(5):
+        server.send_user_message(chat, poster, f"{site}/article?burst={n}",
+                                 chat_type="supergroup")
+    await wait_reply(server, chat, TITLE)
+    await wait_reply(server, chat, "Skipped")
+    await asyncio.sleep(1.5)  # three notice delays: a second notice, or an edit, comes
+    # One more in the window, on the other front-end than the last link's: the notice is
+    # edited to the new count, not sent again.
+    server.send_user_message(chat, poster, f"{site}/article?burst=late", chat_type="supergroup")
+    await wait_reply(server, chat, "Skipped 5 links")
+    await asyncio.sleep(1.5)
+
+
 async def commands(server: BotAPIServer, chat: int, site: str) -> None:
     for command, answer in [("/help", "How to use me"), ("/start", "Hi!"),
                             ("/nonsense", "I don't know that command")]:
@@ -156,6 +175,7 @@ SCENARIOS: dict[str, tuple[Scenario, bool]] = {  # name: (scenario, replies in o
     "link": (link, True),
     "buttons-expand": (buttons_expand, True),
     "group-breakdown": (group_breakdown, True),
+    "auto-burst": (auto_burst, False),  # the burst's links are handled at once
     "commands": (commands, True),
     "bad-input": (bad_input, True),
     "rate-limit": (rate_limit, False),  # handled at once in the embedded bot
@@ -166,7 +186,7 @@ SCENARIOS: dict[str, tuple[Scenario, bool]] = {  # name: (scenario, replies in o
 async def test_both_modes_reply_alike(name: str, modes: Modes, site: str) -> None:
     scenario, ordered = SCENARIOS[name]
     chat = 10_000 + 100 * list(SCENARIOS).index(name)
-    if name == "group-breakdown":
+    if name in ("group-breakdown", "auto-burst"):
         chat = -chat
     answered = list(modes.deployment.proxy.answered)
     await asyncio.gather(scenario(modes.embedded, chat, site),
