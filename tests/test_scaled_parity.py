@@ -70,7 +70,10 @@ node = worker_node_fixture(PARITY_DB)
 async def modes(site: str, node: WorkerNode,
                 postgres_server: PostgresServer,
                 tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Modes]:
-    embedded, scaled = BotAPIServer().start(), BotAPIServer().start()
+    embedded, scaled = BotAPIServer(), BotAPIServer()
+    for server in (embedded, scaled):
+        server.inline_mode = True  # /setinline in @BotFather
+        server.start()
     starting = asyncio.create_task(asyncio.to_thread(node.start))
     try:
         async with AsyncExitStack() as stack:
@@ -188,10 +191,13 @@ async def test_both_modes_reply_alike(name: str, modes: Modes, site: str) -> Non
     chat = 10_000 + 100 * list(SCENARIOS).index(name)
     if name in ("group-breakdown", "auto-burst"):
         chat = -chat
+    await modes.scaled.webhook_delivered(timeout=30)  # the proxy counts this test's only
     answered = list(modes.deployment.proxy.answered)
     await asyncio.gather(scenario(modes.embedded, chat, site),
                          scenario(modes.scaled, chat, site))
     assert await same_transcripts(modes.embedded, modes.scaled, chat, ordered=ordered)
+    # A reply is sent before its update is answered (and counted by the proxy).
+    await modes.scaled.webhook_delivered(timeout=30)
     # The updates went round the front-ends: with two or more, each handled some (a
     # paste's two pieces, one each).
     taken = [now - before for now, before in zip(modes.deployment.proxy.answered, answered,
@@ -231,10 +237,12 @@ def replied_more_than(server: BotAPIServer, chat: int, count: int) -> bool:
 async def test_the_rate_limit_counts_requests_on_every_front_end(modes: Modes,
                                                                 site: str) -> None:
     chat = 20_002
+    await modes.scaled.webhook_delivered(timeout=30)
     answered = list(modes.deployment.proxy.answered)
     for n in range(RATE_LIMIT + 1):  # one at a time: the 11th is the one refused
         modes.scaled.send_user_message(chat, chat, f"{site}/article?id=across-{n}")
         await modes.scaled.wait_for(partial(replied_more_than, modes.scaled, chat, n), 30)
+    await modes.scaled.webhook_delivered(timeout=30)
     texts = [m["text"] for m in modes.scaled.sent_messages(chat)]
     assert all(TITLE in text for text in texts[:RATE_LIMIT])
     assert RATE_LIMITED in texts[RATE_LIMIT] and len(texts) == RATE_LIMIT + 1
@@ -246,6 +254,7 @@ async def test_the_rate_limit_counts_requests_on_every_front_end(modes: Modes,
 async def on_the_other_front_end(deployment: Deployment, server: BotAPIServer,
                                  send: Callable[[], object]) -> int:
     """Sends one update (`send()`) through the proxy and returns which front-end took it."""
+    await server.webhook_delivered(timeout=30)  # no earlier update still on its way
     answered = list(deployment.proxy.answered)
     send()
     await server.webhook_delivered(timeout=60)
@@ -286,3 +295,24 @@ async def test_a_link_button_works_on_the_other_front_end(modes: Modes, site: st
         deployment.proxy.set_down(maker, False)
     await wait_reply(server, chat, TITLE)
     assert not replies(server, chat, "expired")
+
+
+async def test_an_inline_cards_deep_link_opens_on_the_other_front_end(modes: Modes,
+                                                                    site: str) -> None:
+    """The card's "open in the bot" token is the store's: /start finds it anywhere."""
+    user, deployment, server = 20_005, modes.deployment, modes.scaled
+    url = f"{site}/article?id=inline"
+    asked: dict[str, Any] = {}
+    maker = await on_the_other_front_end(deployment, server, lambda: asked.update(
+        server.send_inline_query(user, url, chat_type="supergroup")))
+    answer = await server.wait_for(lambda: server.inline_answer(asked["id"]), 30)
+    parameter = answer["button"]["start_parameter"]
+    assert parameter.startswith("bd-") and answer["results"][0]["title"] == TITLE
+    deployment.proxy.set_down(maker)
+    try:
+        await on_the_other_front_end(deployment, server, lambda: server.send_user_message(
+            user, user, f"/start {parameter}"))
+    finally:
+        deployment.proxy.set_down(maker, False)
+    reply = await wait_reply(server, user, TITLE)
+    assert "James Jeffrey" in reply["text"] and reply["reply_markup"]
