@@ -28,6 +28,8 @@ class SharedSkippedLinkNotices:
         self.tally, self.quiet, self.max_wait = tally, quiet, max(max_wait, quiet)
         self._spawn: Spawn = spawn or asyncio.ensure_future
         self._settling: set[int] = set()  # chats whose notice this process waits to post
+        # Chats counted again while their settle loop read the count: it reads once more.
+        self._recount: set[int] = set()
 
     def skipped(self, message: Message, *, links: int, window_start: float, cooldown: float,
                 now: float | None = None) -> None:
@@ -45,7 +47,8 @@ class SharedSkippedLinkNotices:
                                  first_id=message.message_id, now=now, quiet=self.quiet,
                                  max_wait=self.max_wait, window_end=window_start + cooldown)
             if chat_id in self._settling:
-                return  # this process's settle loop will see the new count
+                self._recount.add(chat_id)  # this process's settle loop sees the new count
+                return
             self._settling.add(chat_id)
             try:
                 await self._settle(message, cooldown)
@@ -58,13 +61,19 @@ class SharedSkippedLinkNotices:
         """Until every skipped link is reported: wait for the notice to be due, then post
         it, unless another front-end is posting it (then wait for that to end)."""
         chat_id = message.chat_id
-        while (due := await self.tally.due(chat_id)) is not None:
+        while True:
+            self._recount.discard(chat_id)
+            due = await self.tally.due(chat_id)
+            if due is None:
+                if chat_id in self._recount:  # counted during that read: read again
+                    continue
+                return
             if (delay := due - time.time()) > 0:
                 await asyncio.sleep(delay)
                 continue
             claim = await self.tally.claim(chat_id)
-            if claim is None:
-                return
+            if claim is None:  # all reported meanwhile, by another front-end
+                continue
             if claim is False:
                 await asyncio.sleep(max(self.quiet / 4, 0.05))
                 continue

@@ -1,15 +1,21 @@
 """The links /auto skipped, counted in Redis for N front-ends
-(bot/redis_state/skipped_links.py), on a real Redis: two front-ends' counts add up, one
-of them at a time may post the notice, and a new window starts afresh."""
+(bot/redis_state/skipped_links.py, handlers/shared_skipped_links.py), on a real Redis:
+two front-ends' counts add up, one of them at a time may post the notice, a new window
+starts afresh; and a burst spread over two front-ends gets one notice, edited later."""
 
 from __future__ import annotations
 
+import asyncio
+import itertools
 import time
 from collections.abc import Callable
+from typing import Any
 
 from redis.asyncio import Redis
 
 from bot.redis_state.skipped_links import NoticeClaim, RedisSkippedTally
+from handlers.shared_skipped_links import SharedSkippedLinkNotices
+from tests.e2e import eventually
 
 CHAT = -100_123
 
@@ -39,3 +45,46 @@ async def test_two_front_ends_count_one_window_and_one_posts_at_a_time(
     fresh = await first.claim(CHAT)
     assert isinstance(fresh, NoticeClaim)
     assert (fresh.count, fresh.notice_id, fresh.first_id) == (1, None, 20)
+
+
+class FakeBot:
+    """What SharedSkippedLinkNotices calls of a telegram.Bot, recorded."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[int, str, int]] = []  # chat, text, the message replied to
+        self.edits: list[tuple[int, str]] = []  # message id, text
+        self._ids = itertools.count(500)
+
+    async def send_message(self, chat_id: int, text: str, *, reply_parameters: Any) -> Any:
+        self.sent.append((chat_id, text, reply_parameters.message_id))
+        return FakeMessage(self, chat_id, next(self._ids))
+
+    async def edit_message_text(self, text: str, *, chat_id: int, message_id: int) -> None:
+        self.edits.append((message_id, text))
+
+
+class FakeMessage:
+    def __init__(self, bot: FakeBot, chat_id: int, message_id: int) -> None:
+        self.bot, self.chat_id, self.message_id = bot, chat_id, message_id
+
+    def get_bot(self) -> FakeBot:
+        return self.bot
+
+
+async def test_a_burst_over_two_front_ends_gets_one_notice_edited_later(
+        redis_clients: Callable[[], Redis]) -> None:
+    bot = FakeBot()
+    front_ends = [SharedSkippedLinkNotices(RedisSkippedTally(redis_clients()), quiet=0.1)
+                  for _ in range(2)]
+    start = time.time()
+    for n in range(4):  # the burst, alternating between the front-ends
+        front_ends[n % 2].skipped(FakeMessage(bot, CHAT, 10 + n), links=1,  # type: ignore[arg-type]
+                                  window_start=start, cooldown=60)
+    await eventually(lambda: asyncio.sleep(0, bot.sent), timeout=5)
+    await asyncio.sleep(0.5)  # five quiet periods: a second notice would be out
+    assert bot.sent == [(CHAT, bot.sent[0][1], 10)] and "Skipped 4 links" in bot.sent[0][1]
+    front_ends[1].skipped(FakeMessage(bot, CHAT, 20), links=1,  # type: ignore[arg-type]
+                          window_start=start, cooldown=60)
+    await eventually(lambda: asyncio.sleep(0, bot.edits), timeout=5)
+    assert [text[:17] for _, text in bot.edits] == ["⏸ Skipped 5 links"]
+    assert len(bot.sent) == 1
