@@ -18,6 +18,7 @@ from bot.redis_state import (
     RedisUpdateClaims,
     connect,
 )
+from bot.redis_state.skipped_links import RedisSkippedTally
 from bot.settings import Settings
 from bot.token_memory import BreakdownMemory, ButtonMemory, TokenMemory
 from bot.update_claims import LocalUpdateClaims, UpdateClaims
@@ -36,6 +37,8 @@ class SharedState:
     pastes: Pastes[MessageData]  # pieces of long pastes held for their quiet window
     # Telegram's flood limits across front-ends; None: the process's own limiter keeps them.
     flood: RedisFloodBudget | None = None
+    # The links /auto skipped per group window; None: counted in this process.
+    skipped_tally: RedisSkippedTally | None = None
     close: Callable[[], Awaitable[None]] = _nothing_to_close  # the Redis connections
     # Raises when the shared state cannot be reached (a front-end's start and health check).
     ping: Callable[[], Awaitable[object]] = _nothing_to_close
@@ -59,6 +62,7 @@ def open_shared_state(settings: Settings) -> SharedState:
                        RedisBreakdownMemory(redis), RedisLinkMemory(redis),
                        RedisUpdateClaims(redis), pastes,
                        flood=RedisFloodBudget(redis, bot_id(settings)),
+                       skipped_tally=RedisSkippedTally(redis),
                        close=redis.aclose, ping=redis.ping)
 
 

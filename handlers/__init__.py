@@ -27,4 +27,5 @@ How an update becomes a reply, in the order a reader meets it:
   webhook_server.py  the stateless webhook front-end: secret, claim, handle, then 200
   webhook_commands.py  `python -m bot serve` and `python -m bot set-webhook`
   skipped_links.py   the one notice per group cooldown for the links /auto skipped
+  shared_skipped_links.py  the same across front-ends: the count in Redis (REDIS_URL)
 """

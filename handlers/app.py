@@ -39,6 +39,7 @@ from handlers.inline_flow import LinkWork
 from handlers.keyboards import LINK_CALLBACK_PREFIX
 from handlers.sending import PatientRateLimiter, SharedRateLimiter
 from handlers.services import BotServices
+from handlers.shared_skipped_links import SharedSkippedLinkNotices
 from handlers.skipped_links import SkippedLinkNotices
 
 log = logging.getLogger("bot")
@@ -110,8 +111,12 @@ def build_application(settings: Settings, *, pool: ManagedWorkers | None = None,
     shared.pool = pool or workers_for(settings, "run")
     # Links /auto skipped in a group's cooldown, for one notice per window. Its tasks are
     # the application's, so stopping the bot waits for a pending notice.
-    shared.skipped_links = SkippedLinkNotices(quiet=settings.group_notice_delay_seconds,
-                                              spawn=application.create_task)
+    # With REDIS_URL a burst reaches every front-end: the count is kept in Redis.
+    shared.skipped_links = SkippedLinkNotices(
+        quiet=settings.group_notice_delay_seconds, spawn=application.create_task,
+    ) if state.skipped_tally is None else SharedSkippedLinkNotices(
+        state.skipped_tally, quiet=settings.group_notice_delay_seconds,
+        spawn=application.create_task)
     shared.link_work = LinkWork(spawn=application.create_task)
     shared.pastes = state.pastes  # in this process, or in Redis (REDIS_URL)
     if application.job_queue is None:

@@ -20,6 +20,7 @@ from bot.shared_state import SharedState
 from bot.workers import ManagedWorkers
 from handlers.inline_flow import LinkWork
 from handlers.services import BotServices
+from handlers.shared_skipped_links import SharedSkippedLinkNotices
 from handlers.skipped_links import SkippedLinkNotices
 
 ADMIN_CACHE_SECONDS = 60.0  # a demoted admin loses /auto within a minute
@@ -42,7 +43,8 @@ class BotData:
     # sets the shared state's (in Redis with REDIS_URL).
     pastes: Pastes[MessageData]
     link_work: LinkWork  # inline mode's link breakdowns in progress, one per page
-    skipped_links: SkippedLinkNotices  # links /auto skipped, one notice per group window
+    # Links /auto skipped, one notice per group window: counted here, or in Redis.
+    skipped_links: SkippedLinkNotices | SharedSkippedLinkNotices
 
     def __init__(self) -> None:
         # (chat, user) -> whether the user is a chat admin, as Telegram said a moment ago.

@@ -1,8 +1,10 @@
 """What the end-to-end test modules share: a real bot long-polling the Bot API emulator on
-127.0.0.1, and ways to read what it sent.
+127.0.0.1 (`running_bot`), the same bot scaled out (`running_deployment`: webhook
+front-ends behind a round-robin proxy, Celery workers, Redis, PostgreSQL), and ways to read
+what it sent.
 
 Each module keeps its own module-scoped fixtures (one bot, one database, one analysis
-worker pool per module) and builds them with `running_bot`; its settings differ per module.
+worker pool per module) and builds them with these; its settings differ per module.
 """
 
 from __future__ import annotations
@@ -10,15 +12,33 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from telegram.ext import Application
 
+from bot.celery_workers.client import CeleryWorkers
 from bot.settings import Settings
 from handlers.app import build_application, start_polling, stop_polling
+from handlers.webhook_commands import front_end, set_webhook
+from handlers.webhook_server import WebhookFrontEnd
 from tests.botapi.server import BotAPIServer
+from tests.round_robin import RoundRobinProxy
+from tests.servers import free_port
+
+WEBHOOK_SECRET = "e2e_webhook-secret"
+WEBHOOK_PATH = "/telegram/updates"
+
+
+def bot_settings(botapi: BotAPIServer, **settings: Any) -> Settings:
+    """The settings of a test bot of `botapi`: one analysis worker, loopback sites readable
+    unless `settings` say otherwise."""
+    return Settings(**{"telegram_bot_token": botapi.token,
+                       "telegram_base_url": botapi.base_url,
+                       "fetch_allow_private": True,  # the test news sites are on loopback
+                       "analysis_workers": 1, **settings})
 
 
 @asynccontextmanager
@@ -26,14 +46,46 @@ async def running_bot(botapi: BotAPIServer, database: Path,
                       **settings: Any) -> AsyncIterator[Application]:
     """The bot with one worker process, reading loopback sites, polling `botapi`."""
     application = build_application(
-        Settings(telegram_bot_token=botapi.token, telegram_base_url=botapi.base_url,
-                 fetch_allow_private=True,  # the test news sites are on loopback
-                 database_path=str(database), analysis_workers=1, **settings))
+        bot_settings(botapi, database_path=str(database), **settings))
     await start_polling(application, poll_timeout=1)
     try:
         yield application
     finally:
         await stop_polling(application)
+
+
+@dataclass
+class Deployment:
+    """Front-ends in this process behind `proxy`, which `botapi`'s webhook posts to."""
+
+    front_ends: list[WebhookFrontEnd]
+    proxy: RoundRobinProxy
+    settings: Settings
+
+
+@asynccontextmanager
+async def running_deployment(botapi: BotAPIServer, *, redis_url: str, database_url: str,
+                             front_ends: int = 2, **settings: Any) -> AsyncIterator[Deployment]:
+    """The bot scaled out: `front_ends` webhook front-ends (`python -m bot serve`'s own
+    `front_end`) on free ports behind a round-robin proxy, sharing `redis_url` and
+    `database_url`, their analyses sent as Celery jobs to whatever worker node listens on
+    `redis_url` (the caller starts it); `botapi` pushes its updates to the proxy, with a
+    secret. Each consecutive update reaches the next front-end."""
+    base = bot_settings(botapi, redis_url=redis_url, database_url=database_url,
+                        webhook_secret=WEBHOOK_SECRET, webhook_listen="127.0.0.1",
+                        webhook_url=f"http://127.0.0.1:9{WEBHOOK_PATH}", **settings)
+    async with AsyncExitStack() as stack:
+        servers = [await stack.enter_async_context(
+            front_end(base, CeleryWorkers.from_settings(base), port=free_port()))
+            for _ in range(front_ends)]
+        proxy = await stack.enter_async_context(
+            RoundRobinProxy([("127.0.0.1", server.port) for server in servers]))
+        registered = base.model_copy(update={"webhook_url": proxy.url + WEBHOOK_PATH})
+        await set_webhook(registered)
+        # Leaving: no more deliveries (the emulator would retry them against a closed
+        # proxy), then the proxy, then each front-end, drained.
+        stack.push_async_callback(set_webhook, registered, delete=True)
+        yield Deployment(servers, proxy, registered)
 
 
 def replies(botapi: BotAPIServer, chat_id: int, contains: str = "") -> list[dict[str, Any]]:

@@ -41,6 +41,7 @@ from handlers.app import build_application, start_polling, stop_polling
 from tests import figures
 from tests.article_site import SiteHandler
 from tests.botapi.server import BotAPIServer
+from tests.e2e import bot_settings
 
 pytestmark = [pytest.mark.asyncio(loop_scope="module"), pytest.mark.slow]
 
@@ -310,13 +311,17 @@ class Bots:
         return self.strict if which == "strict" else self.open
 
 
+def hostile_settings(*, allow_private: bool) -> dict[str, Any]:
+    """The catalogue's bots' settings (but their token and store): low limits."""
+    return {"fetch_allow_private": allow_private, "fetch_total_timeout": FETCH_TOTAL_TIMEOUT,
+            "fetch_connect_timeout": 1.0, "fetch_max_bytes": FETCH_MAX_BYTES,
+            "extract_timeout": 5.0, "user_rate_limit": 1000, "group_cooldown_seconds": 0,
+            "max_text_chars": MAX_TEXT_CHARS}
+
+
 def _settings(server: BotAPIServer, directory: Path, *, allow_private: bool) -> Settings:
-    return Settings(
-        telegram_bot_token=server.token, telegram_base_url=server.base_url,
-        fetch_allow_private=allow_private, fetch_total_timeout=FETCH_TOTAL_TIMEOUT,
-        fetch_connect_timeout=1.0, fetch_max_bytes=FETCH_MAX_BYTES, extract_timeout=5.0,
-        database_path=str(directory / "bot.sqlite3"), analysis_workers=1,
-        user_rate_limit=1000, group_cooldown_seconds=0, max_text_chars=MAX_TEXT_CHARS)
+    return bot_settings(server, database_path=str(directory / "bot.sqlite3"),
+                        **hostile_settings(allow_private=allow_private))
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
@@ -549,27 +554,37 @@ async def test_hostile_input(case: Case, bots: Bots, caplog: pytest.LogCaptureFi
     with caplog.at_level(logging.ERROR, logger="bot"):
         case.send(server, chat, bots)
         try:
-            found = await server.wait_for(lambda: _replies(server, chat), case.timeout)
+            await server.wait_for(lambda: _replies(server, chat), case.timeout)
         except TimeoutError:
             pytest.fail(f"no reply within {case.timeout}s")
         await asyncio.sleep(0.2)  # a second reply (e.g. the error handler's) would show here
     sent = _replies(server, chat)
-    reply = found[0]
-    if any(CRASH in (m.get("text") or "") for m in sent) or \
-            [r for r in caplog.records if r.name == "bot.errors"]:
+    if crashed(sent, caplog.records):
         OUTCOMES[case.id] = "crash"
         pytest.fail(f"the bot crashed: {[m.get('text') for m in sent]}")
     OUTCOMES[case.id] = "wrong"
-    assert len(sent) == 1, [m.get("text") for m in sent]
-    for expected in case.expect:
-        assert expected in reply["text"], (expected, reply["text"])
-    if case.check is not None:
-        case.check(reply, bots)
+    judge(case, sent, bots)
     if case.site_untouched:
         figures.add("disallowed_requests", len(HostileSiteHandler.requests[site_before:]))
         assert HostileSiteHandler.requests[site_before:] == []
     OUTCOMES[case.id] = "ok"
-    print(f"\n{case.id}: {reply['text'][:160]!r}")
+    print(f"\n{case.id}: {sent[0]['text'][:160]!r}")
+
+
+def crashed(sent: list[dict[str, Any]], records: list[logging.LogRecord]) -> bool:
+    """The generic error reply went out, or the error handler logged an error."""
+    return (any(CRASH in (m.get("text") or "") for m in sent)
+            or any(r.name == "bot.errors" for r in records))
+
+
+def judge(case: Case, sent: list[dict[str, Any]], bots: Bots) -> None:
+    """AssertionError unless `sent` is the one reply `case` must get."""
+    assert len(sent) == 1, [m.get("text") for m in sent]
+    reply = sent[0]
+    for expected in case.expect:
+        assert expected in reply["text"], (expected, reply["text"])
+    if case.check is not None:
+        case.check(reply, bots)
 
 
 def _help_replies(server: BotAPIServer, chat_id: int) -> list[dict[str, Any]]:

@@ -59,8 +59,10 @@ class BotAPIServer(WebhookMethods, InlineModeMethods):
         bot_username: str = "test_bot",
         host: str = "127.0.0.1",
         port: int = 0,
+        first_update_id: int = 1,
     ) -> None:
         self.host, self.port = host, port
+        self.first_update_id = first_update_id
         # Seconds slept before handling every request, to simulate latency. The request is still
         # processed after the sleep even if the client has given up meanwhile (a send that timed
         # out on the client's side is recorded anyway); stall() is the side-effect-free timeout.

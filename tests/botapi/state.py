@@ -26,6 +26,10 @@ from .wire import bad_request, scope_key
 class EmulatorState:
     """Chats, messages and updates of one emulated bot, with the test-side driver."""
 
+    # Where update ids start (after each reset): emulators whose bots share one Redis, where
+    # update claims are keyed by update id alone, are given ranges apart.
+    first_update_id = 1
+
     def __init__(self, token: str, bot_username: str) -> None:
         self.token = token
         self.bot_user = {
@@ -52,7 +56,7 @@ class EmulatorState:
             self._messages: dict[tuple[int, int], dict[str, Any]] = {}
             self._next_mid: dict[int, int] = {}
             self._updates: list[dict[str, Any]] = []
-            self._update_ids = itertools.count(1)
+            self._update_ids = itertools.count(self.first_update_id)
             self._allowed: set[str] | None = None
             self._sent: list[dict[str, Any]] = []
             self._actions: list[dict[str, Any]] = []
