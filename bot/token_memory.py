@@ -24,8 +24,9 @@ def new_token() -> str:
 class ButtonMemory(Protocol[T]):
     """Things buttons stand for, recalled by token for a day at most."""
 
-    async def remember(self, item: T) -> str:
-        """A new token that stands for `item`."""
+    async def remember(self, item: T) -> str | None:
+        """A new token that stands for `item`; None when the memory cannot be reached
+        (a shared one: the reply then goes without the buttons that would need it)."""
         ...
 
     async def recall(self, token: str) -> T | None:

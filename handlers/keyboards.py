@@ -24,9 +24,14 @@ def keyboard(token: str) -> InlineKeyboardMarkup:
 
 async def link_rows(links: tuple[str, ...], memory: ButtonMemory[str]
                     ) -> list[list[InlineKeyboardButton]]:
-    """One button per link a text contained, to break the linked page down on demand."""
+    """One button per link a text contained, to break the linked page down on demand (none
+    for a link the memory could not keep)."""
     def label(link: str) -> str:
         return ("🔗 Break down the linked page" if len(links) == 1
                 else f"🔗 Break down {shorten(link.split('://', 1)[-1], 32)}")
-    return [[InlineKeyboardButton(label(link), callback_data=(
-        f"{LINK_CALLBACK_PREFIX}:{await memory.remember(link)}"))] for link in links]
+    rows = []
+    for link in links:
+        if (token := await memory.remember(link)) is not None:
+            rows.append([InlineKeyboardButton(label(link),
+                                              callback_data=f"{LINK_CALLBACK_PREFIX}:{token}")])
+    return rows

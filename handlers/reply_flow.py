@@ -75,9 +75,10 @@ async def deliver_breakdown(message: Message, services: BotServices, *, text: st
     breakdown = computed.breakdown
     rendering = time.monotonic()
     html = render_reply(breakdown, truncated_note=note)
-    rows: list[Sequence[InlineKeyboardButton]] = [
-        *keyboard(await services.memory.remember(breakdown)).inline_keyboard,
-    ] if breakdown.language == "en" else []
+    # Without a token (the shared memory unreachable) the reply goes without buttons.
+    token = await services.memory.remember(breakdown) if breakdown.language == "en" else None
+    rows: list[Sequence[InlineKeyboardButton]] = (
+        [*keyboard(token).inline_keyboard] if token is not None else [])
     rows += await link_rows(links, services.links)
     markup = InlineKeyboardMarkup(rows) if rows else None
     sending = time.monotonic()

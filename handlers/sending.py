@@ -13,12 +13,16 @@ python-telegram-bot's `AIORateLimiter` keeps the bot under Telegram's limits and
 
 With REDIS_URL, N front-ends send for one bot, and Telegram counts per bot:
 `SharedRateLimiter` takes the budget from Redis (bot/redis_state/flood_limit.py) instead
-of the process's own, and behaves as `PatientRateLimiter` otherwise.
+of the process's own, and behaves as `PatientRateLimiter` otherwise. While Redis is
+unreachable each front-end keeps to its own budget, as one process does: N front-ends may
+then send N times the bot's rate for the seconds of the outage, and a 429 that follows is
+waited out as any other, while a reply never waits for Redis.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import Callable, Coroutine, Iterator
@@ -27,7 +31,7 @@ from typing import Any
 from telegram.error import BadRequest, NetworkError, RetryAfter
 from telegram.ext import AIORateLimiter
 
-from bot.redis_state import RedisFloodBudget
+from bot.redis_state import UNREACHABLE_ERRORS, RedisFloodBudget
 
 log = logging.getLogger("bot.sending")
 
@@ -125,7 +129,12 @@ class SharedRateLimiter(PatientRateLimiter):
                              endpoint: str, data: dict[str, Any],
                              rate_limit_args: int | None
                              ) -> bool | dict[str, Any] | list[dict[str, Any]]:
-        if await self.budget.admit(group_of(data), share=0.5) > 0:
+        try:
+            admitted = await self.budget.admit(group_of(data), share=0.5) == 0
+        except UNREACHABLE_ERRORS as error:
+            _budget_unreachable(error)
+            admitted = False
+        if not admitted:
             self.chat_actions_dropped += 1
             return True
         return await callback(*args, **kwargs)  # admitted and counted: sent once
@@ -136,12 +145,23 @@ class SharedRateLimiter(PatientRateLimiter):
                            ) -> bool | dict[str, Any] | list[dict[str, Any]]:
         """`AIORateLimiter`'s step between its 429 retries, on the shared budget."""
         if chat:
-            await self.budget.acquire(group if group is not False else None)
+            try:
+                await self.budget.acquire(group if group is not False else None)
+            except UNREACHABLE_ERRORS as error:
+                _budget_unreachable(error)
+                return await super()._run_request(chat, group, allow_paid_broadcast,
+                                                  callback, args, kwargs)
         await self._retry_after_event.wait()
         try:
             return await callback(*args, **kwargs)
         except RetryAfter as error:
             # Read as AIORateLimiter reads it: the public `retry_after` warns until PTB 23
             # makes it a timedelta.
-            await self.budget.pause(error._retry_after.total_seconds())
+            with contextlib.suppress(*UNREACHABLE_ERRORS):  # then it pauses this one only
+                await self.budget.pause(error._retry_after.total_seconds())
             raise  # AIORateLimiter waits it out here too, then retries
+
+
+def _budget_unreachable(error: Exception) -> None:
+    log.warning("flood budget unreachable (%s): this front-end's own limits apply",
+                type(error).__name__)

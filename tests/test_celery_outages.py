@@ -12,15 +12,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from celery import Celery
+from celery import Celery, states
 from redis.asyncio import Redis
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 from bot.breakdown import analyze
 from bot.celery_workers.app import QUEUE, RESTORE_SWEEP_SECONDS, make_app, visibility_timeout
 from bot.celery_workers.client import CeleryWorkers, job_id
-from bot.celery_workers.waiting import CONNECTION_ERRORS
+from bot.celery_workers.waiting import CONNECTION_ERRORS, RERUNS_AFTER_LOST_RESULT
 from bot.errors import WorkersUnavailable
 from bot.failures import failure_text
 from bot.settings import Settings
@@ -101,6 +102,59 @@ async def test_a_job_lost_with_a_restarted_redis_is_sent_again(
         print(f"Redis restarted -> job sent again {time.monotonic() - restarted:.1f} s")
         assert await queue.llen(QUEUE) == 1
         assert not waiting.done()  # still waiting, for the job sent again
+    finally:
+        waiting.cancel()
+        await workers.aclose()
+
+
+def store_lost_result(workers: CeleryWorkers, task_id: str) -> None:
+    """What a worker stores when its connection broke as it stored the job's result (a
+    Redis restart): the connection error, as the job's failure (stored and published)."""
+    error = RedisConnectionError("Error 104 while writing to socket. Connection reset by peer.")
+    workers.app.backend.store_result(task_id, error, states.FAILURE)
+
+
+async def test_a_result_lost_in_storing_is_run_again_not_given_to_the_caller(
+        server: RedisServer, sends: Sends, queue: Redis) -> None:
+    workers = workers_on(server)  # no worker: each run is ours to finish
+    task_id = job_id("bot.analyze", (SEED, None, None))
+    waiting = asyncio.create_task(workers.analyze(SEED))
+    try:
+        await eventually(lambda: sent(sends, task_id, 1))
+        await asyncio.to_thread(store_lost_result, workers, task_id)  # heard while waiting
+        await eventually(lambda: sent(sends, task_id, 2))
+        assert await queue.llen(QUEUE) == 2  # (the first run never started here)
+        assert not waiting.done()
+        finished = analyze(SEED)
+        await asyncio.to_thread(workers.app.backend.store_result, task_id, finished,
+                                states.SUCCESS)
+        assert (await waiting).to_dict() == finished.to_dict()
+        # A request that finds a lost result stored (on its first look) runs the job too.
+        other = long_text(3, "found lost")
+        other_id = job_id("bot.analyze", (other, None, None))
+        await asyncio.to_thread(store_lost_result, workers, other_id)
+        later = asyncio.create_task(workers.analyze(other))
+        await eventually(lambda: sent(sends, other_id, 1))
+        await asyncio.to_thread(workers.app.backend.store_result, other_id, analyze(other),
+                                states.SUCCESS)
+        assert (await later).language == "en"
+    finally:
+        waiting.cancel()
+        await workers.aclose()
+
+
+async def test_results_lost_again_and_again_end_as_workers_unavailable(
+        server: RedisServer, sends: Sends) -> None:
+    workers = workers_on(server)
+    task_id = job_id("bot.analyze", (SEED, None, None))
+    waiting = asyncio.create_task(workers.analyze(SEED))
+    try:
+        for run in range(1, RERUNS_AFTER_LOST_RESULT + 2):  # the first run, and reruns
+            await eventually(lambda run=run: sent(sends, task_id, run))  # type: ignore[misc]
+            await asyncio.to_thread(store_lost_result, workers, task_id)
+        with pytest.raises(WorkersUnavailable, match="could not store a result"):
+            await waiting
+        assert sends[task_id] == RERUNS_AFTER_LOST_RESULT + 1
     finally:
         waiting.cancel()
         await workers.aclose()

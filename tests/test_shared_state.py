@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from hypothesis import given
@@ -38,6 +38,7 @@ from bot.update_claims import (
     leased,
 )
 
+T = TypeVar("T")
 KINDS = ["memory", pytest.param("redis", marks=pytest.mark.slow)]
 Clients = Callable[[], Redis]
 
@@ -51,6 +52,13 @@ def kind(request: pytest.FixtureRequest) -> str:
 def clients(kind: str, request: pytest.FixtureRequest) -> Clients | None:
     """Redis clients for the Redis kind (its server starts only for it), else None."""
     return request.getfixturevalue("redis_clients") if kind == "redis" else None
+
+
+async def kept(memory: ButtonMemory[T], item: T) -> str:
+    """The token `memory` gives `item` (None only when it cannot reach its store)."""
+    token = await memory.remember(item)
+    assert token is not None
+    return token
 
 
 def limiter(clients: Clients | None, limit: int, window: float = 60.0) -> UserRateLimit:
@@ -103,7 +111,7 @@ async def test_the_limit_holds_on_the_clock(clients: Clients | None) -> None:
 
 async def test_a_remembered_breakdown_is_recalled(clients: Clients | None) -> None:
     memory = breakdown_memory(clients)
-    token = await memory.remember(SAMPLE)
+    token = await kept(memory, SAMPLE)
     recalled = await memory.recall(token)
     assert recalled == SAMPLE
     assert recalled is not None and recalled.source.published_reliable is False
@@ -113,7 +121,7 @@ async def test_a_remembered_breakdown_is_recalled(clients: Clients | None) -> No
 async def test_a_remembered_link_is_recalled_by_a_short_token(clients: Clients | None) -> None:
     memory = link_memory(clients)
     link = "https://example.org/" + "ä" * 3000
-    tokens = [await memory.remember(link), await memory.remember("https://example.net/")]
+    tokens = [await kept(memory, link), await kept(memory, "https://example.net/")]
     assert len(set(tokens)) == 2 and all(len(token.encode()) <= 16 for token in tokens)
     assert await memory.recall(tokens[0]) == link
     assert await memory.recall(tokens[1]) == "https://example.net/"
@@ -204,7 +212,7 @@ async def test_the_rate_limit_holds_across_front_ends(redis_clients: Clients) ->
 @pytest.mark.slow
 async def test_a_button_made_on_one_front_end_works_on_another(
         redis_clients: Clients) -> None:
-    token = await RedisBreakdownMemory(redis_clients()).remember(SAMPLE)
+    token = await kept(RedisBreakdownMemory(redis_clients()), SAMPLE)
     assert await RedisBreakdownMemory(redis_clients()).recall(token) == SAMPLE
 
 
@@ -234,10 +242,10 @@ async def test_a_front_end_renews_or_releases_only_its_own_claim(
 @pytest.mark.slow
 async def test_button_memory_expires_in_redis(redis_clients: Clients) -> None:
     client = redis_clients()
-    token = await RedisLinkMemory(client, ttl=24 * 3600).remember("https://example.org/")
+    token = await kept(RedisLinkMemory(client, ttl=24 * 3600), "https://example.org/")
     assert 24 * 3600 - 5 <= await client.ttl(f"breakdown:link:{token}") <= 24 * 3600
     short = RedisLinkMemory(client, ttl=1)
-    token = await short.remember("https://example.org/")
+    token = await kept(short, "https://example.org/")
     await asyncio.sleep(1.2)
     assert await short.recall(token) is None
 

@@ -32,6 +32,7 @@ from bot.celery_workers.app import (
     visibility_timeout,
 )
 from bot.celery_workers.waiting import (
+    CONNECTION_ERRORS,
     UNREACHABLE_SECONDS,
     PendingJob,
     finished_meta,
@@ -155,7 +156,8 @@ class CeleryWorkers:
         job = PendingJob(result_key=self.app.backend.get_key_for_task(task_id),
                          marker=MARKER_PREFIX + task_id,
                          marker_seconds=int(time_limit + self.deadline_margin) + 1,
-                         send=send, decode=self._decode, stale=worth_running_again)
+                         send=send, decode=self._decode, stale=worth_running_again,
+                         lost=lost_in_storing)
         return await finished_meta(job, commands=self._commands, waits=self._waits,
                                    unreachable_seconds=self.unreachable_seconds)
 
@@ -180,6 +182,13 @@ def worth_running_again(meta: dict[str, Any]) -> bool:
     every worker it reached died (of something else, perhaps). A new request runs the job
     again instead of reading it (bot/celery_workers/waiting.py)."""
     return isinstance(meta["result"], TimeLimitExceeded | WorkerLostError)
+
+
+def lost_in_storing(meta: dict[str, Any]) -> bool:
+    """A failure that is Redis's, not the job's: the worker lost its connection while it
+    stored the result (a restart, say), and stored the connection error once it could.
+    The tasks themselves touch no network, so no job fails this way of its own."""
+    return isinstance(meta["result"], CONNECTION_ERRORS)
 
 
 def job_id(task: str, args: tuple[Any, ...]) -> str:

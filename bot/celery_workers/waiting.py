@@ -13,6 +13,11 @@ A stored failure that another run may not repeat (`PendingJob.stale`: a time lim
 lost worker) answers only the callers that waited for it: a later request runs the job
 again, so that a user who tries again is not handed the same failure.
 
+A failure that is not the job's at all (`PendingJob.lost`: the worker lost Redis while it
+stored the result, and Celery stored the connection error in its place once Redis was
+back) answers no one: every caller that reads it deletes it and runs the job again, up
+to RERUNS_AFTER_LOST_RESULT times in one wait.
+
 A lost connection is not an error for the user: the caller reconnects with a growing
 pause and subscribes again; only an outage longer than UNREACHABLE_SECONDS ends the wait,
 as `WorkersUnavailable`.
@@ -52,6 +57,9 @@ MAX_PAUSE = 2.0
 # second or two and a failover some more; past half a minute the user is better told to
 # try again later than kept waiting for a reply that may never come.
 UNREACHABLE_SECONDS = 30.0
+# Runs one wait starts again after reading a result lost in storing: a Redis restart
+# costs one; more in a row means Redis keeps failing under the workers.
+RERUNS_AFTER_LOST_RESULT = 3
 
 Meta = dict[str, Any]
 
@@ -68,6 +76,8 @@ class PendingJob:
     decode: Callable[[bytes | str | None], Meta | None]  # None until the job has finished
     # A stored result that a new request does not take, but runs the job again for.
     stale: Callable[[Meta], bool]
+    # A stored failure that no caller takes: the result was lost as it was stored.
+    lost: Callable[[Meta], bool]
 
 
 class Outage:
@@ -129,6 +139,7 @@ async def finished_meta(job: PendingJob, *, commands: Redis, waits: Redis,
     claim = secrets.token_hex(8)  # this wait's marker value: the claims that are its own
     sent = False  # since this wait's latest claim
     first_look = True
+    reruns = 0
     while True:
         try:
             async with waits.pubsub() as channel:
@@ -137,6 +148,9 @@ async def finished_meta(job: PendingJob, *, commands: Redis, waits: Redis,
                 while True:
                     meta = await _look(job, commands, first=first_look)
                     first_look = False
+                    if meta and job.lost(meta):
+                        reruns = await _forget_lost(job, commands, meta, reruns=reruns)
+                        sent, meta = False, None
                     if meta:
                         return meta
                     if await _ours_to_send(job, commands, claim=claim, sent=sent):
@@ -146,16 +160,32 @@ async def finished_meta(job: PendingJob, *, commands: Redis, waits: Redis,
                     outage.reachable()  # only once the job could be sent, too
                     message = await channel.get_message(ignore_subscribe_messages=True,
                                                         timeout=CHECK_SECONDS)
-                    if message is not None and (meta := job.decode(message["data"])):
-                        # Later callers find the stored result; once it expires (or is
-                        # forgotten), the next one sends the job again. (Lost with Redis,
-                        # the marker is gone anyway: the result in hand is what counts.)
-                        with contextlib.suppress(*CONNECTION_ERRORS):
-                            await commands.delete(job.marker)
-                        return meta
+                    if message is None or not (meta := job.decode(message["data"])):
+                        continue
+                    if job.lost(meta):  # the next look finds it stored, and runs it again
+                        continue
+                    # Later callers find the stored result; once it expires (or is
+                    # forgotten), the next one sends the job again. (Lost with Redis,
+                    # the marker is gone anyway: the result in hand is what counts.)
+                    with contextlib.suppress(*CONNECTION_ERRORS):
+                        await commands.delete(job.marker)
+                    return meta
         except CONNECTION_ERRORS as error:
             await outage.wait(error)
 
 
-__all__ = ["CHECK_SECONDS", "CONNECTION_ERRORS", "UNREACHABLE_SECONDS", "PendingJob",
-           "finished_meta"]
+async def _forget_lost(job: PendingJob, commands: Redis, meta: Meta, *, reruns: int) -> int:
+    """Delete a result lost in storing, and its marker, so that the job is sent again (by
+    whichever caller sets the marker first); the reruns so far, or `WorkersUnavailable`
+    past RERUNS_AFTER_LOST_RESULT. Two callers may each delete the other's fresh result
+    or marker in a race: the job then runs once more, with the same result."""
+    if reruns >= RERUNS_AFTER_LOST_RESULT:
+        raise WorkersUnavailable(f"the workers could not store a result: {meta['result']!r}")
+    log.warning("a job's result was lost as it was stored (%r); running it again",
+                meta["result"])
+    await commands.delete(job.result_key, job.marker)
+    return reruns + 1
+
+
+__all__ = ["CHECK_SECONDS", "CONNECTION_ERRORS", "RERUNS_AFTER_LOST_RESULT",
+           "UNREACHABLE_SECONDS", "PendingJob", "finished_meta"]

@@ -12,16 +12,21 @@ without persistence (`--save "" --appendonly no`) so that it never lands on disk
 from __future__ import annotations
 
 from redis.asyncio import BlockingConnectionPool, Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import ExponentialBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
 
+from bot.redis_state.errors import UNREACHABLE_ERRORS
 from bot.redis_state.flood_limit import RedisFloodBudget
 from bot.redis_state.pastes import RedisPasteAssembler
 from bot.redis_state.rate_limit import RedisRateLimiter
 from bot.redis_state.token_memory import RedisBreakdownMemory, RedisLinkMemory, RedisTokenMemory
 from bot.redis_state.update_claims import RedisUpdateClaims
 
-__all__ = ["RedisBreakdownMemory", "RedisFloodBudget", "RedisLinkMemory", "RedisPasteAssembler",
-           "RedisRateLimiter",
-           "RedisTokenMemory", "RedisUpdateClaims", "connect"]
+__all__ = ["UNREACHABLE_ERRORS", "RedisBreakdownMemory", "RedisFloodBudget",
+           "RedisLinkMemory", "RedisPasteAssembler", "RedisRateLimiter", "RedisTokenMemory",
+           "RedisUpdateClaims", "connect"]
+
 
 # Every call here is one short command or script: a few seconds without an answer means
 # Redis is gone, and the request fails instead of hanging. (redis-py 8 changed the
@@ -31,6 +36,11 @@ SOCKET_SECONDS = 5.0
 # opening connections without bound (the blocking pool).
 POOL_WAIT_SECONDS = 10.0
 MAX_CONNECTIONS = 50
+# A refused or reset connection is tried again after 0.2, 0.4, 0.8, 1, 1 and 1 s: a
+# restarted Redis (a second or two) costs a request some delay, not an error. Only
+# connection errors: a command that timed out may have run, and some are not idempotent.
+RETRY_BACKOFF = ExponentialBackoff(cap=1.0, base=0.1)
+RETRIES = 6
 
 
 def connect(url: str) -> Redis:
@@ -38,5 +48,6 @@ def connect(url: str) -> Redis:
     pool = BlockingConnectionPool.from_url(
         url, max_connections=MAX_CONNECTIONS, timeout=POOL_WAIT_SECONDS,
         socket_timeout=SOCKET_SECONDS, socket_connect_timeout=SOCKET_SECONDS,
+        retry=Retry(RETRY_BACKOFF, RETRIES), retry_on_error=[RedisConnectionError],
         decode_responses=True)
     return Redis(connection_pool=pool)

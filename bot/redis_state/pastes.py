@@ -28,11 +28,10 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from redis.asyncio import Redis
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
 from redis.exceptions import WatchError
 
 from bot.paste import MessageData, Paste, PasteKey, Piece, Step, take_piece
+from bot.redis_state.errors import UNREACHABLE_ERRORS
 
 log = logging.getLogger(__name__)
 
@@ -138,7 +137,7 @@ class RedisPasteAssembler:
             for member in members:  # what was taken is answered whatever follows
                 if (paste := await self._take_paste(_text(member), cutoff)) is not None:
                     taken.append(paste)
-        except (RedisConnectionError, RedisTimeoutError) as error:
+        except UNREACHABLE_ERRORS as error:
             log.warning("held pastes not swept: Redis unreachable (%s)", type(error).__name__)
         return taken
 

@@ -3,9 +3,14 @@ updated by one Lua script, so that two front-ends never both take the last slot.
 
 from __future__ import annotations
 
+import logging
 import secrets
 
 from redis.asyncio import Redis
+
+from bot.redis_state.errors import UNREACHABLE_ERRORS
+
+log = logging.getLogger(__name__)
 
 # KEYS[1]: the user's set; ARGV: now in seconds ("" = Redis's clock, one clock for every
 # front-end), window in seconds, limit, a unique member.
@@ -30,7 +35,9 @@ return 1
 class RedisRateLimiter:
     """At most `limit` breakdowns per user in any `window` seconds, across front-ends.
 
-    An idle user's set expires with the window, so nothing piles up.
+    An idle user's set expires with the window, so nothing piles up. While Redis is
+    unreachable every request is allowed: an answer to a real user is worth more than
+    the limit for the seconds of an outage (and the analysis then waits for Redis anyway).
     """
 
     def __init__(self, redis: Redis, limit: int, window: float = 60.0, *,
@@ -42,8 +49,12 @@ class RedisRateLimiter:
         # The member only has to be unique: two requests in the same microsecond both count.
         member = secrets.token_hex(8)
         stamp = "" if now is None else repr(now)
-        allowed = await self._script(keys=[f"{self.prefix}{user_id}"],
-                                     args=[stamp, repr(self.window), self.limit, member])
+        try:
+            allowed = await self._script(keys=[f"{self.prefix}{user_id}"],
+                                         args=[stamp, repr(self.window), self.limit, member])
+        except UNREACHABLE_ERRORS as error:
+            log.warning("rate limit not checked: Redis unreachable (%s)", type(error).__name__)
+            return True
         return bool(allowed)
 
 

@@ -4,6 +4,7 @@ on one front-end works when pressed on another."""
 from __future__ import annotations
 
 import json
+import logging
 import math
 from collections.abc import Callable
 from dataclasses import replace
@@ -12,9 +13,11 @@ from typing import Generic, TypeVar
 from redis.asyncio import Redis
 
 from bot.breakdown import Breakdown
+from bot.redis_state.errors import UNREACHABLE_ERRORS
 from bot.token_memory import DAY, new_token
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 class RedisTokenMemory(Generic[T]):
@@ -25,12 +28,17 @@ class RedisTokenMemory(Generic[T]):
         self._redis, self._prefix, self._ttl = redis, prefix, max(1, math.ceil(ttl))
         self._encode, self._decode = encode, decode
 
-    async def remember(self, item: T) -> str:
+    async def remember(self, item: T) -> str | None:
         value = self._encode(item)
-        while True:  # NX: a token another front-end just drew is not overwritten
-            token = new_token()
-            if await self._redis.set(f"{self._prefix}{token}", value, ex=self._ttl, nx=True):
-                return token
+        try:
+            while True:  # NX: a token another front-end just drew is not overwritten
+                token = new_token()
+                if await self._redis.set(f"{self._prefix}{token}", value, ex=self._ttl,
+                                         nx=True):
+                    return token
+        except UNREACHABLE_ERRORS as error:
+            log.warning("button not remembered: Redis unreachable (%s)", type(error).__name__)
+            return None
 
     async def recall(self, token: str) -> T | None:
         value = await self._redis.get(f"{self._prefix}{token}")
