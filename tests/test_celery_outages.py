@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from celery import Celery, states
+from celery.exceptions import TimeLimitExceeded
 from redis.asyncio import Redis
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
@@ -138,6 +139,30 @@ async def test_a_result_lost_in_storing_is_run_again_not_given_to_the_caller(
         await asyncio.to_thread(workers.app.backend.store_result, other_id, analyze(other),
                                 states.SUCCESS)
         assert (await later).language == "en"
+    finally:
+        waiting.cancel()
+        await workers.aclose()
+
+
+async def test_an_earlier_runs_late_time_limit_is_not_taken_for_the_new_runs(
+        server: RedisServer, sends: Sends) -> None:
+    workers = workers_on(server)  # no worker: each run is ours to finish
+    task_id = job_id("bot.analyze", (SEED, None, None))
+    late = TimeLimitExceeded(workers.analysis_timeout)
+    store = workers.app.backend.store_result
+    await asyncio.to_thread(store, task_id, late, states.FAILURE)  # what the user was told
+    waiting = asyncio.create_task(workers.analyze(SEED))  # the user tries again
+    try:
+        await eventually(lambda: sent(sends, task_id, 1))  # run again, not read
+        # Celery's second store of the earlier run's time limit, late: not this run's,
+        # which cannot end past its limit before the limit.
+        await asyncio.to_thread(store, task_id, late, states.FAILURE)
+        await asyncio.sleep(0.5)
+        assert not waiting.done()
+        finished = analyze(SEED)
+        await asyncio.to_thread(store, task_id, finished, states.SUCCESS)
+        assert (await waiting).to_dict() == finished.to_dict()
+        assert sends[task_id] == 1
     finally:
         waiting.cancel()
         await workers.aclose()

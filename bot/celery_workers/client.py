@@ -157,7 +157,9 @@ class CeleryWorkers:
                          marker=MARKER_PREFIX + task_id,
                          marker_seconds=int(time_limit + self.deadline_margin) + 1,
                          send=send, decode=self._decode, stale=worth_running_again,
-                         lost=lost_in_storing)
+                         lost=lost_in_storing,
+                         earlier_run=lambda meta, seconds: timed_out_sooner(
+                             meta, seconds, time_limit=time_limit))
         return await finished_meta(job, commands=self._commands, waits=self._waits,
                                    unreachable_seconds=self.unreachable_seconds)
 
@@ -182,6 +184,13 @@ def worth_running_again(meta: dict[str, Any]) -> bool:
     every worker it reached died (of something else, perhaps). A new request runs the job
     again instead of reading it (bot/celery_workers/waiting.py)."""
     return isinstance(meta["result"], TimeLimitExceeded | WorkerLostError)
+
+
+def timed_out_sooner(meta: dict[str, Any], seconds: float, *, time_limit: float) -> bool:
+    """A time limit heard `seconds` after a run was sent, sooner than the limit: an earlier
+    run's (Celery stores a time limit's failure twice, the second time late on a busy
+    worker), not the run just sent."""
+    return isinstance(meta["result"], TimeLimitExceeded) and seconds < time_limit
 
 
 def lost_in_storing(meta: dict[str, Any]) -> bool:

@@ -11,7 +11,10 @@ its content's hash, so both runs store the same result under the same key.
 
 A stored failure that another run may not repeat (`PendingJob.stale`: a time limit, a
 lost worker) answers only the callers that waited for it: a later request runs the job
-again, so that a user who tries again is not handed the same failure.
+again, so that a user who tries again is not handed the same failure. Celery stores a time
+limit's failure twice, the second time up to seconds later on a busy worker: a time limit
+heard sooner after this wait sent the job than the limit itself (`PendingJob.earlier_run`)
+is the earlier run's, not the one it sent, and is deleted rather than taken.
 
 A failure that is not the job's at all (`PendingJob.lost`: the worker lost Redis while it
 stored the result, and Celery stored the connection error in its place once Redis was
@@ -78,6 +81,9 @@ class PendingJob:
     stale: Callable[[Meta], bool]
     # A stored failure that no caller takes: the result was lost as it was stored.
     lost: Callable[[Meta], bool]
+    # Whether a stored result, heard this many seconds after this wait sent the job, can
+    # only be an earlier run's (a time limit sooner than the limit).
+    earlier_run: Callable[[Meta, float], bool] = lambda meta, seconds: False
 
 
 class Outage:
@@ -140,6 +146,11 @@ async def finished_meta(job: PendingJob, *, commands: Redis, waits: Redis,
     sent = False  # since this wait's latest claim
     first_look = True
     reruns = 0
+    sent_at: float | None = None  # when this wait last sent the job (monotonic)
+
+    def earlier_runs(meta: Meta) -> bool:
+        return sent_at is not None and job.earlier_run(meta, time.monotonic() - sent_at)
+
     while True:
         try:
             async with waits.pubsub() as channel:
@@ -151,18 +162,21 @@ async def finished_meta(job: PendingJob, *, commands: Redis, waits: Redis,
                     if meta and job.lost(meta):
                         reruns = await _forget_lost(job, commands, meta, reruns=reruns)
                         sent, meta = False, None
+                    if meta and earlier_runs(meta):
+                        await commands.delete(job.result_key)
+                        meta = None
                     if meta:
                         return meta
                     if await _ours_to_send(job, commands, claim=claim, sent=sent):
                         sent = False
                         await job.send()
-                        sent = True
+                        sent, sent_at = True, time.monotonic()
                     outage.reachable()  # only once the job could be sent, too
                     message = await channel.get_message(ignore_subscribe_messages=True,
                                                         timeout=CHECK_SECONDS)
                     if message is None or not (meta := job.decode(message["data"])):
                         continue
-                    if job.lost(meta):  # the next look finds it stored, and runs it again
+                    if job.lost(meta) or earlier_runs(meta):  # the next look deals with it
                         continue
                     # Later callers find the stored result; once it expires (or is
                     # forgotten), the next one sends the job again. (Lost with Redis,
