@@ -26,10 +26,11 @@ from tests.paste_texts import bridge_article
 pytestmark = [pytest.mark.asyncio(loop_scope="module"), pytest.mark.slow]
 
 ADMIN = 1000
+LONG_PARAGRAPHS = 150  # ~4,000 words: seconds of analysis, and a source text of many messages
 LONG_ARTICLE = "\n\n".join(
     f"Paragraph {i}: the council said on Monday that the bridge over the river would need "
     f"another {i} million dollars, and officials warned that the work could take years."
-    for i in range(400))
+    for i in range(LONG_PARAGRAPHS))
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
@@ -135,7 +136,7 @@ async def test_long_article_source_text_is_split(bot: Application,
                for a in botapi.chat_actions)
     before = len(botapi.sent_messages(15))
     botapi.press_button(15, 15, reply["message_id"], dict(buttons_of(reply))["Source text"])
-    await botapi.wait_for(lambda: "Paragraph 399" in "".join(
+    await botapi.wait_for(lambda: f"Paragraph {LONG_PARAGRAPHS - 1}" in "".join(
         m["text"] for m in botapi.sent_messages(15)[before:]), 30)
     parts = botapi.sent_messages(15)[before:]
     assert len(parts) > 1  # the emulator refuses anything over 4096 after entity parsing

@@ -174,7 +174,7 @@ def test_any_text_breaks_down_safely(text: str) -> None:
     check_analysis(text)
 
 
-@settings(BASE, max_examples=examples(180))
+@settings(BASE, max_examples=examples(90))
 @given(text=NEWSY_TEXT, published=PUBLISHED)
 @example(text="“We will fix it <b>soon</b> & well,” said John Smith, head of roads.",
          published=None)
@@ -192,7 +192,7 @@ def test_newsy_text_breaks_down_safely(text: str, published: dt.date | None) -> 
     check_analysis(text, published)
 
 
-@settings(BASE, max_examples=examples(200))
+@settings(BASE, max_examples=examples(100))
 @given(text=ANY_TEXT | NEWSY_TEXT, count=st.integers(0, 80))
 def test_has_words_agrees_with_count_words(text: str, count: int) -> None:
     assert has_words(text, count) == (count_words(text) >= count)
@@ -261,7 +261,7 @@ BREAKDOWNS = st.builds(
     text=st.one_of(st.text(max_size=200), NEWSY_TEXT, st.just("word " * 3000)))
 
 
-@settings(BASE, max_examples=examples(250))
+@settings(BASE, max_examples=examples(120))
 @given(b=BREAKDOWNS, note=st.none() | _field)
 def test_any_breakdown_renders_valid_messages(b: Breakdown, note: str | None) -> None:
     assert_telegram_html(render_reply(b, truncated_note=note))
@@ -270,7 +270,7 @@ def test_any_breakdown_renders_valid_messages(b: Breakdown, note: str | None) ->
             assert_telegram_html(message)
 
 
-@settings(BASE, max_examples=examples(80))
+@settings(BASE, max_examples=examples(40))
 @given(b=BREAKDOWNS, cap=st.integers(1, 4))
 def test_max_messages_caps_every_section(b: Breakdown, cap: int) -> None:
     for section in SECTIONS:
@@ -305,7 +305,7 @@ def _no_space(text: str) -> str:
     return re.sub(r"\s", "", text)
 
 
-@settings(BASE, max_examples=examples(500))
+@settings(BASE, max_examples=examples(250))
 @given(source=st.lists(HTML, min_size=1, max_size=4).map("".join),
        repeat=st.integers(1, 8),
        limit=st.one_of(st.integers(16, 300), st.sampled_from((16, 17, 40, 1000, 4096))))
