@@ -12,7 +12,8 @@ One deployment (2 front-ends, 2 worker nodes of one child each), measured side b
   every reply checked: one breakdown per chat, equal to the single-process bot's;
 - reply p50/p95 for one pasted article, the deployment idle;
 - /help p99 while the workers are saturated (`--helps` per round and configuration);
-- PSS of each front-end and worker node tree, idle and peak (a node of 2 children too);
+- PSS of each front-end and worker node tree, idle and peak (in a burst of its own, after
+  the timed rounds; a node of 2 children too);
 - faults under ~20 chats in flight (closed loop: each reply lets a new chat paste): a worker
   child SIGKILLed mid-job, a worker node SIGKILLed, a front-end SIGKILLed, PostgreSQL
   restarted, Redis restarted. Killed processes are restarted at once, as a supervisor
@@ -36,6 +37,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bot.celery_workers.app import QUEUE  # noqa: E402
+from bot.settings import Settings  # noqa: E402
 from tests.deployment import Deployment  # noqa: E402
 from tests.deployment_load import POLL_SECONDS, Load, PSSPeaks, Replies  # noqa: E402
 from tests.processes import machine_busy_seconds  # noqa: E402
@@ -129,6 +131,13 @@ class Bench:
         for _ in range(self.args.samples):
             times.append(await self.load.reply_time())
         return times
+
+    async def memory_burst(self) -> None:
+        """A burst like the 2-worker rounds', its replies counted and checked but not timed."""
+        crowd = self.load.send_articles(self.args.chats)
+        replies = await self.load.wait_replies(crowd, timeout=600)
+        self.check_counts("memory burst", crowd, replies)
+        self.checked += crowd
 
     async def two_child_node(self) -> None:
         """A node of 2 children alone: idle PSS, and peak PSS and throughput under a burst."""
@@ -255,12 +264,15 @@ async def measure(args: argparse.Namespace) -> dict[str, Any]:
         await asyncio.sleep(1.0)
         idle = deployment.pss_mb()
         latency = await bench.latency()
-        with PSSPeaks(deployment) as peaks:
-            for round_number in range(args.rounds):
-                order = list(CONFIGS)
-                for config in order if round_number % 2 == 0 else reversed(order):
-                    await bench.burst(config)
+        for round_number in range(args.rounds):
+            order = list(CONFIGS)
+            for config in order if round_number % 2 == 0 else reversed(order):
+                await bench.burst(config)
         bench.configure("2 workers")
+        # Peak PSS in a burst of its own: the sampler's /proc reads (smaps_rollup walks
+        # every page table) took CPU from the throughput rounds it watched.
+        with PSSPeaks(deployment) as peaks:
+            await bench.memory_burst()
         await bench.two_child_node()
         faults: list[tuple[str, Callable[[], Any]]] = [
             ("(a) worker child SIGKILLed", bench.kill_busy_child),
@@ -366,8 +378,10 @@ def main() -> None:
     parser.add_argument("--before", type=float, default=8.0, help="seconds of load before a fault")
     parser.add_argument("--after", type=float, default=30.0, help="seconds of load after it")
     parser.add_argument("--drain", type=float, default=120.0, help="seconds to wait for replies")
-    parser.add_argument("--max-connections", type=int, default=40,
-                        help="the webhook's max_connections (Telegram's default 40)")
+    parser.add_argument("--max-connections", type=int,
+                        default=Settings().webhook_max_connections,
+                        help="the webhook's max_connections (default: the setting's, 100; "
+                             "Telegram's own is 40)")
     parser.add_argument("--workdir", default="",
                         help="keep the components' logs here (default: a temporary directory)")
     parser.add_argument("--only-faults", default="abcde", help="which faults, e.g. 'ce'")

@@ -239,6 +239,7 @@ def run(settings: Settings) -> None:
         application.run_webhook(listen=settings.webhook_listen, port=settings.webhook_port,
                                 webhook_url=settings.webhook_url,
                                 secret_token=settings.webhook_secret or None,
+                                max_connections=settings.webhook_max_connections,
                                 allowed_updates=Update.ALL_TYPES)
     else:
         application.run_polling(allowed_updates=Update.ALL_TYPES)

@@ -64,6 +64,8 @@ class Load:
         self.chats = itertools.count(first_chat)
         self.texts: dict[int, str] = {}  # chat -> its article
         self.sent_at: dict[int, float] = {}  # chat -> time.monotonic() of its message
+        self._replies = Replies()  # what has been read of the bot's messages so far
+        self._read = 0  # ... up to this many messages
 
     def send_articles(self, count: int) -> list[int]:
         crowd = []
@@ -76,16 +78,19 @@ class Load:
         return crowd
 
     def replies(self) -> Replies:
-        found = Replies()
-        for message in self.botapi.sent_messages():
+        """Every reply to the load's chats so far (read incrementally: the emulator copies
+        only the messages sent since the last call)."""
+        new = self.botapi.sent_messages(start=self._read)
+        self._read += len(new)
+        for message in new:
             chat, text = message["chat_id"], message.get("text") or ""
             if chat not in self.sent_at:
                 continue
             if MARKER in text:
-                found.breakdowns[chat].append(message["time"])
+                self._replies.breakdowns[chat].append(message["time"])
             else:
-                found.others[chat].append(text)
-        return found
+                self._replies.others[chat].append(text)
+        return self._replies
 
     async def wait_replies(self, chats: list[int], timeout: float) -> Replies:
         """Once every chat has a breakdown or after `timeout` s, whichever comes first."""
@@ -100,18 +105,19 @@ class Load:
     async def help_time(self, timeout: float = 30) -> float:
         """Seconds from a new chat's /help to the bot's answer."""
         chat = next(self.chats)
-        started = time.monotonic()
+        started, before = time.monotonic(), self.botapi.sent_count()
         self.botapi.send_user_message(chat, chat, "/help")
         reply = await self.botapi.wait_for(
-            lambda: [m for m in self.botapi.sent_messages(chat)
+            lambda: [m for m in self.botapi.sent_messages(chat, start=before)
                      if HELP_MARKER in (m.get("text") or "")], timeout)
         return float(reply[-1]["time"]) - started
 
     async def reply_time(self, timeout: float = 60) -> float:
         """Seconds from one article's paste to its breakdown, the deployment otherwise idle."""
+        before = self.botapi.sent_count()
         (chat,) = self.send_articles(1)
         reply = await self.botapi.wait_for(
-            lambda: [m for m in self.botapi.sent_messages(chat)
+            lambda: [m for m in self.botapi.sent_messages(chat, start=before)
                      if MARKER in (m.get("text") or "")], timeout)
         return float(reply[0]["time"]) - self.sent_at[chat]
 

@@ -25,7 +25,38 @@ CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 def children_of(pid: int) -> list[int]:
     """Every descendant of `pid` (analysis and extraction workers, multiprocessing's resource
-    tracker), from /proc."""
+    tracker), from /proc: each thread's `children` list where the kernel has it (cheap
+    enough to sample every half second under load), else a scan of every process."""
+    found, frontier = [], [pid]
+    while frontier:
+        kids = _direct_children(frontier.pop())
+        if kids is None:
+            return _children_by_scan(pid)
+        found += kids
+        frontier += kids
+    return found
+
+
+def _direct_children(pid: int) -> list[int] | None:
+    """`pid`'s children ([] once it is gone); None where /proc does not list them."""
+    try:
+        tasks = list(Path(f"/proc/{pid}/task").iterdir())
+    except OSError:
+        return []
+    kids: list[int] = []
+    for task in tasks:
+        try:
+            kids += [int(child) for child in (task / "children").read_text().split()]
+        except FileNotFoundError:
+            if not task.exists():
+                continue  # the thread ended meanwhile
+            return None  # a kernel without CONFIG_PROC_CHILDREN
+        except OSError:
+            continue
+    return list(dict.fromkeys(kids))
+
+
+def _children_by_scan(pid: int) -> list[int]:
     parents: dict[int, int] = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit() and (fields := proc_stat(int(entry.name))) is not None:

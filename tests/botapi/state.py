@@ -205,10 +205,19 @@ class EmulatorState:
             return copy.deepcopy(self._push(kind, payload))
 
     # ---------------------------------------------------------------- inspection
-    def sent_messages(self, chat_id: int | None = None) -> list[dict[str, Any]]:
-        """What the bot sent (sendMessage/sendPhoto), current after edits, oldest first."""
+    def sent_messages(self, chat_id: int | None = None, *,
+                      start: int = 0) -> list[dict[str, Any]]:
+        """What the bot sent (sendMessage/sendPhoto), current after edits, oldest first;
+        from the `start`-th message sent (a load generator reads only what is new: copying
+        every message at each poll made the emulator's CPU grow with the run)."""
         with self._lock:
-            return copy.deepcopy([m for m in self._sent if chat_id in (None, m["chat_id"])])
+            return copy.deepcopy([m for m in self._sent[start:]
+                                  if chat_id in (None, m["chat_id"])])
+
+    def sent_count(self) -> int:
+        """How many messages the bot has sent so far (a `start` for `sent_messages`)."""
+        with self._lock:
+            return len(self._sent)
 
     def _snapshot(self, attr: str) -> Any:
         with self._lock:
