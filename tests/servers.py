@@ -104,6 +104,19 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture
+def own_redis(tmp_path: Path) -> Iterator[RedisServer]:
+    """A Redis server of the test's own, for a test that restarts or stops it."""
+    if shutil.which("redis-server") is None:
+        pytest.fail(INSTALL_REDIS)
+    server = RedisServer(tmp_path / "redis")
+    server.directory.mkdir()
+    try:
+        yield server.start()
+    finally:
+        server.stop()
+
+
+@pytest.fixture
 async def redis_clients(redis_url: str) -> AsyncIterator[Callable[[], Redis]]:
     """Makes clients (each with its own connection pool, as N front-ends have) on an
     emptied database; all are closed after the test."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -35,16 +35,6 @@ Sends = dict[str, int]  # job id -> times sent
 
 
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[RedisServer]:
-    redis = RedisServer(tmp_path / "redis")
-    redis.directory.mkdir()
-    try:
-        yield redis.start()
-    finally:
-        redis.stop()
-
-
-@pytest.fixture
 def sends(monkeypatch: pytest.MonkeyPatch) -> Sends:
     """Counts every job a `CeleryWorkers` puts on the queue."""
     counted: Sends = {}
@@ -59,17 +49,17 @@ def sends(monkeypatch: pytest.MonkeyPatch) -> Sends:
 
 
 @pytest.fixture
-async def queue(server: RedisServer) -> AsyncIterator[Redis]:
+async def queue(own_redis: RedisServer) -> AsyncIterator[Redis]:
     """A plain client on the test's Redis, to look at the queue; it reconnects once a
     restart has closed its connection."""
-    client = Redis.from_url(server.url, retry=Retry(NoBackoff(), 2))
+    client = Redis.from_url(own_redis.url, retry=Retry(NoBackoff(), 2))
     yield client
     await client.aclose()
 
 
-def workers_on(server: RedisServer, *, unreachable_seconds: float | None = None
+def workers_on(own_redis: RedisServer, *, unreachable_seconds: float | None = None
                ) -> CeleryWorkers:
-    workers = CeleryWorkers.from_settings(Settings(redis_url=server.url))
+    workers = CeleryWorkers.from_settings(Settings(redis_url=own_redis.url))
     if unreachable_seconds is not None:
         workers.unreachable_seconds = unreachable_seconds
     return workers
@@ -90,14 +80,14 @@ def test_the_default_visibility_timeout_is_30_s_and_callers_wait_past_it() -> No
 
 
 async def test_a_job_lost_with_a_restarted_redis_is_sent_again(
-        server: RedisServer, sends: Sends, queue: Redis) -> None:
-    workers = workers_on(server)  # no worker: the job stays queued
+        own_redis: RedisServer, sends: Sends, queue: Redis) -> None:
+    workers = workers_on(own_redis)  # no worker: the job stays queued
     task_id = job_id("bot.analyze", (SEED, None, None))
     waiting = asyncio.create_task(workers.analyze(SEED))
     try:
         await eventually(lambda: sent(sends, task_id, 1))
         assert await queue.llen(QUEUE) == 1
-        await asyncio.to_thread(server.restart)  # empty: queue, marker and result gone
+        await asyncio.to_thread(own_redis.restart)  # empty: queue, marker and result gone
         restarted = time.monotonic()
         await eventually(lambda: sent(sends, task_id, 2))
         print(f"Redis restarted -> job sent again {time.monotonic() - restarted:.1f} s")
@@ -116,8 +106,8 @@ def store_lost_result(workers: CeleryWorkers, task_id: str) -> None:
 
 
 async def test_a_result_lost_in_storing_is_run_again_not_given_to_the_caller(
-        server: RedisServer, sends: Sends, queue: Redis) -> None:
-    workers = workers_on(server)  # no worker: each run is ours to finish
+        own_redis: RedisServer, sends: Sends, queue: Redis) -> None:
+    workers = workers_on(own_redis)  # no worker: each run is ours to finish
     task_id = job_id("bot.analyze", (SEED, None, None))
     waiting = asyncio.create_task(workers.analyze(SEED))
     try:
@@ -145,8 +135,8 @@ async def test_a_result_lost_in_storing_is_run_again_not_given_to_the_caller(
 
 
 async def test_an_earlier_runs_late_time_limit_is_not_taken_for_the_new_runs(
-        server: RedisServer, sends: Sends) -> None:
-    workers = workers_on(server)  # no worker: each run is ours to finish
+        own_redis: RedisServer, sends: Sends) -> None:
+    workers = workers_on(own_redis)  # no worker: each run is ours to finish
     task_id = job_id("bot.analyze", (SEED, None, None))
     late = TimeLimitExceeded(workers.analysis_timeout)
     store = workers.app.backend.store_result
@@ -169,8 +159,8 @@ async def test_an_earlier_runs_late_time_limit_is_not_taken_for_the_new_runs(
 
 
 async def test_results_lost_again_and_again_end_as_workers_unavailable(
-        server: RedisServer, sends: Sends) -> None:
-    workers = workers_on(server)
+        own_redis: RedisServer, sends: Sends) -> None:
+    workers = workers_on(own_redis)
     task_id = job_id("bot.analyze", (SEED, None, None))
     waiting = asyncio.create_task(workers.analyze(SEED))
     try:
@@ -186,12 +176,12 @@ async def test_results_lost_again_and_again_end_as_workers_unavailable(
 
 
 async def test_redis_down_past_the_bound_is_workers_unavailable(
-        server: RedisServer, sends: Sends) -> None:
-    workers = workers_on(server, unreachable_seconds=1)
+        own_redis: RedisServer, sends: Sends) -> None:
+    workers = workers_on(own_redis, unreachable_seconds=1)
     waiting = asyncio.create_task(workers.analyze(SEED))
     try:
         await eventually(lambda: sent(sends, job_id("bot.analyze", (SEED, None, None)), 1))
-        await asyncio.to_thread(server.stop)
+        await asyncio.to_thread(own_redis.stop)
         stopped = time.monotonic()
         with pytest.raises(WorkersUnavailable, match="Redis unreachable") as gave_up:
             await waiting
@@ -208,8 +198,8 @@ async def test_redis_down_past_the_bound_is_workers_unavailable(
 
 
 async def test_a_failed_send_is_sent_again_by_the_caller_that_claimed_it(
-        server: RedisServer, queue: Redis, monkeypatch: pytest.MonkeyPatch) -> None:
-    workers = workers_on(server)
+        own_redis: RedisServer, queue: Redis, monkeypatch: pytest.MonkeyPatch) -> None:
+    workers = workers_on(own_redis)
     unreachable = Celery(broker=f"redis://127.0.0.1:{free_port()}/0", set_as_current=False)
     errors: list[BaseException] = []
     send = CeleryWorkers._send
@@ -239,9 +229,9 @@ async def test_a_failed_send_is_sent_again_by_the_caller_that_claimed_it(
 
 @pytest.mark.slow  # a fault: Redis restarted under a worker node and two waiting callers
 async def test_callers_get_their_results_across_a_redis_restart(
-        server: RedisServer, sends: Sends, queue: Redis, tmp_path: Path) -> None:
-    node = WorkerNode(server.url, tmp_path / "node")  # one child: one job at a time
-    workers = workers_on(server)
+        own_redis: RedisServer, sends: Sends, queue: Redis, tmp_path: Path) -> None:
+    node = WorkerNode(own_redis.url, tmp_path / "node")  # one child: one job at a time
+    workers = workers_on(own_redis)
     running_text, queued_text = long_text(150, "running at the restart"), SEED
     finished: dict[str, float] = {}
 
@@ -256,7 +246,7 @@ async def test_callers_get_their_results_across_a_redis_restart(
         await eventually(lambda: asyncio.to_thread(node.busy_child))
         queued = asyncio.create_task(analysis(queued_text, "queued"))
         await eventually(lambda: queue.llen(QUEUE))  # waits behind the running job
-        await asyncio.to_thread(server.restart)
+        await asyncio.to_thread(own_redis.restart)
         restarted = time.monotonic()
         assert await queued == analyze(queued_text).to_dict()
         assert await running == analyze(running_text).to_dict()

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -30,24 +28,14 @@ from tests.test_shared_state import SAMPLE
 pytestmark = pytest.mark.slow  # a Redis server per test
 
 
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[RedisServer]:
-    redis = RedisServer(tmp_path / "redis")
-    redis.directory.mkdir()
-    try:
-        yield redis.start()
-    finally:
-        redis.stop()
-
-
-async def test_a_restart_of_a_second_costs_a_delay_not_an_error(server: RedisServer) -> None:
-    client = connect(server.url)
+async def test_a_restart_of_a_second_costs_a_delay_not_an_error(own_redis: RedisServer) -> None:
+    client = connect(own_redis.url)
     memory = RedisBreakdownMemory(client)
     try:
         assert await memory.remember(SAMPLE) is not None  # connected before the restart
-        await asyncio.to_thread(server.stop)
+        await asyncio.to_thread(own_redis.stop)
         restart = asyncio.get_running_loop().call_later(
-            1.0, lambda: asyncio.ensure_future(asyncio.to_thread(server.start)))
+            1.0, lambda: asyncio.ensure_future(asyncio.to_thread(own_redis.start)))
         started = time.monotonic()
         token = await memory.remember(SAMPLE)  # refused, retried until Redis is back
         assert token is not None and await memory.recall(token) == SAMPLE
@@ -59,14 +47,14 @@ async def test_a_restart_of_a_second_costs_a_delay_not_an_error(server: RedisSer
 
 
 async def test_through_an_outage_users_are_answered_without_buttons(
-        server: RedisServer, monkeypatch: pytest.MonkeyPatch) -> None:
+        own_redis: RedisServer, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(redis_state, "RETRIES", 1)  # the outage outlasts any retrying
-    client = connect(server.url)
+    client = connect(own_redis.url)
     try:
         limiter = RedisRateLimiter(client, limit=1)
         assert await limiter.allow(7)
         assert not await limiter.allow(7)  # the limit holds while Redis is there
-        await asyncio.to_thread(server.stop)
+        await asyncio.to_thread(own_redis.stop)
         assert await limiter.allow(7)  # open: no request is refused for want of Redis
         assert await RedisBreakdownMemory(client).remember(SAMPLE) is None
         assert await link_rows(("https://example.org/a",), RedisLinkMemory(client)) == []
@@ -79,7 +67,7 @@ async def test_through_an_outage_users_are_answered_without_buttons(
         assert await flood.process_request(typing, (), {}, "sendChatAction",
                                            {"chat_id": -5}, None) is True
         assert typing.calls == 0 and flood.chat_actions_dropped == 1  # a courtesy: dropped
-        await asyncio.to_thread(server.start)  # back (empty): limits count afresh
+        await asyncio.to_thread(own_redis.start)  # back (empty): limits count afresh
         assert await limiter.allow(7) and not await limiter.allow(7)
         assert await RedisBreakdownMemory(client).remember(SAMPLE) is not None
     finally:
