@@ -84,7 +84,7 @@ class Settings(BaseSettings):
     # Concurrent webhook requests Telegram may open (`python -m bot set-webhook`). Telegram's
     # own default is 40, but a front-end holds each request until its update is handled:
     # with 40 analyses in flight a /help waited seconds for a free connection (p99 5.0 s
-    # in bench/scale.py, 0.1 s with 100, Telegram's maximum).
+    # in bench/scale.py, 0.22 s with 100, Telegram's maximum).
     webhook_max_connections: Annotated[int, Field(ge=1, le=100)] = 100
     # Processes for analysis; 0 = the CPU count. Each holds spaCy (~200 MB).
     analysis_workers: Annotated[int, Field(ge=0, le=64)] = 0
