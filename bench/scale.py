@@ -379,7 +379,7 @@ def main() -> None:
     parser.add_argument("--after", type=float, default=30.0, help="seconds of load after it")
     parser.add_argument("--drain", type=float, default=120.0, help="seconds to wait for replies")
     parser.add_argument("--max-connections", type=int,
-                        default=Settings().webhook_max_connections,
+                        default=Settings.model_fields["webhook_max_connections"].default,
                         help="the webhook's max_connections (default: the setting's, 100; "
                              "Telegram's own is 40)")
     parser.add_argument("--workdir", default="",

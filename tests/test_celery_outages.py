@@ -57,9 +57,9 @@ async def queue(own_redis: RedisServer) -> AsyncIterator[Redis]:
     await client.aclose()
 
 
-def workers_on(own_redis: RedisServer, *, unreachable_seconds: float | None = None
+def workers_on(server: RedisServer, *, unreachable_seconds: float | None = None
                ) -> CeleryWorkers:
-    workers = CeleryWorkers.from_settings(Settings(redis_url=own_redis.url))
+    workers = CeleryWorkers.from_settings(Settings(redis_url=server.url))
     if unreachable_seconds is not None:
         workers.unreachable_seconds = unreachable_seconds
     return workers
